@@ -1,0 +1,85 @@
+// QemuCommandLine.cs -- turns a QemuConfig into QEMU's argument list (pure: no files, no processes).
+namespace Vmk.Iso.Runner;
+
+public sealed class QemuCommandLine
+{
+    /// <summary>isa-debug-exit: the kernel writes 0x10 (tests passed), 0x11 (failed), 0x12 (panic with panic=exit).</summary>
+    public const string DebugExitDevice = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+
+    public QemuCommandLine(QemuConfig config)
+    {
+        Config = config;
+        Arguments = Build(config);
+    }
+
+    public QemuConfig Config { get; }
+    public string FileName => Config.QemuBinary;
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The command as one shell-quoted line, for logs and error messages.</summary>
+    public override string ToString() => string.Join(' ', new[] { FileName }.Concat(Arguments).Select(ShellQuote));
+
+    public static string ShellQuote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@%+".Contains(c))
+            ? word
+            : "'" + word.Replace("'", "'\\''") + "'";
+
+    private static List<string> Build(QemuConfig c)
+    {
+        if (c.Cpus < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(c), c.Cpus, "at least one CPU");
+        }
+        var args = new List<string> { "-name", "vmk", "-accel", "tcg" };
+        if (c.InstructionCount)
+        {
+            args.AddRange(["-icount", "shift=0"]);
+        }
+        if (c.Boot == BootKind.Uefi)
+        {
+            args.AddRange(["-machine", "q35"]);
+        }
+        args.AddRange(["-m", c.Memory.QemuText, "-smp", c.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        args.AddRange(["-device", DebugExitDevice]);
+        args.AddRange(["-serial", c.Serial == SerialMode.MonitorStdio ? "mon:stdio" : "stdio"]);
+        if (c.Headless)
+        {
+            args.AddRange(["-display", "none"]);
+        }
+        if (c.Serial == SerialMode.Stdio)
+        {
+            // stdout belongs to the serial port alone; QEMU's monitor must not print there.
+            args.AddRange(["-monitor", "none"]);
+        }
+        if (c.NoReboot)
+        {
+            args.Add("-no-reboot");
+        }
+        string options = KernelOptions.Join(c.KernelOptions);
+        if (options.Length > 0)
+        {
+            args.AddRange(["-fw_cfg", KernelOptions.FwCfgArgument(options)]);
+        }
+        switch (c.Boot)
+        {
+            case BootKind.Direct:
+                args.AddRange(["-kernel", c.KernelPath]);
+                break;
+            case BootKind.Bios:
+                args.AddRange(["-cdrom", c.IsoPath, "-boot", "d"]);
+                break;
+            case BootKind.Uefi:
+                string vars = c.OvmfVarsPath ?? throw new InvalidOperationException("UEFI boot needs a per-run OVMF_VARS copy");
+                args.AddRange(["-drive", $"if=pflash,format=raw,readonly=on,file={c.OvmfCodePath}"]);
+                args.AddRange(["-drive", $"if=pflash,format=raw,file={vars}"]);
+                args.AddRange(["-cdrom", c.IsoPath]);
+                break;
+        }
+        if (c.Gdb)
+        {
+            args.AddRange(["-s", "-S"]);
+        }
+        args.AddRange(c.ExtraArguments);
+        return args;
+    }
+}

@@ -1,0 +1,44 @@
+// QemuConfig.cs -- everything that decides one QEMU invocation, as plain data.
+namespace Vmk.Iso.Runner;
+
+public enum SerialMode
+{
+    /// <summary><c>-serial stdio</c>: the runner owns QEMU's stdin/stdout (exec mode, tests, piped input).</summary>
+    Stdio,
+
+    /// <summary><c>-serial mon:stdio</c>: QEMU owns the terminal (interactive; Ctrl-A X quits, Ctrl-A C is the monitor).</summary>
+    MonitorStdio,
+}
+
+public sealed record QemuConfig
+{
+    public string QemuBinary { get; init; } = "qemu-system-x86_64";
+    public BootKind Boot { get; init; } = BootKind.Bios;
+    public string KernelPath { get; init; } = RepoPaths.KernelElf;
+    public string IsoPath { get; init; } = RepoPaths.IsoImage;
+    public MemorySize Memory { get; init; } = MemorySize.Default;
+    public int Cpus { get; init; } = 1;
+
+    /// <summary>Kernel option words or strings; joined with spaces and passed through fw_cfg when not empty.</summary>
+    public IReadOnlyList<string> KernelOptions { get; init; } = [];
+
+    public bool Headless { get; init; } = true;
+    public SerialMode Serial { get; init; } = SerialMode.Stdio;
+
+    /// <summary><c>-no-reboot</c>: a guest reset (reboot, triple fault) ends QEMU instead of rebooting.</summary>
+    public bool NoReboot { get; init; }
+
+    /// <summary><c>-s -S</c>: gdb stub on :1234, CPU stopped until gdb continues.</summary>
+    public bool Gdb { get; init; }
+
+    /// <summary><c>-icount shift=0</c>: one instruction per virtual nanosecond, so the TSC counts guest instructions.</summary>
+    public bool InstructionCount { get; init; }
+
+    public string OvmfCodePath { get; init; } = RepoPaths.OvmfCode;
+
+    /// <summary>The per-run writable copy of OVMF_VARS (UEFI only); <see cref="QemuSession"/> makes one when null.</summary>
+    public string? OvmfVarsPath { get; init; }
+
+    /// <summary>Extra QEMU arguments appended verbatim.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+}

@@ -1,0 +1,194 @@
+// Runner.cs -- carries out a RunPlan: checks files and host tools, then runs QEMU in the planned mode.
+using System.Diagnostics;
+
+namespace Vmk.Iso.Runner;
+
+public sealed class Runner(TextWriter output, TextWriter error)
+{
+    public async Task<int> RunAsync(RunnerOptions options, RunnerEnvironment environment, CancellationToken cancellationToken)
+    {
+        var plan = RunPlan.Create(options, environment);
+        foreach (var note in plan.Notes)
+        {
+            error.WriteLine($"iso: {note}");
+        }
+        if (plan.Mode != RunMode.Bench && !File.Exists(plan.BootFile))
+        {
+            error.WriteLine($"iso: {plan.BootFile} does not exist; build it with `dotnet build Kernel.sln` "
+                + "(`dotnet run --project iso` builds it too)");
+            return ExitCodes.UsageOrBuildError;
+        }
+        if (HostTools.EnsureOnce() != ExitCodes.Success)
+        {
+            return ExitCodes.HostToolsMissing;
+        }
+        if (plan.Config.Gdb)
+        {
+            error.WriteLine($"iso: QEMU waits for gdb on :1234; run: gdb {RelativeToCwd(plan.Config.KernelPath)} -ex 'target remote :1234'"
+                + (File.Exists(RepoPaths.KernelMap) ? $"  (symbol map: {RelativeToCwd(RepoPaths.KernelMap)})" : ""));
+        }
+        return plan.Mode switch
+        {
+            RunMode.Interactive => await RunInteractiveAsync(plan, cancellationToken).ConfigureAwait(false),
+            RunMode.Piped => await RunPipedAsync(plan, options, cancellationToken).ConfigureAwait(false),
+            RunMode.Exec => await RunExecAsync(plan, options, cancellationToken).ConfigureAwait(false),
+            _ => await new BootBenchmark(output, error).RunAsync(plan, options.Bench, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    // QEMU owns the terminal (mon:stdio puts it in raw mode; Ctrl-A X quits). Only the exit status is known here.
+    private async Task<int> RunInteractiveAsync(RunPlan plan, CancellationToken cancellationToken)
+    {
+        string? vars = null;
+        var config = plan.Config;
+        if (config.Boot == BootKind.Uefi)
+        {
+            Directory.CreateDirectory(RepoPaths.RunDir);
+            vars = Path.Combine(RepoPaths.RunDir, $"ovmf-vars-{Environment.ProcessId}.fd");
+            File.Copy(RepoPaths.OvmfVars, vars, overwrite: true);
+            config = config with { OvmfVarsPath = vars };
+        }
+        var commandLine = new QemuCommandLine(config);
+        error.WriteLine($"iso: {commandLine}");
+        error.WriteLine("iso: Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor");
+        var start = new ProcessStartInfo(commandLine.FileName) { UseShellExecute = false };
+        foreach (var argument in commandLine.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        try
+        {
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("QEMU did not start");
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (plan.Timeout is { } timeout)
+            {
+                timer.CancelAfter(timeout);
+            }
+            try
+            {
+                await process.WaitForExitAsync(timer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                error.WriteLine(cancellationToken.IsCancellationRequested ? "iso: interrupted" : $"iso: timeout after {plan.Timeout!.Value.TotalSeconds:F0} s");
+                return ExitCodes.Timeout;
+            }
+            return Report(process.ExitCode, panicSeen: false);
+        }
+        finally
+        {
+            if (vars is not null)
+            {
+                File.Delete(vars);
+            }
+        }
+    }
+
+    // Serial to our stdout, our stdin to the serial; a panic on serial is recognized.
+    private async Task<int> RunPipedAsync(RunPlan plan, RunnerOptions options, CancellationToken cancellationToken)
+    {
+        await using var session = QemuSession.Start(plan.Config);
+        error.WriteLine($"iso: {session.CommandLine}");
+        session.Received += chunk =>
+        {
+            lock (output)
+            {
+                output.Write(chunk);
+                output.Flush();
+            }
+        };
+        _ = Task.Run(async () =>
+        {
+            using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[1024];
+            int n;
+            while ((n = await stdin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await session.SendAsync(System.Text.Encoding.UTF8.GetString(buffer, 0, n), cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+        int? exit;
+        try
+        {
+            exit = await session.WaitForExitAsync(plan.Timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("iso: interrupted");
+            return ExitCodes.Timeout;
+        }
+        WriteLog(options, session);
+        if (exit is null)
+        {
+            error.WriteLine($"iso: timeout after {plan.Timeout!.Value.TotalSeconds:F0} s");
+            return ExitCodes.Timeout;
+        }
+        return Report(exit.Value, session.PanicSeen);
+    }
+
+    private async Task<int> RunExecAsync(RunPlan plan, RunnerOptions options, CancellationToken cancellationToken)
+    {
+        await using var session = QemuSession.Start(plan.Config);
+        if (options.Verbose)
+        {
+            error.WriteLine($"iso: {session.CommandLine}");
+            session.Received += chunk =>
+            {
+                lock (error)
+                {
+                    error.Write(chunk);
+                }
+            };
+        }
+        var script = new ExecScript(options.Exec) { Timeout = plan.Timeout ?? Timeout.InfiniteTimeSpan };
+        ExecResult result;
+        try
+        {
+            result = await script.RunAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("iso: interrupted");
+            return ExitCodes.Timeout;
+        }
+        output.Write(result.Transcript.ToString());
+        output.Flush();
+        WriteLog(options, session);
+        if (result.Outcome != ExecOutcome.Success)
+        {
+            if (!options.Verbose)
+            {
+                error.WriteLine("iso: --- full serial log ---");
+                error.WriteLine(session.DescribeForLog());
+            }
+            error.WriteLine($"iso: {result.Detail} -> exit code {result.ExitCode}");
+        }
+        return result.ExitCode;
+    }
+
+    private int Report(int qemuExitCode, bool panicSeen)
+    {
+        int code = ExitCodes.FromQemuExit(qemuExitCode, panicSeen);
+        if (code != ExitCodes.Success)
+        {
+            error.WriteLine($"iso: QEMU exited with {qemuExitCode}{(panicSeen ? " after a kernel panic" : "")} -> exit code {code}");
+        }
+        return code;
+    }
+
+    private static void WriteLog(RunnerOptions options, QemuSession session)
+    {
+        if (options.LogFile is { } file)
+        {
+            File.WriteAllText(file, session.DescribeForLog());
+        }
+    }
+
+    private static string RelativeToCwd(string path)
+    {
+        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+}

@@ -1,0 +1,25 @@
+// RunnerOptions.cs -- what the user asked the runner for, after parsing; turned into QemuConfig by Runner.
+namespace Vmk.Iso.Runner;
+
+public sealed record RunnerOptions
+{
+    public BootKind Boot { get; init; } = BootKind.Bios;
+    public bool Headless { get; init; }
+    public IReadOnlyList<string> Exec { get; init; } = [];
+    public MemorySize Memory { get; init; } = MemorySize.Default;
+    public int Cpus { get; init; } = 1;
+    public IReadOnlyList<string> KernelOptions { get; init; } = [];
+    public bool Gdb { get; init; }
+
+    /// <summary>Null: the default for the mode (none interactive, 120 s with --exec or --bench).</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    public string? IsoPath { get; init; }
+    public string? KernelPath { get; init; }
+    public int Bench { get; init; }
+    public IReadOnlyList<string> QemuArguments { get; init; } = [];
+    public bool Verbose { get; init; }
+    public string? LogFile { get; init; }
+
+    public static readonly TimeSpan DefaultAutomatedTimeout = TimeSpan.FromSeconds(120);
+}

@@ -1,0 +1,146 @@
+// RunnerCli.cs -- the command line of `dotnet run --project iso -- [options]` (System.CommandLine), mapped to RunnerOptions.
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Vmk.Iso.Runner;
+
+namespace Vmk.Iso;
+
+public static class RunnerCli
+{
+    private const string Summary =
+        "Boots the vmk kernel in QEMU (TCG) with the serial console on this terminal.\n"
+        + "Default: the hybrid ISO (artifacts/iso/vmk.iso) under SeaBIOS + GRUB. Kernel options reach the kernel through\n"
+        + "fw_cfg (opt/vmk/kernelopt) for every boot kind. With --exec, or when stdin is not a terminal, the kernel gets\n"
+        + "panic=exit and QEMU -no-reboot, so a panic or reset ends the run.\n"
+        + "Examples:\n"
+        + "  dotnet run --project iso                                 interactive (Ctrl-A X quits)\n"
+        + "  dotnet run --project iso -- --direct --exec 'uname -a'   scripted, transcript on stdout\n"
+        + "  dotnet run --project iso -- --uefi --kernelopt selftest  UEFI boot running the self-tests\n"
+        + "  dotnet run --project iso -- --bench 5                    boot-time medians\n";
+
+    public static RootCommand Build(Func<RunnerOptions, CancellationToken, Task<int>> run)
+    {
+        var headless = new Option<bool>("--headless") { Description = "No QEMU window (-display none); automatic when $DISPLAY is unset" };
+        var exec = new Option<string[]>("--exec", "-e")
+        {
+            Description = "Wait for the shell prompt, type CMD, wait for the prompt again (repeatable, in order); print the transcript, then poweroff",
+            HelpName = "CMD",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var uefi = new Option<bool>("--uefi") { Description = "Boot the ISO with OVMF (UEFI) on q35 instead of SeaBIOS" };
+        var direct = new Option<bool>("--direct") { Description = "Boot the ELF with qemu -kernel (multiboot1): the fastest path" };
+        var memory = new Option<MemorySize>("--memory", "-m")
+        {
+            Description = "Guest RAM in QEMU syntax (512M, 4G; a bare number is MiB)",
+            HelpName = "SIZE",
+            DefaultValueFactory = _ => MemorySize.Default,
+            CustomParser = ParseMemory,
+        };
+        var cpus = new Option<int>("--cpus")
+        {
+            Description = "Number of virtual CPUs (1-64)",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+        };
+        cpus.Validators.Add(r =>
+        {
+            int n = r.GetValueOrDefault<int>();
+            if (n is < 1 or > 64)
+            {
+                r.AddError($"--cpus must be between 1 and 64 (got {n})");
+            }
+        });
+        var kernelopt = new Option<string[]>("--kernelopt", "-k")
+        {
+            Description = "Kernel options (space-separated key or key=value words), repeatable; appended to the boot command line",
+            HelpName = "OPTS",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var gdb = new Option<bool>("--gdb") { Description = "Start QEMU stopped with a gdb stub on :1234 (-s -S) and print the gdb command" };
+        var timeout = new Option<double?>("--timeout", "-t")
+        {
+            Description = "Kill QEMU after this many seconds (exit code 3). Default: none interactively, 120 with --exec/--bench",
+            HelpName = "SECONDS",
+        };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } s && !(s > 0 && s < 1e6))
+            {
+                r.AddError($"--timeout must be a positive number of seconds (got {s})");
+            }
+        });
+        var iso = new Option<string?>("--iso") { Description = "ISO to boot instead of artifacts/iso/vmk.iso", HelpName = "PATH" };
+        var kernel = new Option<string?>("--kernel") { Description = "ELF for --direct instead of artifacts/kernel/kernel.elf", HelpName = "PATH" };
+        var bench = new Option<int>("--bench")
+        {
+            Description = "Measure QEMU start -> prompt N times for direct, BIOS and UEFI (median), plus instructions to 'Boot complete' under -icount",
+            HelpName = "N",
+        };
+        bench.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 100)
+            {
+                r.AddError("--bench must be between 1 and 100");
+            }
+        });
+        var qemuArg = new Option<string[]>("--qemu-arg")
+        {
+            Description = "Extra QEMU argument, passed verbatim (repeatable; write --qemu-arg=-cpu --qemu-arg=max for dashes)",
+            HelpName = "ARG",
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "With --exec: also stream the serial log and the QEMU command to stderr" };
+        var log = new Option<string?>("--log") { Description = "Write the QEMU command, serial log and exit status to FILE (--exec and piped runs)", HelpName = "FILE" };
+
+        var root = new RootCommand(Summary + "\n" + ExitCodes.Describe())
+        {
+            headless, exec, uefi, direct, memory, cpus, kernelopt, gdb, timeout, iso, kernel, bench, qemuArg, verbose, log,
+        };
+        root.Validators.Add(r =>
+        {
+            if (r.GetValue(uefi) && r.GetValue(direct))
+            {
+                r.AddError("--uefi and --direct exclude each other");
+            }
+            if (r.GetValue(bench) > 0 && (r.GetValue(exec)?.Length ?? 0) > 0)
+            {
+                r.AddError("--bench and --exec exclude each other");
+            }
+        });
+        root.SetAction((parse, cancellationToken) =>
+        {
+            double? seconds = parse.GetValue(timeout);
+            var options = new RunnerOptions
+            {
+                Boot = parse.GetValue(uefi) ? BootKind.Uefi : parse.GetValue(direct) ? BootKind.Direct : BootKind.Bios,
+                Headless = parse.GetValue(headless),
+                Exec = parse.GetValue(exec) ?? [],
+                Memory = parse.GetValue(memory),
+                Cpus = parse.GetValue(cpus),
+                KernelOptions = parse.GetValue(kernelopt) ?? [],
+                Gdb = parse.GetValue(gdb),
+                Timeout = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
+                IsoPath = FullPathOrNull(parse.GetValue(iso)),
+                KernelPath = FullPathOrNull(parse.GetValue(kernel)),
+                Bench = parse.GetValue(bench),
+                QemuArguments = parse.GetValue(qemuArg) ?? [],
+                Verbose = parse.GetValue(verbose),
+                LogFile = parse.GetValue(log),
+            };
+            return run(options, cancellationToken);
+        });
+        return root;
+    }
+
+    private static MemorySize ParseMemory(ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (MemorySize.TryParse(text, out var size, out string error))
+        {
+            return size;
+        }
+        result.AddError("--memory: " + error);
+        return MemorySize.Default;
+    }
+
+    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
+}
