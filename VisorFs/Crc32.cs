@@ -10,13 +10,14 @@ namespace VisorFs;
 /// </summary>
 public static unsafe class Crc32
 {
-    // Slice-by-8: table k maps a byte that is k positions further along to its contribution, so eight table
-    // lookups fold eight input bytes per step instead of one. 8 KB of tables, built once.
+    // Slice-by-16: table k maps a byte that is k positions further along to its contribution, so sixteen
+    // independent table lookups fold sixteen input bytes per step instead of one. 16 KB of tables, built once.
+    private const int Slices = 16;
     private static readonly uint[] s_table = BuildTable();
 
     private static uint[] BuildTable()
     {
-        uint[] t = new uint[8 * 256];
+        uint[] t = new uint[Slices * 256];
         for (uint i = 0; i < 256; i++)
         {
             uint c = i;
@@ -28,7 +29,7 @@ public static unsafe class Crc32
         }
         for (int i = 0; i < 256; i++)
         {
-            for (int k = 1; k < 8; k++)
+            for (int k = 1; k < Slices; k++)
             {
                 uint prev = t[(k - 1) * 256 + i];
                 t[k * 256 + i] = (prev >> 8) ^ t[prev & 0xFF];
@@ -51,16 +52,22 @@ public static unsafe class Crc32
         {
             byte* p = start;
             byte* end = start + n;
-            // x86 is little endian and tolerates unaligned loads, so two 32-bit reads take eight bytes at once.
-            while (end - p >= 8)
+            // x86 is little endian and tolerates unaligned loads, so 32-bit reads take four bytes at once.
+            while (end - p >= 16)
             {
-                uint lo = *(uint*)p ^ c;
-                uint hi = *(uint*)(p + 4);
-                c = t[7 * 256 + (lo & 0xFF)] ^ t[6 * 256 + ((lo >> 8) & 0xFF)]
-                  ^ t[5 * 256 + ((lo >> 16) & 0xFF)] ^ t[4 * 256 + (lo >> 24)]
-                  ^ t[3 * 256 + (hi & 0xFF)] ^ t[2 * 256 + ((hi >> 8) & 0xFF)]
-                  ^ t[1 * 256 + ((hi >> 16) & 0xFF)] ^ t[hi >> 24];
-                p += 8;
+                uint a = *(uint*)p ^ c;
+                uint b = *(uint*)(p + 4);
+                uint e = *(uint*)(p + 8);
+                uint d = *(uint*)(p + 12);
+                c = t[15 * 256 + (a & 0xFF)] ^ t[14 * 256 + ((a >> 8) & 0xFF)]
+                  ^ t[13 * 256 + ((a >> 16) & 0xFF)] ^ t[12 * 256 + (a >> 24)]
+                  ^ t[11 * 256 + (b & 0xFF)] ^ t[10 * 256 + ((b >> 8) & 0xFF)]
+                  ^ t[9 * 256 + ((b >> 16) & 0xFF)] ^ t[8 * 256 + (b >> 24)]
+                  ^ t[7 * 256 + (e & 0xFF)] ^ t[6 * 256 + ((e >> 8) & 0xFF)]
+                  ^ t[5 * 256 + ((e >> 16) & 0xFF)] ^ t[4 * 256 + (e >> 24)]
+                  ^ t[3 * 256 + (d & 0xFF)] ^ t[2 * 256 + ((d >> 8) & 0xFF)]
+                  ^ t[1 * 256 + ((d >> 16) & 0xFF)] ^ t[d >> 24];
+                p += 16;
             }
             while (p < end)
             {

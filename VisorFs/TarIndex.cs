@@ -1,0 +1,951 @@
+// TarIndex.cs -- one pass over a tar or visor-tar archive in memory builds a path index; file data stays in place.
+
+using System;
+using System.Collections.Generic;
+
+namespace VisorFs;
+
+/// <summary>
+/// The index of a tardisk: every member's path, attributes and data offset, a hash table for lookup by path, and
+/// the directory tree. The archive bytes are not copied or kept; entries hold offsets into them.
+/// </summary>
+/// <remarks>
+/// <para>Accepted layouts (see <see cref="TarHeader"/> for the header block):</para>
+/// <list type="bullet">
+/// <item>Plain tar (V7, POSIX ustar, GNU, pax): header, data padded to 512 bytes, next header, ...; the archive
+/// ends at a zero block or at the end of the bytes. GNU 'L'/'K' members carry the long name/link target of the
+/// member that follows (data: the name, NUL terminated). pax 'x' members carry "LEN key=value\n" records for the
+/// member that follows; path, linkpath, size, mtime (fraction dropped), uid and gid are honoured. pax 'g' global
+/// headers are skipped: nothing in a boot image depends on them.</item>
+/// <item>visor-tar (ESXi): every header has the magic "visor " and they all come first; the list ends at the first
+/// block without the magic. Each header's data lives at the absolute offset in its u32 at 0x1F0 (followed by
+/// the text offset, text size and fixup page count of executables), including the data of 'L'/'K' members.</item>
+/// </list>
+/// <para>Hostile members never stop the rest of the archive from indexing; each rejected one adds one
+/// <see cref="TarDiagnostic"/>: bad checksum (plain tar then scans block by block for the next valid header),
+/// unparseable numbers, sizes or offsets beyond the archive (plain tar stops there, since the next header's
+/// position is unknown), names with '..' or NUL, invalid UTF-8, hard links to missing entries or directories,
+/// members below a non-directory, unsupported types. A duplicate path replaces the earlier member (as extraction
+/// would) and is reported too. Directories that are only implied by deeper paths are created
+/// (<see cref="TarEntry.IsImplicit"/>), so the tree is always connected from the root (entry 0, path "").</para>
+/// <para>A hard link's <see cref="TarEntry.DataOffset"/> and <see cref="TarEntry.Size"/> are those of its target at
+/// the time it appears, since it names the same file.</para>
+/// </remarks>
+public sealed class TarIndex
+{
+    private TarEntry[] _items = new TarEntry[16];
+    private int _count;
+    private int[] _slots = new int[32];      // entry index + 1; 0 is empty
+    private uint[] _slotHashes = new uint[32];
+    private readonly List<TarDiagnostic> _diagnostics = new List<TarDiagnostic>();
+
+    // Scratch for decoding and normalizing names: bytes -> chars -> normalized chars.
+    private readonly char[] _raw = new char[2 * TarPath.MaxLength + 512];
+    private readonly char[] _norm = new char[TarPath.MaxLength + 1];
+    private readonly char[] _linkNorm = new char[TarPath.MaxLength + 1];
+    private int _lastParent;
+
+    // What 'L'/'K' and 'x' members said about the next member. Offsets point into the archive (-1: not set).
+    private int _gnuNameOffset, _gnuNameLength, _gnuLinkOffset, _gnuLinkLength;
+    private int _paxPathOffset, _paxPathLength, _paxLinkOffset, _paxLinkLength;
+    private long _paxSize, _paxMTime, _paxUid, _paxGid;
+    private bool _hasPaxMTime, _hasPaxUid, _hasPaxGid;
+
+    /// <summary>Layout of the archive: <see cref="TarFormat.Visor"/>, or the flavour of its first header.</summary>
+    public TarFormat Format { get; private set; }
+
+    /// <summary>Number of entries including the root.</summary>
+    public int Count => _count;
+
+    public TarEntry this[int index] => _items[index];
+
+    /// <summary>The root directory (entry 0, path "").</summary>
+    public TarEntry Root => _items[0];
+
+    /// <summary>One record per rejected or replaced member, in archive order.</summary>
+    public List<TarDiagnostic> Diagnostics => _diagnostics;
+
+    private TarIndex()
+    {
+        var root = new TarEntry();
+        root.Type = TarEntryType.Directory;
+        root.Mode = 0x1ED; // 0755
+        root.IsImplicit = true;
+        root.Hash = TarPath.Hash("");
+        Append(root);
+    }
+
+    /// <summary>Indexes <paramref name="archive"/>. Never fails: problems become <see cref="Diagnostics"/>.</summary>
+    public static TarIndex Build(ReadOnlySpan<byte> archive)
+    {
+        var index = new TarIndex();
+        index.IndexArchive(archive);
+        return index;
+    }
+
+    /// <summary>Looks up a normalized path ("a/b"; a leading '/' is tolerated, "" or "/" is the root).</summary>
+    public bool TryFind(string path, out TarEntry entry)
+    {
+        int start = path.Length > 0 && path[0] == '/' ? 1 : 0;
+        uint h = 2166136261;
+        for (int i = start; i < path.Length; i++)
+        {
+            h = (h ^ path[i]) * 16777619;
+        }
+        int mask = _slots.Length - 1;
+        int slot = (int)h & mask;
+        int len = path.Length - start;
+        while (true)
+        {
+            int s = _slots[slot];
+            if (s == 0)
+            {
+                entry = null!;
+                return false;
+            }
+            if (_slotHashes[slot] == h)
+            {
+                TarEntry e = _items[s - 1];
+                string p = e.Path;
+                if (p.Length == len)
+                {
+                    int k = 0;
+                    while (k < len && p[k] == path[start + k])
+                    {
+                        k++;
+                    }
+                    if (k == len)
+                    {
+                        entry = e;
+                        return true;
+                    }
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>Looks up a path; null if absent.</summary>
+    public TarEntry? Find(string path) => TryFind(path, out TarEntry e) ? e : null;
+
+    /// <summary>Appends the children of <paramref name="directory"/> to <paramref name="into"/>; returns how many.</summary>
+    public int GetChildren(TarEntry directory, List<TarEntry> into)
+    {
+        int n = 0;
+        for (int c = directory.FirstChild; c >= 0; c = _items[c].NextSibling)
+        {
+            into.Add(_items[c]);
+            n++;
+        }
+        return n;
+    }
+
+    /// <summary>The bytes of a file member (empty for other types).</summary>
+    public static ReadOnlySpan<byte> GetData(ReadOnlySpan<byte> archive, TarEntry entry)
+    {
+        if (entry.Size <= 0 || entry.DataOffset < 0 || entry.DataOffset > archive.Length
+            || entry.Size > archive.Length - entry.DataOffset)
+        {
+            return default;
+        }
+        return archive.Slice((int)entry.DataOffset, (int)entry.Size);
+    }
+
+    private void Append(TarEntry e)
+    {
+        if (_count == _items.Length)
+        {
+            var bigger = new TarEntry[_items.Length * 2];
+            for (int i = 0; i < _count; i++)
+            {
+                bigger[i] = _items[i];
+            }
+            _items = bigger;
+        }
+        e.Index = _count;
+        _items[_count++] = e;
+        if (_count * 2 > _slots.Length)
+        {
+            Rehash(_slots.Length * 2);
+        }
+        InsertSlot(e.Index, e.Hash);
+    }
+
+    private void InsertSlot(int index, uint hash)
+    {
+        int mask = _slots.Length - 1;
+        int slot = (int)hash & mask;
+        while (_slots[slot] != 0)
+        {
+            slot = (slot + 1) & mask;
+        }
+        _slots[slot] = index + 1;
+        _slotHashes[slot] = hash;
+    }
+
+    private void Rehash(int size)
+    {
+        _slots = new int[size];
+        _slotHashes = new uint[size];
+        for (int i = 0; i < _count; i++)
+        {
+            InsertSlot(i, _items[i].Hash);
+        }
+    }
+
+    private int Lookup(ReadOnlySpan<char> path, uint hash)
+    {
+        int mask = _slots.Length - 1;
+        int slot = (int)hash & mask;
+        while (true)
+        {
+            int s = _slots[slot];
+            if (s == 0)
+            {
+                return -1;
+            }
+            if (_slotHashes[slot] == hash && TarPath.SameAs(_items[s - 1].Path, path))
+            {
+                return s - 1;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private void Diagnose(string name, string reason, long offset)
+    {
+        _diagnostics.Add(new TarDiagnostic(name, reason, offset));
+    }
+
+    private void ClearPending()
+    {
+        _gnuNameOffset = -1;
+        _gnuNameLength = 0;
+        _gnuLinkOffset = -1;
+        _gnuLinkLength = 0;
+        _paxPathOffset = -1;
+        _paxPathLength = 0;
+        _paxLinkOffset = -1;
+        _paxLinkLength = 0;
+        _paxSize = -1;
+        _hasPaxMTime = false;
+        _hasPaxUid = false;
+        _hasPaxGid = false;
+    }
+
+    private void IndexArchive(ReadOnlySpan<byte> a)
+    {
+        long len = a.Length;
+        bool visor = len >= TarHeader.BlockSize && TarHeader.IsVisor(a.Slice(0, TarHeader.BlockSize));
+        Format = visor ? TarFormat.Visor
+            : len >= TarHeader.BlockSize ? TarHeader.GetFormat(a.Slice(0, TarHeader.BlockSize)) : TarFormat.Ustar;
+        ClearPending();
+        long pos = 0;
+        bool resync = false;
+        while (true)
+        {
+            if (len - pos < TarHeader.BlockSize)
+            {
+                if (len - pos > 0 && !visor && !resync)
+                {
+                    Diagnose("", "truncated header at end of archive", pos);
+                }
+                break;
+            }
+            ReadOnlySpan<byte> h = a.Slice((int)pos, TarHeader.BlockSize);
+            long headerOffset = pos;
+            if (visor)
+            {
+                if (!TarHeader.IsVisor(h))
+                {
+                    break;
+                }
+            }
+            else if (TarHeader.IsZeroBlock(h))
+            {
+                if (resync)
+                {
+                    pos += TarHeader.BlockSize;
+                    continue;
+                }
+                break;
+            }
+            if (!TarHeader.ChecksumMatches(h))
+            {
+                // In plain tar the size of a damaged header cannot be trusted, so scan for the next valid header
+                // block by block, reporting the damage once.
+                if (!resync)
+                {
+                    Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad header checksum", pos);
+                }
+                resync = !visor;
+                ClearPending();
+                pos += TarHeader.BlockSize;
+                continue;
+            }
+            resync = false;
+            byte type = h[TarHeader.TypeOffset];
+            if (!TarHeader.TryParseNumber(h.Slice(TarHeader.SizeOffset, 12), out long size) || size < 0)
+            {
+                Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad size field", pos);
+                resync = !visor;
+                ClearPending();
+                pos += TarHeader.BlockSize;
+                continue;
+            }
+            bool isMeta = type == (byte)'x' || type == (byte)'g' || type == (byte)'K' || type == (byte)'L';
+            if (!isMeta && _paxSize >= 0)
+            {
+                size = _paxSize;
+            }
+            // ustar: links, devices, directories and fifos have no data blocks whatever the size field says.
+            bool hasData = !(type >= (byte)'1' && type <= (byte)'6');
+            long dataSize = hasData ? size : 0;
+            long dataOffset = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorDataOffset) : pos + TarHeader.BlockSize;
+            if (dataOffset > len || dataSize > len - dataOffset)
+            {
+                Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "data extends past end of archive", pos);
+                ClearPending();
+                if (visor)
+                {
+                    pos += TarHeader.BlockSize;
+                    continue;
+                }
+                break;
+            }
+            pos = visor ? pos + TarHeader.BlockSize : dataOffset + ((dataSize + 511) & ~511L);
+            if (pos > len)
+            {
+                pos = len; // the last member's padding may be missing
+            }
+
+            if (type == (byte)'L')
+            {
+                _gnuNameOffset = (int)dataOffset;
+                _gnuNameLength = (int)dataSize;
+                continue;
+            }
+            if (type == (byte)'K')
+            {
+                _gnuLinkOffset = (int)dataOffset;
+                _gnuLinkLength = (int)dataSize;
+                continue;
+            }
+            if (type == (byte)'x')
+            {
+                if (Format == TarFormat.Ustar)
+                {
+                    Format = TarFormat.Pax;
+                }
+                if (!ParsePax(a, (int)dataOffset, (int)dataSize))
+                {
+                    Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad pax extended header", headerOffset);
+                    ClearPending();
+                }
+                continue;
+            }
+            if (type == (byte)'g')
+            {
+                continue;
+            }
+            AddMember(a, h, type, size, dataOffset, headerOffset, visor);
+            ClearPending();
+        }
+    }
+
+    // The bytes of a NUL-terminated field, without the terminator.
+    private static ReadOnlySpan<byte> FieldText(ReadOnlySpan<byte> h, int offset, int length)
+    {
+        ReadOnlySpan<byte> f = h.Slice(offset, length);
+        for (int i = 0; i < f.Length; i++)
+        {
+            if (f[i] == 0)
+            {
+                return f.Slice(0, i);
+            }
+        }
+        return f;
+    }
+
+    private static bool ContainsNul(ReadOnlySpan<byte> s)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // True if a NUL-terminated field has anything but NULs after its terminator (a NUL inside the name).
+    private static bool HasEmbeddedNul(ReadOnlySpan<byte> f)
+    {
+        int i = 0;
+        while (i < f.Length && f[i] != 0)
+        {
+            i++;
+        }
+        for (; i < f.Length; i++)
+        {
+            if (f[i] != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void AddMember(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, byte type, long size, long dataOffset, long headerOffset, bool visor)
+    {
+        // Name: pax path, else GNU long name, else prefix + '/' + name (POSIX ustar and visor only: GNU keeps
+        // times where the prefix would be).
+        ReadOnlySpan<byte> nameField = FieldText(h, TarHeader.NameOffset, TarHeader.NameLength);
+        ReadOnlySpan<byte> prefix = default;
+        ReadOnlySpan<byte> name;
+        bool embeddedNul;
+        if (_paxPathOffset >= 0)
+        {
+            name = a.Slice(_paxPathOffset, _paxPathLength);
+            embeddedNul = ContainsNul(name);
+        }
+        else if (_gnuNameOffset >= 0)
+        {
+            ReadOnlySpan<byte> data = a.Slice(_gnuNameOffset, _gnuNameLength);
+            name = FieldText(data, 0, data.Length);
+            embeddedNul = HasEmbeddedNul(data);
+        }
+        else
+        {
+            name = nameField;
+            embeddedNul = HasEmbeddedNul(h.Slice(TarHeader.NameOffset, TarHeader.NameLength));
+            TarFormat format = visor ? TarFormat.Visor : TarHeader.GetFormat(h);
+            if (format == TarFormat.Ustar || format == TarFormat.Visor)
+            {
+                int plen = format == TarFormat.Visor ? TarHeader.VisorPrefixLength : TarHeader.PrefixLength;
+                prefix = FieldText(h, TarHeader.PrefixOffset, plen);
+            }
+        }
+        if (embeddedNul)
+        {
+            Diagnose(DiagName(prefix, name), TarPath.ReasonNul, headerOffset);
+            return;
+        }
+        if (prefix.Length + name.Length + 1 > _raw.Length)
+        {
+            Diagnose(DiagName(prefix, name), TarPath.ReasonTooLong, headerOffset);
+            return;
+        }
+        Span<char> raw = _raw;
+        int rawLength = 0;
+        if (prefix.Length > 0)
+        {
+            if (!Utf8.TryDecode(prefix, raw, out int n))
+            {
+                Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
+                return;
+            }
+            raw[n] = '/';
+            rawLength = n + 1;
+        }
+        if (!Utf8.TryDecode(name, raw.Slice(rawLength), out int nameChars))
+        {
+            Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
+            return;
+        }
+        rawLength += nameChars;
+        bool trailingSlash = rawLength > 0 && raw[rawLength - 1] == '/';
+
+        TarEntryType entryType;
+        switch (type)
+        {
+            case (byte)'0':
+            case 0:
+            case (byte)'7':
+                // V7 marked directories only by the trailing slash.
+                entryType = trailingSlash ? TarEntryType.Directory : TarEntryType.File;
+                break;
+            case (byte)'1': entryType = TarEntryType.HardLink; break;
+            case (byte)'2': entryType = TarEntryType.Symlink; break;
+            case (byte)'3': entryType = TarEntryType.CharDevice; break;
+            case (byte)'4': entryType = TarEntryType.BlockDevice; break;
+            case (byte)'5': entryType = TarEntryType.Directory; break;
+            case (byte)'6': entryType = TarEntryType.Fifo; break;
+            default:
+                Diagnose(DiagName(prefix, name), UnsupportedType(type), headerOffset);
+                return;
+        }
+
+        Span<char> norm = _norm;
+        string? reason = TarPath.Normalize(raw.Slice(0, rawLength), norm, out int normLength);
+        if (reason != null)
+        {
+            Diagnose(DiagName(prefix, name), reason, headerOffset);
+            return;
+        }
+        ReadOnlySpan<char> path = norm.Slice(0, normLength);
+
+        if (!TarHeader.TryParseNumber(h.Slice(TarHeader.ModeOffset, 8), out long mode)
+            || !TarHeader.TryParseNumber(h.Slice(TarHeader.UidOffset, 8), out long uid)
+            || !TarHeader.TryParseNumber(h.Slice(TarHeader.GidOffset, 8), out long gid)
+            || !TarHeader.TryParseNumber(h.Slice(TarHeader.MTimeOffset, 12), out long mtime))
+        {
+            Diagnose(DiagName(prefix, name), "bad numeric field", headerOffset);
+            return;
+        }
+        if (_hasPaxUid) uid = _paxUid;
+        if (_hasPaxGid) gid = _paxGid;
+        if (_hasPaxMTime) mtime = _paxMTime;
+        if (uid < 0 || uid > int.MaxValue || gid < 0 || gid > int.MaxValue)
+        {
+            Diagnose(DiagName(prefix, name), "uid or gid out of range", headerOffset);
+            return;
+        }
+        long devMajor = 0;
+        long devMinor = 0;
+        if ((entryType == TarEntryType.CharDevice || entryType == TarEntryType.BlockDevice)
+            && (!TarHeader.TryParseNumber(h.Slice(TarHeader.DevMajorOffset, 8), out devMajor)
+                || !TarHeader.TryParseNumber(h.Slice(TarHeader.DevMinorOffset, 8), out devMinor)
+                || devMajor > int.MaxValue || devMinor > int.MaxValue))
+        {
+            Diagnose(DiagName(prefix, name), "bad device number", headerOffset);
+            return;
+        }
+
+        // Link target: pax linkpath, else GNU long link, else the linkname field.
+        string linkTarget = "";
+        int linkIndex = -1;
+        if (entryType == TarEntryType.Symlink || entryType == TarEntryType.HardLink)
+        {
+            ReadOnlySpan<byte> link;
+            bool linkNul;
+            if (_paxLinkOffset >= 0)
+            {
+                link = a.Slice(_paxLinkOffset, _paxLinkLength);
+                linkNul = ContainsNul(link);
+            }
+            else if (_gnuLinkOffset >= 0)
+            {
+                ReadOnlySpan<byte> data = a.Slice(_gnuLinkOffset, _gnuLinkLength);
+                link = FieldText(data, 0, data.Length);
+                linkNul = HasEmbeddedNul(data);
+            }
+            else
+            {
+                link = FieldText(h, TarHeader.LinkNameOffset, 100);
+                linkNul = HasEmbeddedNul(h.Slice(TarHeader.LinkNameOffset, 100));
+            }
+            if (linkNul)
+            {
+                Diagnose(DiagName(prefix, name), "NUL byte inside link target", headerOffset);
+                return;
+            }
+            if (link.Length > _raw.Length || !Utf8.TryDecode(link, raw, out int linkChars))
+            {
+                Diagnose(DiagName(prefix, name), "link target is not valid UTF-8 or too long", headerOffset);
+                return;
+            }
+            if (linkChars == 0)
+            {
+                Diagnose(DiagName(prefix, name), "empty link target", headerOffset);
+                return;
+            }
+            if (entryType == TarEntryType.Symlink)
+            {
+                // A symlink's target is just data at this level; it is resolved (and confined) at lookup time.
+                linkTarget = new string(raw.Slice(0, linkChars));
+            }
+            else
+            {
+                Span<char> linkNorm = _linkNorm;
+                string? linkReason = TarPath.Normalize(raw.Slice(0, linkChars), linkNorm, out int linkLength);
+                if (linkReason != null)
+                {
+                    Diagnose(DiagName(prefix, name), string.Concat("hard link target: ", linkReason), headerOffset);
+                    return;
+                }
+                ReadOnlySpan<char> target = linkNorm.Slice(0, linkLength);
+                linkIndex = Lookup(target, TarPath.Hash(target));
+                if (linkIndex < 0)
+                {
+                    Diagnose(DiagName(prefix, name), "hard link target missing", headerOffset);
+                    return;
+                }
+                if (_items[linkIndex].IsDirectory)
+                {
+                    Diagnose(DiagName(prefix, name), "hard link to a directory", headerOffset);
+                    return;
+                }
+                linkTarget = _items[linkIndex].Path;
+            }
+        }
+
+        if (normLength == 0)
+        {
+            // "./" or "/": the archive's own root. Take its attributes; anything else cannot be the root.
+            if (entryType != TarEntryType.Directory)
+            {
+                Diagnose(DiagName(prefix, name), "empty name", headerOffset);
+                return;
+            }
+            TarEntry root = _items[0];
+            root.Mode = (int)(mode & 0xFFF);
+            root.Uid = (int)uid;
+            root.Gid = (int)gid;
+            root.ModificationTime = mtime;
+            root.IsImplicit = false;
+            return;
+        }
+
+        uint hash = TarPath.Hash(path);
+        int existing = Lookup(path, hash);
+        TarEntry entry;
+        if (existing >= 0)
+        {
+            entry = _items[existing];
+            if (entry.IsDirectory && entry.FirstChild >= 0 && entryType != TarEntryType.Directory)
+            {
+                Diagnose(DiagName(prefix, name), "would replace a non-empty directory", headerOffset);
+                return;
+            }
+            if (!entry.IsImplicit)
+            {
+                Diagnose(DiagName(prefix, name), "duplicate path, later entry wins", headerOffset);
+            }
+        }
+        else
+        {
+            int parent = FindParent(path, out string? parentReason);
+            if (parent < 0)
+            {
+                Diagnose(DiagName(prefix, name), parentReason!, headerOffset);
+                return;
+            }
+            entry = new TarEntry();
+            entry.Path = new string(path);
+            entry.Hash = hash;
+            entry.Parent = parent;
+            Append(entry);
+            LinkChild(parent, entry.Index);
+        }
+        entry.Type = entryType;
+        entry.IsImplicit = false;
+        entry.Mode = (int)(mode & 0xFFF);
+        entry.Uid = (int)uid;
+        entry.Gid = (int)gid;
+        entry.ModificationTime = mtime;
+        entry.LinkTarget = linkTarget;
+        entry.LinkIndex = linkIndex;
+        entry.DeviceMajor = (int)devMajor;
+        entry.DeviceMinor = (int)devMinor;
+        if (entryType == TarEntryType.File)
+        {
+            entry.Size = size;
+            entry.DataOffset = dataOffset;
+        }
+        else if (entryType == TarEntryType.HardLink)
+        {
+            entry.Size = _items[linkIndex].Size;
+            entry.DataOffset = _items[linkIndex].DataOffset;
+        }
+        else
+        {
+            entry.Size = 0;
+            entry.DataOffset = dataOffset;
+        }
+        if (visor)
+        {
+            entry.TextOffset = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset);
+            entry.TextSize = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize);
+            entry.FixupPageCount = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages);
+        }
+    }
+
+    private void LinkChild(int parent, int child)
+    {
+        TarEntry p = _items[parent];
+        if (p.LastChild < 0)
+        {
+            p.FirstChild = child;
+        }
+        else
+        {
+            _items[p.LastChild].NextSibling = child;
+        }
+        p.LastChild = child;
+    }
+
+    // The directory containing a normalized path, creating implicit directories for missing ancestors. -1 and a
+    // reason if an ancestor exists but is not a directory.
+    private int FindParent(ReadOnlySpan<char> path, out string? reason)
+    {
+        reason = null;
+        int slash = path.Length - 1;
+        while (slash >= 0 && path[slash] != '/')
+        {
+            slash--;
+        }
+        if (slash < 0)
+        {
+            return 0;
+        }
+        ReadOnlySpan<char> dir = path.Slice(0, slash);
+        // Archives list a directory's members together: most members share the previous member's parent.
+        if (TarPath.SameAs(_items[_lastParent].Path, dir))
+        {
+            return _lastParent;
+        }
+        int found = Lookup(dir, TarPath.Hash(dir));
+        if (found >= 0)
+        {
+            if (!_items[found].IsDirectory)
+            {
+                reason = "parent is not a directory";
+                return -1;
+            }
+            _lastParent = found;
+            return found;
+        }
+        // Walk up to the deepest ancestor that exists, then create the missing ones top down.
+        int existingEnd = slash;
+        int parent = 0;
+        while (true)
+        {
+            int s = existingEnd - 1;
+            while (s >= 0 && path[s] != '/')
+            {
+                s--;
+            }
+            if (s < 0)
+            {
+                parent = 0;
+                existingEnd = -1;
+                break;
+            }
+            ReadOnlySpan<char> up = path.Slice(0, s);
+            int idx = Lookup(up, TarPath.Hash(up));
+            existingEnd = s;
+            if (idx >= 0)
+            {
+                if (!_items[idx].IsDirectory)
+                {
+                    reason = "parent is not a directory";
+                    return -1;
+                }
+                parent = idx;
+                break;
+            }
+        }
+        int start = existingEnd + 1;
+        while (true)
+        {
+            int end = start;
+            while (end < slash && path[end] != '/')
+            {
+                end++;
+            }
+            ReadOnlySpan<char> prefix = path.Slice(0, end);
+            var dirEntry = new TarEntry();
+            dirEntry.Path = new string(prefix);
+            dirEntry.Hash = TarPath.Hash(prefix);
+            dirEntry.Type = TarEntryType.Directory;
+            dirEntry.Mode = 0x1ED; // 0755
+            dirEntry.IsImplicit = true;
+            dirEntry.Parent = parent;
+            Append(dirEntry);
+            LinkChild(parent, dirEntry.Index);
+            parent = dirEntry.Index;
+            if (end >= slash)
+            {
+                break;
+            }
+            start = end + 1;
+        }
+        _lastParent = parent;
+        return parent;
+    }
+
+    private static string UnsupportedType(byte type)
+    {
+        char[] c = new char[1];
+        c[0] = type >= 0x20 && type < 0x7F ? (char)type : '?';
+        return string.Concat("unsupported entry type '", new string(c, 0, 1), "'");
+    }
+
+    private static string DiagName(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> name)
+    {
+        if (prefix.Length == 0)
+        {
+            return Utf8.Printable(name);
+        }
+        return string.Concat(Utf8.Printable(prefix), "/", Utf8.Printable(name));
+    }
+
+    /// <summary>
+    /// Parses a pax extended header: records "LEN key=value\n" where LEN counts the whole record in decimal.
+    /// </summary>
+    private bool ParsePax(ReadOnlySpan<byte> a, int offset, int length)
+    {
+        ReadOnlySpan<byte> d = a.Slice(offset, length);
+        int i = 0;
+        while (i < d.Length)
+        {
+            if (d[i] == 0)
+            {
+                break; // NUL padding after the last record
+            }
+            int j = i;
+            long recordLength = 0;
+            while (j < d.Length && d[j] >= (byte)'0' && d[j] <= (byte)'9')
+            {
+                recordLength = recordLength * 10 + (d[j] - '0');
+                if (recordLength > d.Length)
+                {
+                    return false;
+                }
+                j++;
+            }
+            if (j == i || j >= d.Length || d[j] != (byte)' ' || recordLength > d.Length - i || recordLength < (j - i) + 3)
+            {
+                return false;
+            }
+            int end = i + (int)recordLength; // one past the '\n'
+            if (d[end - 1] != (byte)'\n')
+            {
+                return false;
+            }
+            int keyStart = j + 1;
+            int eq = keyStart;
+            while (eq < end - 1 && d[eq] != (byte)'=')
+            {
+                eq++;
+            }
+            if (eq >= end - 1 && d[eq] != (byte)'=')
+            {
+                return false;
+            }
+            ReadOnlySpan<byte> key = d.Slice(keyStart, eq - keyStart);
+            int valueStart = eq + 1;
+            int valueLength = end - 1 - valueStart;
+            ReadOnlySpan<byte> value = d.Slice(valueStart, valueLength);
+            // An empty value removes the keyword: the header field applies again.
+            if (KeyIs(key, "path"))
+            {
+                _paxPathOffset = valueLength == 0 ? -1 : offset + valueStart;
+                _paxPathLength = valueLength;
+            }
+            else if (KeyIs(key, "linkpath"))
+            {
+                _paxLinkOffset = valueLength == 0 ? -1 : offset + valueStart;
+                _paxLinkLength = valueLength;
+            }
+            else if (KeyIs(key, "size"))
+            {
+                if (valueLength == 0)
+                {
+                    _paxSize = -1;
+                }
+                else if (!TryParseDecimal(value, false, out _paxSize))
+                {
+                    return false;
+                }
+            }
+            else if (KeyIs(key, "mtime"))
+            {
+                _hasPaxMTime = valueLength != 0;
+                if (_hasPaxMTime && !TryParseDecimal(value, true, out _paxMTime))
+                {
+                    return false;
+                }
+            }
+            else if (KeyIs(key, "uid"))
+            {
+                _hasPaxUid = valueLength != 0;
+                if (_hasPaxUid && !TryParseDecimal(value, false, out _paxUid))
+                {
+                    return false;
+                }
+            }
+            else if (KeyIs(key, "gid"))
+            {
+                _hasPaxGid = valueLength != 0;
+                if (_hasPaxGid && !TryParseDecimal(value, false, out _paxGid))
+                {
+                    return false;
+                }
+            }
+            i = end;
+        }
+        return true;
+    }
+
+    private static bool KeyIs(ReadOnlySpan<byte> key, string name)
+    {
+        if (key.Length != name.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < key.Length; i++)
+        {
+            if (key[i] != name[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Decimal integer, optionally signed and with a fraction (dropped, rounding toward negative infinity as a
+    // time stamp should), refusing overflow.
+    private static bool TryParseDecimal(ReadOnlySpan<byte> s, bool allowSignAndFraction, out long value)
+    {
+        value = 0;
+        int i = 0;
+        bool negative = false;
+        if (allowSignAndFraction && s.Length > 0 && s[0] == (byte)'-')
+        {
+            negative = true;
+            i = 1;
+        }
+        int digitsStart = i;
+        long v = 0;
+        while (i < s.Length && s[i] >= (byte)'0' && s[i] <= (byte)'9')
+        {
+            int digit = s[i] - '0';
+            if (v > (long.MaxValue - digit) / 10)
+            {
+                return false;
+            }
+            v = v * 10 + digit;
+            i++;
+        }
+        if (i == digitsStart)
+        {
+            return false;
+        }
+        bool fraction = false;
+        if (i < s.Length)
+        {
+            if (!allowSignAndFraction || s[i] != (byte)'.')
+            {
+                return false;
+            }
+            i++;
+            while (i < s.Length)
+            {
+                if (s[i] < (byte)'0' || s[i] > (byte)'9')
+                {
+                    return false;
+                }
+                if (s[i] != (byte)'0')
+                {
+                    fraction = true;
+                }
+                i++;
+            }
+        }
+        value = negative ? -v - (fraction ? 1 : 0) : v;
+        return true;
+    }
+}

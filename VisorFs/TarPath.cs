@@ -1,0 +1,120 @@
+// TarPath.cs -- turning a member name from an archive into a safe, normalized VisorFS path.
+
+using System;
+
+namespace VisorFs;
+
+/// <summary>
+/// Path rules for archive members. A member name is hostile input: it must not reach outside the tree the
+/// archive describes, and two spellings of one file must become one path.
+/// </summary>
+/// <remarks>
+/// Normalizing: leading '/' and "./" are stripped, empty and "." components dropped, a trailing '/' removed, so
+/// "/./a//b/" is "a/b". Rejected: any ".." component (even "a/../b": a tardisk has no reason to contain one, and
+/// refusing them all means a symlink in the middle can never turn a harmless-looking ".." into an escape), NUL
+/// characters, and paths longer than <see cref="MaxLength"/>. The root itself normalizes to "".
+/// </remarks>
+public static class TarPath
+{
+    /// <summary>Longest accepted path, as PATH_MAX.</summary>
+    public const int MaxLength = 4096;
+
+    public const string ReasonDotDot = "path contains '..' (escapes the archive root)";
+    public const string ReasonNul = "NUL byte inside name";
+    public const string ReasonTooLong = "name too long";
+
+    /// <summary>
+    /// Normalizes <paramref name="path"/> into <paramref name="output"/> (which must be at least as long); returns
+    /// null on success or the reason the path is rejected.
+    /// </summary>
+    public static string? Normalize(ReadOnlySpan<char> path, Span<char> output, out int length)
+    {
+        length = 0;
+        int n = 0;
+        int i = 0;
+        int len = path.Length;
+        while (i < len)
+        {
+            // One component: [i, end).
+            int end = i;
+            while (end < len && path[end] != '/')
+            {
+                if (path[end] == '\0')
+                {
+                    return ReasonNul;
+                }
+                end++;
+            }
+            int compLen = end - i;
+            if (compLen == 0 || (compLen == 1 && path[i] == '.'))
+            {
+                i = end + 1;
+                continue;
+            }
+            if (compLen == 2 && path[i] == '.' && path[i + 1] == '.')
+            {
+                return ReasonDotDot;
+            }
+            if (n != 0)
+            {
+                if (n >= output.Length)
+                {
+                    return ReasonTooLong;
+                }
+                output[n++] = '/';
+            }
+            if (compLen > output.Length - n)
+            {
+                return ReasonTooLong;
+            }
+            path.Slice(i, compLen).CopyTo(output.Slice(n));
+            n += compLen;
+            i = end + 1;
+        }
+        if (n > MaxLength)
+        {
+            return ReasonTooLong;
+        }
+        length = n;
+        return null;
+    }
+
+    /// <summary>Hash of a normalized path (FNV-1a over UTF-16 units); the same for a string and a span.</summary>
+    public static uint Hash(ReadOnlySpan<char> path)
+    {
+        uint h = 2166136261;
+        for (int i = 0; i < path.Length; i++)
+        {
+            h = (h ^ path[i]) * 16777619;
+        }
+        return h;
+    }
+
+    /// <summary>The same hash for a string, without converting it to a span.</summary>
+    public static uint Hash(string path)
+    {
+        uint h = 2166136261;
+        for (int i = 0; i < path.Length; i++)
+        {
+            h = (h ^ path[i]) * 16777619;
+        }
+        return h;
+    }
+
+    /// <summary>Ordinal equality of a string and a span (no BCL SequenceEqual in the kernel).</summary>
+    public static bool SameAs(string a, ReadOnlySpan<char> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < b.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
