@@ -44,8 +44,7 @@ public static class RunnerCli
         };
         cpus.Validators.Add(r =>
         {
-            int n = r.GetValueOrDefault<int>();
-            if (n is < 1 or > 64)
+            if (TryGetInt(r, out int n) && n is < 1 or > 64)
             {
                 r.AddError($"--cpus must be between 1 and 64 (got {n})");
             }
@@ -64,7 +63,8 @@ public static class RunnerCli
         };
         timeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double?>() is { } s && !(s > 0 && s < 1e6))
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out double s)
+                && !(s > 0 && s < 1e6))
             {
                 r.AddError($"--timeout must be a positive number of seconds (got {s})");
             }
@@ -78,7 +78,7 @@ public static class RunnerCli
         };
         bench.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100)
+            if (TryGetInt(r, out int n) && n is < 1 or > 100)
             {
                 r.AddError("--bench must be between 1 and 100");
             }
@@ -140,6 +140,14 @@ public static class RunnerCli
         }
         result.AddError("--memory: " + error);
         return MemorySize.Default;
+    }
+
+    // A validator runs even when the value did not convert; the conversion error is reported on its own.
+    private static bool TryGetInt(OptionResult result, out int value)
+    {
+        value = 0;
+        return result.Tokens.Count == 1
+            && int.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);

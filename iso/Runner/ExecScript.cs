@@ -52,8 +52,11 @@ public sealed class ExecScript(IEnumerable<string> commands)
         foreach (var command in Commands)
         {
             int start = console.Length;
+            // Wait first, then type: the waiter is registered before the guest can answer, so a log line arriving
+            // right after the next prompt cannot hide it.
+            var next = console.WaitForPromptAsync(Remaining(), start, cancellationToken);
             await console.SendLineAsync(command, cancellationToken).ConfigureAwait(false);
-            wait = await console.WaitForPromptAsync(Remaining(), start, cancellationToken).ConfigureAwait(false);
+            wait = await next.ConfigureAwait(false);
             string text = console.Text;
             int end = wait.IsMatch ? wait.Match!.Index : text.Length;
             string output = Transcript.ExtractOutput(text[Math.Min(start, end)..end], command);

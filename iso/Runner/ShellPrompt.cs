@@ -9,7 +9,7 @@ public static partial class ShellPrompt
     public const string Example = "[root@localhost:~] ";
 
     /// <summary>The prompt, only when it is the last thing received (the shell is waiting for input).</summary>
-    [GeneratedRegex(@"\[root@[^:\]\n]+:[^\]\n]*\] $")]
+    [GeneratedRegex(@"\[root@[^:\]\n]+:[^\]\n]*\] \z")]
     public static partial Regex AtEnd();
 
     /// <summary>Marks every line of the panic screen on serial.</summary>

@@ -1,0 +1,104 @@
+// QemuCommandLineTests.cs -- the QEMU argument list for each boot kind and option.
+using Vmk.Iso.Runner;
+
+namespace Vmk.E2E.Tests.Unit;
+
+public sealed class QemuCommandLineTests
+{
+    private static IReadOnlyList<string> Args(QemuConfig config) => new QemuCommandLine(config).Arguments;
+
+    private static string? ValueOf(IReadOnlyList<string> args, string flag)
+    {
+        int i = args.ToList().IndexOf(flag);
+        return i >= 0 && i + 1 < args.Count ? args[i + 1] : null;
+    }
+
+    [Fact]
+    public void Defaults_BootTheIsoUnderTcg_WithDebugExit()
+    {
+        var args = Args(new QemuConfig { IsoPath = "/x/vmk.iso" });
+        Assert.Equal("tcg", ValueOf(args, "-accel"));
+        Assert.Equal("512M", ValueOf(args, "-m"));
+        Assert.Equal("1", ValueOf(args, "-smp"));
+        Assert.Equal("isa-debug-exit,iobase=0xf4,iosize=0x04", ValueOf(args, "-device"));
+        Assert.Equal("/x/vmk.iso", ValueOf(args, "-cdrom"));
+        Assert.Equal("stdio", ValueOf(args, "-serial"));
+        Assert.Equal("none", ValueOf(args, "-display"));
+        Assert.DoesNotContain("-kernel", args);
+        Assert.DoesNotContain("-fw_cfg", args);
+        Assert.DoesNotContain("-no-reboot", args);
+        Assert.DoesNotContain("-s", args);
+    }
+
+    [Fact]
+    public void Direct_UsesKernelElf()
+    {
+        var args = Args(new QemuConfig { Boot = BootKind.Direct, KernelPath = "/k/kernel.elf" });
+        Assert.Equal("/k/kernel.elf", ValueOf(args, "-kernel"));
+        Assert.DoesNotContain("-cdrom", args);
+    }
+
+    [Fact]
+    public void Uefi_UsesQ35_AndPflashCodeReadOnly_AndVarsCopy()
+    {
+        var args = Args(new QemuConfig { Boot = BootKind.Uefi, IsoPath = "/x.iso", OvmfVarsPath = "/run/vars.fd" });
+        Assert.Equal("q35", ValueOf(args, "-machine"));
+        var drives = args.Select((a, i) => (a, i)).Where(p => p.a == "-drive").Select(p => args[p.i + 1]).ToList();
+        Assert.Equal(
+            ["if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd", "if=pflash,format=raw,file=/run/vars.fd"],
+            drives);
+        Assert.Equal("/x.iso", ValueOf(args, "-cdrom"));
+    }
+
+    [Fact]
+    public void Uefi_WithoutVarsCopy_IsRejected()
+    {
+        Assert.Throws<InvalidOperationException>(() => Args(new QemuConfig { Boot = BootKind.Uefi }));
+    }
+
+    [Fact]
+    public void KernelOptions_GoThroughFwCfg_WithCommasEscaped()
+    {
+        var args = Args(new QemuConfig { KernelOptions = ["selftest  a=1", "b=x,y"] });
+        Assert.Equal("name=opt/vmk/kernelopt,string=selftest a=1 b=x,,y", ValueOf(args, "-fw_cfg"));
+    }
+
+    [Fact]
+    public void Interactive_Gdb_Window_NoReboot_Memory_Cpus_Extra()
+    {
+        var args = Args(new QemuConfig
+        {
+            Serial = SerialMode.MonitorStdio,
+            Headless = false,
+            Gdb = true,
+            NoReboot = true,
+            Memory = new MemorySize(4L << 30),
+            Cpus = 4,
+            ExtraArguments = ["-cpu", "max"],
+        });
+        Assert.Equal("mon:stdio", ValueOf(args, "-serial"));
+        Assert.DoesNotContain("-display", args);
+        Assert.DoesNotContain("-monitor", args);
+        Assert.Contains("-no-reboot", args);
+        Assert.Equal("4G", ValueOf(args, "-m"));
+        Assert.Equal("4", ValueOf(args, "-smp"));
+        int s = args.ToList().IndexOf("-s");
+        Assert.True(s >= 0 && args[s + 1] == "-S");
+        Assert.Equal(["-cpu", "max"], args.TakeLast(2));
+    }
+
+    [Fact]
+    public void InstructionCount_AddsIcount()
+    {
+        Assert.Equal("shift=0", ValueOf(Args(new QemuConfig { InstructionCount = true }), "-icount"));
+    }
+
+    [Fact]
+    public void ToString_QuotesForTheShell()
+    {
+        var line = new QemuCommandLine(new QemuConfig { KernelOptions = ["a b"], IsoPath = "/it's.iso" }).ToString();
+        Assert.StartsWith("qemu-system-x86_64 -name vmk", line);
+        Assert.Contains("'name=opt/vmk/kernelopt,string=a b'", line);
+        Assert.Contains("'/it'\\''s.iso'", line);
+    }
+}
