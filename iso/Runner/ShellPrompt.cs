@@ -15,15 +15,16 @@ public static partial class ShellPrompt
     /// <summary>Marks every line of the panic screen on serial.</summary>
     public const string PanicMarker = "@BlueScreen:";
 
-    [GeneratedRegex(@"^@BlueScreen:.*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^@BlueScreen:.*(?=\n)", RegexOptions.Multiline)]
     public static partial Regex PanicLine();
 
     /// <summary>The self-test summary line (<c>N passed, N failed</c>).</summary>
     [GeneratedRegex(@"(\d+) passed, (\d+) failed")]
     public static partial Regex SelfTestSummary();
 
-    /// <summary>The kernel's end-of-boot log line; the TSC is the number after <c>tsc</c>/<c>TSC</c> (or the last number).</summary>
-    [GeneratedRegex(@"^.*Boot complete.*$", RegexOptions.Multiline)]
+    /// <summary>The kernel's end-of-boot log line, once complete (up to its newline: patterns are matched while the
+    /// text streams in); the TSC is the number after <c>tsc</c>/<c>TSC</c> (or the last number).</summary>
+    [GeneratedRegex(@"^.*Boot complete.*\n", RegexOptions.Multiline)]
     public static partial Regex BootComplete();
 
     [GeneratedRegex(@"tsc\s*[=:]?\s*(?:0x(?<hex>[0-9a-f]+)|(?<dec>\d+))", RegexOptions.IgnoreCase)]

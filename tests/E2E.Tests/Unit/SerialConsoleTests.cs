@@ -111,3 +111,19 @@ public sealed class SerialConsoleTests
         Assert.Equal(expected, tsc);
     }
 }
+
+public sealed class StreamingPatternTests
+{
+    [Fact]
+    public async Task BootComplete_MatchesOnlyTheWholeLine()
+    {
+        var shell = new FakeShell();
+        var wait = shell.WaitForAsync(ShellPrompt.BootComplete(), TimeSpan.FromSeconds(5));
+        shell.Emit("vmk: Boot complete tsc=0x12");
+        Assert.False(wait.IsCompleted);
+        shell.Emit("34\r\n");
+        var result = await wait;
+        Assert.True(ShellPrompt.TryParseBootTsc(result.Match!.Value, out ulong tsc));
+        Assert.Equal(0x1234UL, tsc);
+    }
+}
