@@ -1,0 +1,50 @@
+// Pit.cs -- the 8254 programmable interval timer: calibrates the TSC (channel 2, gated, polled) and drives the
+// periodic tick (channel 0 on IRQ 0).
+using Kernel.Arch;
+using Kernel.Interrupts;
+using Kernel.Time;
+
+namespace Drivers.Timers
+{
+    public static unsafe class Pit
+    {
+        public const uint PIT_HZ = 1193182;
+        private const ushort CHANNEL0 = 0x40, CHANNEL2 = 0x42, COMMAND = 0x43, GATE_PORT = 0x61;
+        public const int PIT_IRQ = 0;
+
+        /// <summary>Measures TSC ticks over 20 ms of PIT channel 2 countdown; returns the TSC frequency in Hz.</summary>
+        public static ulong CalibrateTsc()
+        {
+            const uint Count = PIT_HZ / 50;                           // 20 ms
+            byte gate = Cpu.InByte(GATE_PORT);
+            Cpu.OutByte(GATE_PORT, (byte)((gate & 0xFC) | 0x01));      // gate on, speaker off
+            Cpu.OutByte(COMMAND, 0xB0);                               // channel 2, lobyte/hibyte, mode 0
+            Cpu.OutByte(CHANNEL2, (byte)(Count & 0xFF));
+            Cpu.OutByte(CHANNEL2, (byte)(Count >> 8));
+            // Restart the count by toggling the gate, then wait for OUT2 (bit 5 of port 0x61) to go high.
+            gate = Cpu.InByte(GATE_PORT);
+            Cpu.OutByte(GATE_PORT, (byte)(gate & 0xFE));
+            Cpu.OutByte(GATE_PORT, (byte)(gate | 0x01));
+            ulong start = Cpu.ReadTimestampCounter();
+            ulong spins = 0;
+            while ((Cpu.InByte(GATE_PORT) & 0x20) == 0 && spins < 100000000)
+                spins++;
+            ulong end = Cpu.ReadTimestampCounter();
+            Cpu.OutByte(GATE_PORT, (byte)(Cpu.InByte(GATE_PORT) & 0xFC));
+            return (end - start) * 50;
+        }
+
+        public static void StartPeriodic(uint hz)
+        {
+            uint divisor = PIT_HZ / hz;
+            Cpu.OutByte(COMMAND, 0x34);                               // channel 0, lobyte/hibyte, mode 2 (rate generator)
+            Cpu.OutByte(CHANNEL0, (byte)(divisor & 0xFF));
+            Cpu.OutByte(CHANNEL0, (byte)(divisor >> 8));
+            Clock.SetTickFrequency(hz);
+            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + PIT_IRQ, &OnTick);
+            Pic8259.Unmask(PIT_IRQ);
+        }
+
+        private static void OnTick(InterruptFrame* frame) => Clock.Tick();
+    }
+}

@@ -1,0 +1,52 @@
+// InterruptDispatch.cs -- routes every interrupt: CPU exceptions to the panic screen, device vectors to the
+// handler their driver registered.
+using System.Runtime.InteropServices;
+using Kernel.Panic;
+
+namespace Kernel.Interrupts
+{
+    public static unsafe class InterruptDispatch
+    {
+        public const int FirstIrqVector = 32;
+
+        private struct HandlerTable
+        {
+            public fixed ulong Handlers[256];
+        }
+
+        private static HandlerTable s_handlers;
+        private static ulong s_count;
+        private static delegate*<int, void> s_endOfInterrupt;
+
+        public static ulong InterruptCount => s_count;
+
+        /// <summary>Installs the handler for a vector (32-255). The handler runs with interrupts disabled.</summary>
+        public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler)
+        {
+            fixed (ulong* h = s_handlers.Handlers)
+                h[vector] = (ulong)handler;
+        }
+
+        /// <summary>The interrupt controller's end-of-interrupt for legacy IRQ vectors (set by the PIC code).</summary>
+        public static void SetEndOfInterrupt(delegate*<int, void> endOfInterrupt) => s_endOfInterrupt = endOfInterrupt;
+
+        [UnmanagedCallersOnly(EntryPoint = "KInterruptDispatch")]
+        private static void Dispatch(InterruptFrame* frame)
+        {
+            s_count++;
+            int vector = (int)frame->Vector;
+            if (vector < FirstIrqVector)
+            {
+                Exceptions.Handle(frame);
+                return;
+            }
+            ulong handler;
+            fixed (ulong* h = s_handlers.Handlers)
+                handler = h[vector];
+            if (handler != 0)
+                ((delegate*<InterruptFrame*, void>)handler)(frame);
+            if (vector < FirstIrqVector + 16 && s_endOfInterrupt != null)
+                s_endOfInterrupt(vector - FirstIrqVector);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+// PhysicalMemory.cs -- the physical page allocator, built from the boot memory map.
+//
+// It never hands out: the first MiB (BIOS data, EBDA, VGA memory, real-mode structures), the kernel image, the
+// boot loader's information block and strings, the boot modules, its own bitmap, and anything the firmware did
+// not mark available. All of RAM is identity-mapped, so a physical address is also a usable pointer.
+using Kernel.Boot;
+
+namespace Kernel.Memory
+{
+    public static unsafe class PhysicalMemory
+    {
+        public const ulong PageSize = 4096;
+        public const ulong MinimumMemory = 48UL << 20;
+        private const ulong LowMemoryEnd = 1UL << 20;
+
+        private static PageBitmap s_bitmap;
+        private static ulong s_reservedPages;
+
+        public static ulong TotalPages => s_bitmap.PageCount;
+        public static ulong FreePageCount => s_bitmap.FreePages;
+        public static ulong ManagedBytes { get; private set; }
+        public static ulong AllocatedPages { get; private set; }
+        public static ulong ReservedPages => s_reservedPages;
+        public static ulong BitmapAddress { get; private set; }
+
+        private struct Range
+        {
+            public ulong Start, End;
+        }
+
+        private const int MaxReserved = BootInfo.MaxModules * 2 + 16;
+
+        private struct ReservedTable
+        {
+            public fixed ulong Ranges[MaxReserved * 2];
+        }
+
+        private static ReservedTable s_reserved;
+        private static int s_reservedCount;
+
+        /// <summary>Builds the allocator. Returns an error message (a literal, no allocation) or null on success.</summary>
+        public static string Initialize()
+        {
+            if (!BootInfo.HasMemoryMap)
+                return "no memory map from the boot loader: cannot find RAM";
+            ulong available = BootInfo.AvailableBytes;
+            if (available < MinimumMemory)
+                return "not enough memory: vmk needs at least 48 MiB of RAM";
+
+            CollectReservedRanges();
+            ulong top = BootInfo.AvailableTop;
+            ulong pageCount = top / PageSize;
+            ulong bitmapBytes = PageBitmap.WordsFor(pageCount) * 8;
+            ulong bitmap = FindHole((bitmapBytes + PageSize - 1) & ~(PageSize - 1));
+            if (bitmap == 0)
+                return "no room for the page bitmap below 4 GiB";
+            BitmapAddress = bitmap;
+            s_bitmap.Initialize((ulong*)bitmap, pageCount);
+
+            for (int i = 0; i < BootInfo.RegionCount; i++)
+            {
+                MemoryRegion r = BootInfo.Region(i);
+                if (r.Type != MemoryRegionType.Available)
+                    continue;
+                ulong first = (r.Base + PageSize - 1) / PageSize;
+                ulong last = r.End / PageSize;
+                if (last > first)
+                    s_bitmap.MarkFree(first, last - first);
+            }
+            ManagedBytes = s_bitmap.FreePages * PageSize;
+            ulong before = s_bitmap.FreePages;
+            Reserve(0, LowMemoryEnd);
+            for (int i = 0; i < s_reservedCount; i++)
+                Reserve(ReservedStart(i), ReservedEnd(i));
+            Reserve(bitmap, bitmap + bitmapBytes);
+            s_reservedPages = before - s_bitmap.FreePages;
+            return null;
+        }
+
+        private static void Reserve(ulong start, ulong end)
+        {
+            ulong first = start / PageSize;
+            ulong last = (end + PageSize - 1) / PageSize;
+            if (last > first)
+                s_bitmap.MarkUsed(first, last - first);
+        }
+
+        private static ulong ReservedStart(int i)
+        {
+            fixed (ulong* r = s_reserved.Ranges)
+                return r[i * 2];
+        }
+
+        private static ulong ReservedEnd(int i)
+        {
+            fixed (ulong* r = s_reserved.Ranges)
+                return r[i * 2 + 1];
+        }
+
+        private static void AddReserved(ulong start, ulong end)
+        {
+            if (end <= start || s_reservedCount == MaxReserved)
+                return;
+            fixed (ulong* r = s_reserved.Ranges)
+            {
+                r[s_reservedCount * 2] = start;
+                r[s_reservedCount * 2 + 1] = end;
+            }
+            s_reservedCount++;
+        }
+
+        private static void AddReservedString(ulong address)
+        {
+            if (address != 0)
+                AddReserved(address, address + (ulong)BootInfo.CStringLength(address) + 1);
+        }
+
+        private static void CollectReservedRanges()
+        {
+            ref ImageLayout image = ref ImageLayout.Current;
+            AddReserved(image.ImageStart, image.ImageEnd);
+            AddReserved(BootInfo.InfoAddress, BootInfo.InfoEnd);
+            AddReservedString(BootInfo.CommandLine);
+            AddReservedString(BootInfo.BootLoaderName);
+            for (int i = 0; i < BootInfo.ModuleCount; i++)
+            {
+                BootModule m = BootInfo.Module(i);
+                AddReserved(m.Start, m.End);
+                AddReservedString(m.CommandLine);
+            }
+        }
+
+        private static bool OverlapsReserved(ulong start, ulong end)
+        {
+            if (start < LowMemoryEnd)
+                return true;
+            for (int i = 0; i < s_reservedCount; i++)
+                if (start < ReservedEnd(i) && ReservedStart(i) < end)
+                    return true;
+            return false;
+        }
+
+        // A page-aligned hole in available RAM below 4 GiB (still identity-mapped by the boot stub).
+        private static ulong FindHole(ulong bytes)
+        {
+            for (int i = 0; i < BootInfo.RegionCount; i++)
+            {
+                MemoryRegion r = BootInfo.Region(i);
+                if (r.Type != MemoryRegionType.Available)
+                    continue;
+                for (ulong start = (r.Base + PageSize - 1) & ~(PageSize - 1); start + bytes <= r.End && start + bytes <= (4UL << 30); start += PageSize)
+                    if (!OverlapsReserved(start, start + bytes))
+                        return start;
+            }
+            return 0;
+        }
+
+        /// <summary>Allocates <paramref name="count"/> contiguous zeroed pages aligned to <paramref name="alignPages"/> pages; 0 when out of memory.</summary>
+        public static ulong AllocatePages(ulong count, ulong alignPages = 1)
+        {
+            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            ulong page = s_bitmap.Allocate(count, alignPages);
+            if (page != PageBitmap.NoPage)
+                AllocatedPages += count;
+            Arch.Cpu.RestoreInterrupts(flags);
+            if (page == PageBitmap.NoPage)
+                return 0;
+            ulong address = page * PageSize;
+            Arch.Cpu.SetMemory((void*)address, 0, count * PageSize);
+            return address;
+        }
+
+        public static ulong AllocatePage() => AllocatePages(1);
+
+        /// <summary>Frees pages; false if they were not allocated (the caller's bug, reported rather than corrupting).</summary>
+        public static bool FreePages(ulong address, ulong count)
+        {
+            if (address % PageSize != 0)
+                return false;
+            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            bool ok = s_bitmap.Free(address / PageSize, count);
+            if (ok)
+                AllocatedPages -= count;
+            Arch.Cpu.RestoreInterrupts(flags);
+            return ok;
+        }
+
+        public static bool IsAllocated(ulong address) => s_bitmap.IsUsed(address / PageSize);
+    }
+}

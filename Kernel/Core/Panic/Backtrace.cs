@@ -1,0 +1,57 @@
+// Backtrace.cs -- walks the frame-pointer chain (RyuJIT keeps rbp frames for non-leaf methods) and prints
+// ESXi-style lines: `0xFRAME:[0xIP]Function@vmkernel#nover+0xOFF`.
+using Kernel.Memory;
+
+namespace Kernel.Panic
+{
+    internal static unsafe class Backtrace
+    {
+        private const int MaxFrames = 32;
+
+        public static void Print(ulong rip, ulong rbp)
+        {
+            PrintFrame(rbp, rip);
+            for (int i = 0; i < MaxFrames && IsReadableFrame(rbp); i++)
+            {
+                ulong next = *(ulong*)rbp;
+                ulong returnAddress = *(ulong*)(rbp + 8);
+                if (returnAddress == 0)
+                    break;
+                PrintFrame(next, returnAddress);
+                // Frames grow toward higher addresses as we walk out; anything else is a broken chain.
+                if (next <= rbp)
+                    break;
+                rbp = next;
+            }
+        }
+
+        private static bool IsReadableFrame(ulong rbp)
+        {
+            if (rbp == 0 || (rbp & 7) != 0)
+                return false;
+            if (Paging.Root == 0)
+                return rbp < (4UL << 30);
+            return Paging.Query(rbp) != 0 && Paging.Query(rbp + 15) != 0;
+        }
+
+        private static void PrintFrame(ulong frame, ulong ip)
+        {
+            PanicWriter.AppendHex(frame, 16);
+            PanicWriter.Append(":[");
+            PanicWriter.AppendHex(ip, 16);
+            PanicWriter.Append(']');
+            SymbolTable.Symbol symbol = SymbolTable.Lookup(ip);
+            if (symbol.Found)
+            {
+                PanicWriter.Append(symbol.Name, symbol.NameLength);
+                PanicWriter.Append("@vmkernel#nover+");
+                PanicWriter.AppendHex(ip - symbol.Address);
+            }
+            else
+            {
+                PanicWriter.Append("<unknown>");
+            }
+            PanicWriter.EndLine();
+        }
+    }
+}

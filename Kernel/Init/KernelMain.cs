@@ -1,0 +1,76 @@
+// KernelMain.cs -- the rest of bring-up once memory works: interrupts and timers, kernel options, then the
+// self-tests (with `selftest`) or the shell.
+using Drivers.Platform;
+using Drivers.Serial;
+using Drivers.Timers;
+using Kernel.Arch;
+using Kernel.Boot;
+using Kernel.Logging;
+using Kernel.Memory;
+using Kernel.Panic;
+using Kernel.Time;
+
+namespace Kernel.Init
+{
+    public static unsafe class KernelMain
+    {
+        public static KernelOptions Options { get; private set; }
+
+        public static void Run()
+        {
+            Rtc.SetWallClockFromRtc();
+            Log.Info("Init", string.Concat(KernelVersion.Product, " ", KernelVersion.Version, " [", KernelVersion.Build, "] x86_64 starting"));
+            Log.Info("Init", string.Concat("Boot loader: ", BootInfo.BootLoaderName != 0 ? BootInfo.CString(BootInfo.BootLoaderName) : "unknown",
+                BootInfo.IsMultiboot2 ? " (multiboot2)" : " (multiboot1)"));
+
+            Pic8259.Initialize();
+            ulong tscHz = Pit.CalibrateTsc();
+            Clock.SetTscFrequency(tscHz);
+            Rtc.SetWallClockFromRtc();   // again, now that uptime is exact
+
+            string commandLine = KernelOptions.StripImagePath(BootInfo.CommandLine != 0 ? BootInfo.CString(BootInfo.CommandLine) : "");
+            string extra = FwCfg.ReadFileText("opt/vmk/kernelopt");
+            if (extra != null && extra.Length > 0)
+                commandLine = commandLine.Length > 0 ? string.Concat(commandLine, " ", extra) : extra;
+            Log.Info("Init", string.Concat("Kernel command line: '", commandLine, "'"));
+            Options = KernelOptions.Parse(commandLine);
+            Log.ConsoleThreshold = ParseLevel(Options.Get("loglevel"));
+            if (Options.Get("panic") == "exit")
+                PanicScreen.SetExitAction(&ExitAfterPanic);
+
+            uint hz = 1000;
+            if (uint.TryParse(Options.Get("timerhz"), out uint requested))
+                hz = requested;
+            Pit.StartPeriodic(hz);
+            Uart16550.EnableReceiveInterrupt();
+            Pic8259.Unmask(Uart16550.COM1_IRQ);
+            Drivers.Input.Ps2Keyboard.Initialize();
+            Cpu.EnableInterrupts();
+
+            Log.Info("Memory", string.Concat("Physical memory: ", (PhysicalMemory.ManagedBytes >> 20).ToString(), " MiB usable, ",
+                (PhysicalMemory.FreePageCount * 4 / 1024).ToString(), " MiB free; page tables: NX ", Paging.NoExecuteEnabled ? "on" : "off"));
+            Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
+
+            if (Options.Has("selftest"))
+            {
+                bool passed = SelfTest.SelfTestRunner.RunAll();
+                DebugExit.Exit(passed ? DebugExit.SelfTestsPassed : DebugExit.SelfTestsFailed);
+                Cpu.HaltForever();
+            }
+
+            Log.Info("Init", string.Concat("Boot complete in ", Clock.UptimeMilliseconds.ToString(), " ms (TSC ", Cpu.ReadTimestampCounter().ToString(), ")"));
+            var shell = new Shell.Shell(Options.Get("hostname"));
+            shell.Run();
+        }
+
+        private static LogLevel ParseLevel(string name) => name switch
+        {
+            "debug" => LogLevel.Debug,
+            "warning" => LogLevel.Warning,
+            "alert" => LogLevel.Alert,
+            _ => LogLevel.Info,
+        };
+
+        private static void ExitAfterPanic() => DebugExit.Exit(DebugExit.Panicked);
+    }
+}

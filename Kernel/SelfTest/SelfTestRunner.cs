@@ -1,0 +1,44 @@
+// SelfTestRunner.cs -- runs every self-test (kernel option `selftest`) and prints `[PASS]`/`[FAIL]` lines and one
+// `N passed, N failed` summary on serial.
+using System.Collections.Generic;
+using Kernel.Console;
+using Kernel.SelfTest.Tests;
+
+namespace Kernel.SelfTest
+{
+    public static class SelfTestRunner
+    {
+        private static List<SelfTest> AllTests()
+        {
+            var tests = new List<SelfTest>();
+            CoreLibraryTests.AddTo(tests);
+            MemoryTests.AddTo(tests);
+            TimerTests.AddTo(tests);
+            return tests;
+        }
+
+        /// <summary>Returns true when every test passed.</summary>
+        public static bool RunAll()
+        {
+            List<SelfTest> tests = AllTests();
+            int passed = 0, failed = 0;
+            for (int i = 0; i < tests.Count; i++)
+            {
+                var context = new SelfTestContext();
+                tests[i].Run(context);
+                if (context.Failures == 0)
+                {
+                    passed++;
+                    KernelOutput.WriteLine(string.Concat("[PASS] ", tests[i].Name));
+                }
+                else
+                {
+                    failed++;
+                    KernelOutput.WriteLine(string.Concat("[FAIL] ", tests[i].Name, ": ", context.FirstFailure));
+                }
+            }
+            KernelOutput.WriteLine(string.Concat(passed.ToString(), " passed, ", failed.ToString(), " failed"));
+            return failed == 0;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// MemoryTests.cs -- the page allocator, the page tables and the heap, checked inside the running kernel.
+using System.Collections.Generic;
+using Internal.Runtime;
+using Kernel.Boot;
+using Kernel.Memory;
+
+namespace Kernel.SelfTest.Tests
+{
+    internal static class MemoryTests
+    {
+        public static void AddTo(List<SelfTest> tests)
+        {
+            tests.Add(new PageAllocatorTest());
+            tests.Add(new PagingTest());
+            tests.Add(new HeapTest());
+        }
+
+        private sealed unsafe class PageAllocatorTest : SelfTest
+        {
+            public override string Name => "memory: page allocator";
+
+            public override void Run(SelfTestContext t)
+            {
+                ulong freeBefore = PhysicalMemory.FreePageCount;
+                ulong a = PhysicalMemory.AllocatePage();
+                ulong b = PhysicalMemory.AllocatePages(8, 8);
+                t.Check(a != 0 && b != 0, "pages allocated");
+                t.Check(a % 4096 == 0 && b % (8 * 4096) == 0, "alignment honoured");
+                t.Check(*(ulong*)a == 0 && *(ulong*)(b + 8 * 4096 - 8) == 0, "pages are zeroed");
+                t.Equal((long)freeBefore - 9, (long)PhysicalMemory.FreePageCount, "free count after allocating 9 pages");
+                ref ImageLayout image = ref ImageLayout.Current;
+                t.Check(a >= image.ImageEnd || a + 4096 <= image.ImageStart, "page is outside the kernel image");
+                for (int i = 0; i < BootInfo.ModuleCount; i++)
+                    t.Check(a >= BootInfo.Module(i).End || a + 4096 <= BootInfo.Module(i).Start, "page is outside boot modules");
+                t.Check(a >= (1UL << 20), "page is above the first MiB");
+                t.Check(PhysicalMemory.FreePages(a, 1) && PhysicalMemory.FreePages(b, 8), "pages freed");
+                t.Check(!PhysicalMemory.FreePages(a, 1), "double free refused");
+                t.Equal((long)freeBefore, (long)PhysicalMemory.FreePageCount, "free count restored");
+            }
+        }
+
+        private sealed unsafe class PagingTest : SelfTest
+        {
+            public override string Name => "memory: paging";
+
+            public override void Run(SelfTestContext t)
+            {
+                ref ImageLayout image = ref ImageLayout.Current;
+                t.Equal(0, (long)Paging.Query(0), "page 0 is unmapped");
+                t.Equal(0, (long)Paging.Query(image.BootStackGuard), "boot stack guard page is unmapped");
+                t.Equal(0, (long)Paging.Query(image.DoubleFaultStackGuard), "double-fault stack guard page is unmapped");
+                ulong text = Paging.Query(image.TextStart + 4096);
+                t.Check(text != 0 && (text & Paging.Writable) == 0, "kernel text is read-only");
+                t.Check((text & Paging.NoExecute) == 0, "kernel text is executable");
+                ulong rodata = Paging.Query(image.RodataStart);
+                t.Check(rodata != 0 && (rodata & Paging.Writable) == 0, "rodata is read-only");
+                ulong data = Paging.Query(image.DataStart);
+                t.Check(data != 0 && (data & Paging.Writable) != 0, "data is writable");
+                if (Paging.NoExecuteEnabled)
+                    t.Check((data & Paging.NoExecute) != 0 && (rodata & Paging.NoExecute) != 0, "data and rodata are no-execute");
+                ulong page = PhysicalMemory.AllocatePage();
+                ulong entry = Paging.Query(page);
+                t.Check(entry != 0 && (entry & Paging.Writable) != 0, "allocated RAM is mapped writable");
+                *(ulong*)page = 0x1234;
+                t.Equal(0x1234, (long)*(ulong*)page, "write through the identity map");
+                PhysicalMemory.FreePages(page, 1);
+            }
+        }
+
+        private sealed unsafe class HeapTest : SelfTest
+        {
+            public override string Name => "memory: heap size classes";
+
+            public override void Run(SelfTestContext t)
+            {
+                ref SizeClassHeap heap = ref Allocator.Heap;
+                ulong pagesBefore = PhysicalMemory.FreePageCount;
+                ulong bytesBefore = heap.BytesInUse;
+                var arrays = new byte[2000][];
+                for (int i = 0; i < arrays.Length; i++)
+                    arrays[i] = new byte[(i * 37) % 3000 + 1];
+                t.Check(heap.BytesInUse > bytesBefore + 1000000, "heap grew by the allocated bytes");
+                for (int i = 0; i < arrays.Length; i++)
+                {
+                    Allocator.Free(arrays[i]);
+                    arrays[i] = null;
+                }
+                Allocator.Free(arrays);
+                t.Equal((long)bytesBefore, (long)heap.BytesInUse, "heap bytes back to the start");
+                // Empty slabs go back to the page allocator (one cached slab per class may stay).
+                long pagesHeld = (long)pagesBefore - (long)PhysicalMemory.FreePageCount;
+                t.Check(pagesHeld <= SizeClassHeap.NumClasses * (SizeClassHeap.SlabBytes / 4096), "freed slabs returned their pages");
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+// BuiltinCommands.cs -- the table of commands the shell starts with (one line each; each command has its file).
+using System.Collections.Generic;
+using Kernel.Shell.Commands;
+
+namespace Kernel.Shell
+{
+    internal static class BuiltinCommands
+    {
+        public static void Register(List<ShellCommand> commands)
+        {
+            commands.Add(new HelpCommand());
+            commands.Add(new UnameCommand());
+            commands.Add(new UptimeCommand());
+            commands.Add(new DmesgCommand());
+            commands.Add(new FreeCommand());
+            commands.Add(new CpuInfoCommand());
+            commands.Add(new CrashCommand());
+            commands.Add(new RebootCommand());
+            commands.Add(new PowerOffCommand());
+        }
+    }
+}

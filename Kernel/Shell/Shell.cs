@@ -1,0 +1,114 @@
+// Shell.cs -- the kernel-mode shell on serial and the console (until userworlds exist): prompt
+// `[root@HOSTNAME:CWD] `, a line editor, word splitting, and dispatch to the registered commands.
+using System.Collections.Generic;
+using Drivers.Input;
+using Drivers.Serial;
+using Kernel.Arch;
+using Kernel.Console;
+using Kernel.Logging;
+
+namespace Kernel.Shell
+{
+    public sealed class Shell : ITerminal
+    {
+        private readonly List<ShellCommand> _commands = new List<ShellCommand>();
+        private readonly LineEditor _editor;
+
+        public string HostName { get; }
+        public string WorkingDirectory { get; set; } = "/";
+        public CommandTable Commands => new CommandTable(_commands);
+
+        public Shell(string hostName)
+        {
+            HostName = hostName;
+            _editor = new LineEditor(this);
+            BuiltinCommands.Register(_commands);
+        }
+
+        public void Write(char c) => KernelOutput.Write(c);
+        public void Write(string text) => KernelOutput.Write(text);
+        public void WriteLine(string text)
+        {
+            KernelOutput.Write(text);
+            KernelOutput.Write('\n');
+        }
+
+        public string Prompt => string.Concat("[root@", HostName, ":", WorkingDirectory == "/" ? "~" : WorkingDirectory, "] ");
+
+        public void Run()
+        {
+            Write(Prompt);
+            while (true)
+            {
+                int c = Uart16550.ReadByte();
+                if (c < 0)
+                    c = Ps2Keyboard.ReadByte();
+                if (c < 0)
+                {
+                    // Nothing typed: sleep until the next interrupt (timer, serial, keyboard).
+                    Cpu.EnableInterruptsAndHalt();
+                    continue;
+                }
+                string line = _editor.Feed((char)c);
+                if (line == null)
+                    continue;
+                Execute(line);
+                Write(Prompt);
+            }
+        }
+
+        public int Execute(string line)
+        {
+            string[] words = SplitWords(line);
+            if (words.Length == 0)
+                return 0;
+            Log.Info("Shell", string.Concat("cmd: ", line));
+            for (int i = 0; i < _commands.Count; i++)
+                if (_commands[i].Name == words[0])
+                    return _commands[i].Run(this, words);
+            WriteLine(string.Concat("sh: ", words[0], ": not found"));
+            return 127;
+        }
+
+        /// <summary>Splits on spaces; double quotes group words (`echo "a b"`).</summary>
+        public static string[] SplitWords(string line)
+        {
+            var words = new List<string>();
+            var current = new System.Text.StringBuilder();
+            bool inQuotes = false, any = false;
+            for (int i = 0; i < line.Length; i++)
+            {
+                char c = line[i];
+                if (c == '"')
+                {
+                    inQuotes = !inQuotes;
+                    any = true;
+                }
+                else if ((c == ' ' || c == '\t') && !inQuotes)
+                {
+                    if (any)
+                        words.Add(current.ToString());
+                    current.Clear();
+                    any = false;
+                }
+                else
+                {
+                    current.Append(c);
+                    any = true;
+                }
+            }
+            if (any)
+                words.Add(current.ToString());
+            return words.ToArray();
+        }
+    }
+
+    /// <summary>Read-only view of the registered commands (for `help`).</summary>
+    public readonly struct CommandTable
+    {
+        private readonly List<ShellCommand> _list;
+        public CommandTable(List<ShellCommand> list) => _list = list;
+        public int Count => _list.Count;
+        public ShellCommand this[int index] => _list[index];
+    }
+}

@@ -1,0 +1,111 @@
+// Allocator.cs -- the allocation entry points ILC-generated code calls (RhpNew*), backed by the size-class heap.
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Internal.Runtime
+{
+    public static unsafe class Allocator
+    {
+        // A struct in a non-GC static: it exists before the first `new`, which is what lets `new` work at all.
+        private static SizeClassHeap s_heap;
+
+        /// <summary>Connects the heap to the kernel's page allocator. Until this runs, `new` fails fast.</summary>
+        public static void Initialize(delegate*<nuint, void*> allocRun, delegate*<void*, nuint, void> freeRun)
+            => s_heap.Initialize(allocRun, freeRun);
+
+        public static ref SizeClassHeap Heap => ref s_heap;
+
+        private static void* AllocateOrFail(nuint bytes)
+        {
+            void* p = s_heap.IsInitialized ? s_heap.Allocate(bytes) : null;
+            if (p == null)
+                RuntimeEnv.FailFast(s_heap.IsInitialized ? "kernel heap exhausted" : "allocation before the heap exists");
+            return p;
+        }
+
+        /// <summary>
+        /// Gives an object's memory back. There is no collector yet, so kernel code frees objects whose lifetime it
+        /// knows; the collector will call this same path. Freeing a foreign pointer or freeing twice fails fast.
+        /// </summary>
+        public static void Free(object obj)
+        {
+            if (obj is null)
+                return;
+            object o = obj;
+            void* p = *(void**)Unsafe.AsPointer(ref o);
+            SizeClassHeap.FreeResult result = s_heap.Free(p);
+            if (result == SizeClassHeap.FreeResult.DoubleFree)
+                RuntimeEnv.FailFast("heap: double free");
+            // Frozen objects (string literals, preinitialized arrays) live in the image, not the heap: ignore them.
+        }
+
+        internal static string NewString(int length)
+        {
+            MethodTable* pMT = "".GetMethodTable();
+            void* p = RhpNewArray(pMT, length);
+            return Unsafe.As<IntPtr, string>(ref *(IntPtr*)&p);
+        }
+
+        internal static object NewObject(MethodTable* pMT)
+        {
+            void* p = RhpNewFast(pMT);
+            return Unsafe.As<IntPtr, object>(ref *(IntPtr*)&p);
+        }
+
+        [RuntimeExport("RhpNewFast")]
+        private static void* RhpNewFast(MethodTable* pMT)
+        {
+            void* p = AllocateOrFail(pMT->BaseSize);
+            *(MethodTable**)p = pMT;
+            return p;
+        }
+
+        [RuntimeExport("RhpNewFinalizable")]
+        private static void* RhpNewFinalizable(MethodTable* pMT) => RhpNewFast(pMT);
+
+        [RuntimeExport("RhpNewArray")]
+        private static void* RhpNewArray(MethodTable* pMT, int numElements)
+        {
+            if (numElements < 0)
+                RuntimeEnv.FailFast("OverflowException: negative array size");
+            nuint size = pMT->BaseSize + (nuint)numElements * pMT->ComponentSize;
+            size = (size + 7) & ~(nuint)7;
+            void* p = AllocateOrFail(size);
+            *(MethodTable**)p = pMT;
+            *(int*)((byte*)p + sizeof(IntPtr)) = numElements;
+            return p;
+        }
+
+        [RuntimeExport("RhpNewArrayFast")]
+        private static void* RhpNewArrayFast(MethodTable* pMT, int numElements) => RhpNewArray(pMT, numElements);
+
+        [RuntimeExport("RhpNewPtrArrayFast")]
+        private static void* RhpNewPtrArrayFast(MethodTable* pMT, int numElements) => RhpNewArray(pMT, numElements);
+
+        [RuntimeExport("RhNewObject")]
+        private static void* RhNewObject(MethodTable* pMT) => RhpNewFast(pMT);
+
+        [RuntimeExport("RhNewArray")]
+        private static void* RhNewArray(MethodTable* pMT, int numElements) => RhpNewArray(pMT, numElements);
+
+        // Write barriers: no generational collector, so a store is just a store.
+        [RuntimeExport("RhpAssignRef")]
+        private static void RhpAssignRef(void** dst, void* r) => *dst = r;
+
+        [RuntimeExport("RhpCheckedAssignRef")]
+        private static void RhpCheckedAssignRef(void** dst, void* r) => *dst = r;
+
+        // Reverse p/invoke and p/invoke transitions: nothing to do until a collector needs safe points.
+        [RuntimeExport("RhpReversePInvoke")]
+        private static void RhpReversePInvoke(IntPtr frame) { }
+        [RuntimeExport("RhpReversePInvokeReturn")]
+        private static void RhpReversePInvokeReturn(IntPtr frame) { }
+        [RuntimeExport("RhpPInvoke")]
+        private static void RhpPInvoke(IntPtr frame) { }
+        [RuntimeExport("RhpPInvokeReturn")]
+        private static void RhpPInvokeReturn(IntPtr frame) { }
+        [RuntimeExport("RhpGcPoll")]
+        private static void RhpGcPoll() { }
+    }
+}

@@ -1,0 +1,131 @@
+// List.cs -- List<T>: a growable array with the BCL's core members and a struct enumerator for foreach.
+using Internal.Runtime.CompilerHelpers;
+
+namespace System.Collections.Generic
+{
+    public class List<T>
+    {
+        private T[] _items;
+        private int _size;
+
+        public List() => _items = new T[4];
+
+        public List(int capacity) => _items = new T[capacity < 4 ? 4 : capacity];
+
+        public int Count => _size;
+
+        public int Capacity => _items.Length;
+
+        public T this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)_size)
+                    ThrowHelpers.ThrowArgumentOutOfRangeException();
+                return _items[index];
+            }
+            set
+            {
+                if ((uint)index >= (uint)_size)
+                    ThrowHelpers.ThrowArgumentOutOfRangeException();
+                _items[index] = value;
+            }
+        }
+
+        public void Add(T item)
+        {
+            if (_size == _items.Length)
+                Grow();
+            _items[_size++] = item;
+        }
+
+        public void Insert(int index, T item)
+        {
+            if ((uint)index > (uint)_size)
+                ThrowHelpers.ThrowArgumentOutOfRangeException();
+            if (_size == _items.Length)
+                Grow();
+            for (int i = _size; i > index; i--)
+                _items[i] = _items[i - 1];
+            _items[index] = item;
+            _size++;
+        }
+
+        public void RemoveAt(int index)
+        {
+            if ((uint)index >= (uint)_size)
+                ThrowHelpers.ThrowArgumentOutOfRangeException();
+            _size--;
+            for (int i = index; i < _size; i++)
+                _items[i] = _items[i + 1];
+            _items[_size] = default;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(_items, 0, _size);
+            _size = 0;
+        }
+
+        public T[] ToArray()
+        {
+            var result = new T[_size];
+            Array.Copy(_items, result, _size);
+            return result;
+        }
+
+        public Enumerator GetEnumerator() => new Enumerator(this);
+
+        private void Grow()
+        {
+            var larger = new T[_items.Length * 2];
+            Array.Copy(_items, larger, _size);
+            Internal.Runtime.Allocator.Free(_items);
+            _items = larger;
+        }
+
+        public struct Enumerator
+        {
+            private readonly List<T> _list;
+            private int _index;
+
+            internal Enumerator(List<T> list)
+            {
+                _list = list;
+                _index = -1;
+            }
+
+            public bool MoveNext() => ++_index < _list._size;
+
+            public T Current => _list._items[_index];
+        }
+    }
+}
+
+namespace System.Collections
+{
+    public interface IEnumerable
+    {
+        IEnumerator GetEnumerator();
+    }
+
+    public interface IEnumerator
+    {
+        bool MoveNext();
+        object Current { get; }
+        void Reset();
+    }
+}
+
+namespace System.Collections.Generic
+{
+    public interface IEnumerable<out T> : IEnumerable
+    {
+        new IEnumerator<T> GetEnumerator();
+    }
+
+    public interface IEnumerator<out T> : IEnumerator, IDisposable
+    {
+        new T Current { get; }
+    }
+}
