@@ -62,7 +62,7 @@ namespace Kernel.Shell
             string[] words = SplitWords(line);
             if (words.Length == 0)
                 return 0;
-            Log.Info("Shell", string.Concat("cmd: ", line));
+            Log.Debug("Shell", string.Concat("cmd: ", line));
             for (int i = 0; i < _commands.Count; i++)
                 if (_commands[i].Name == words[0])
                     return _commands[i].Run(this, words);

@@ -42,7 +42,7 @@ namespace Internal.Runtime
             if (format is not null && format.Length > 0 && (format[0] == 'X' || format[0] == 'x'))
                 return FormatUInt64((ulong)value, format);
             string digits = UInt64ToString(value < 0 ? (ulong)(-value) : (ulong)value);
-            digits = digits.PadLeft(Width(format));
+            digits = digits.PadLeft(Width(format), '0');
             return value < 0 ? string.Concat("-", digits) : digits;
         }
 
