@@ -15,7 +15,7 @@ public sealed class FakeKernelFixture
         string obj = Path.Combine(outDir, "fakekernel.o");
         KernelPath = Path.Combine(outDir, "fakekernel.elf");
         Run("nasm", "-f", "elf32", Path.Combine(source, "fakekernel.asm"), "-o", obj);
-        Run("ld", "-m", "elf_i386", "--no-warn-rwx-segments", "-T", Path.Combine(source, "fakekernel.ld"), "-o", KernelPath, obj);
+        Run("ld", "-m", "elf_i386", "-T", Path.Combine(source, "fakekernel.ld"), "-o", KernelPath, obj);
     }
 
     public string KernelPath { get; }
