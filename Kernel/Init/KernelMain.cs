@@ -49,6 +49,7 @@ namespace Kernel.Init
 
             Log.Info("Memory", string.Concat("Physical memory: ", (PhysicalMemory.ManagedBytes >> 20).ToString(), " MiB usable, ",
                 (PhysicalMemory.FreePageCount * 4 / 1024).ToString(), " MiB free; page tables: NX ", Paging.NoExecuteEnabled ? "on" : "off"));
+            Log.Info("Console", Screen.Describe());
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
 
             if (Options.Has("selftest"))

@@ -9,6 +9,16 @@ namespace Kernel.Init
 {
     internal static unsafe class Screen
     {
+        /// <summary>One line for the boot log: which screen the console uses.</summary>
+        public static string Describe()
+        {
+            FramebufferInfo fb = BootInfo.Framebuffer;
+            if (fb.Address == 0 || fb.Type == 2)
+                return "VGA text 80x25";
+            return string.Concat("framebuffer ", fb.Width.ToString(), "x", fb.Height.ToString(),
+                string.Concat("x", ((uint)fb.BitsPerPixel).ToString(), KernelOutput.HasScreen ? "" : " (no console driver: serial only)"));
+        }
+
         public static void Initialize()
         {
             if (BootInfo.Framebuffer.Address != 0 && BootInfo.Framebuffer.Type != 2)
