@@ -21,7 +21,7 @@ namespace Internal.Runtime
         public const int SlabBytes = 16 * 1024;
         public const int HeaderBytes = 64;
         public const int MaxSmallSize = 2048;
-        public const int NumClasses = 20;
+        public const int NumClasses = 24;   // 8 classes of 16..128, then 4 per power of two up to 2048
         private const uint SlabMagic = 0x534C4142;   // "SLAB"
         private const uint LargeMagic = 0x4C524745;  // "LRGE"
         private const ulong FreeMark = 0xF4EEF4EEF4EEF4EEUL;
