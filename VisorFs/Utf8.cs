@@ -8,7 +8,7 @@ namespace VisorFs;
 /// A small strict UTF-8 decoder (the kernel has no System.Text). Rejects overlong forms, surrogates, values above
 /// U+10FFFF and truncated sequences, so two different byte strings never decode to the same name.
 /// </summary>
-public static class Utf8
+public static unsafe class Utf8
 {
     /// <summary>
     /// Decodes <paramref name="bytes"/> into <paramref name="chars"/>; false on invalid UTF-8 or if
@@ -23,6 +23,20 @@ public static class Utf8
         if (chars.Length < len)
         {
             return false;
+        }
+        // Names are nearly always ASCII: widen those bytes without per-element bounds checks first.
+        if (len > 0)
+        {
+            fixed (byte* src = bytes)
+            fixed (char* dst = chars)
+            {
+                while (i < len && src[i] < 0x80)
+                {
+                    dst[i] = (char)src[i];
+                    i++;
+                }
+            }
+            n = i;
         }
         while (i < len)
         {
