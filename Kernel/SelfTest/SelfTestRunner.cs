@@ -13,7 +13,9 @@ namespace Kernel.SelfTest
             var tests = new List<SelfTest>();
             CoreLibraryTests.AddTo(tests);
             MemoryTests.AddTo(tests);
+            ReservedMemoryTests.AddTo(tests);
             TimerTests.AddTo(tests);
+            AcpiTests.AddTo(tests);
             return tests;
         }
 

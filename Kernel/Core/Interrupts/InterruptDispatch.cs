@@ -15,10 +15,23 @@ namespace Kernel.Interrupts
         }
 
         private static HandlerTable s_handlers;
+        private static HandlerTable s_counts;   // interrupts taken per vector
         private static ulong s_count;
         private static delegate*<int, void> s_endOfInterrupt;
 
         public static ulong InterruptCount => s_count;
+
+        public static ulong CountFor(int vector)
+        {
+            fixed (ulong* counts = s_counts.Handlers)
+                return counts[vector & 0xFF];
+        }
+
+        public static bool HasHandler(int vector)
+        {
+            fixed (ulong* h = s_handlers.Handlers)
+                return h[vector & 0xFF] != 0;
+        }
 
         /// <summary>Installs the handler for a vector (32-255). The handler runs with interrupts disabled.</summary>
         public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler)
@@ -35,6 +48,8 @@ namespace Kernel.Interrupts
         {
             s_count++;
             int vector = (int)frame->Vector;
+            fixed (ulong* counts = s_counts.Handlers)
+                counts[vector & 0xFF]++;
             if (vector < FirstIrqVector)
             {
                 Exceptions.Handle(frame);

@@ -1,0 +1,34 @@
+// InterruptsCommand.cs -- `interrupts`: how many times each device interrupt fired (like /proc/interrupts).
+using Kernel.Interrupts;
+
+namespace Kernel.Shell.Commands
+{
+    internal sealed class InterruptsCommand : ShellCommand
+    {
+        public override string Name => "interrupts";
+        public override string Summary => "interrupt counts per vector";
+
+        public override int Run(Shell shell, string[] args)
+        {
+            shell.WriteLine("vector  irq        count  device");
+            for (int vector = InterruptDispatch.FirstIrqVector; vector < 256; vector++)
+            {
+                ulong count = InterruptDispatch.CountFor(vector);
+                if (count == 0 && !InterruptDispatch.HasHandler(vector))
+                    continue;
+                int irq = vector - InterruptDispatch.FirstIrqVector;
+                shell.WriteLine(string.Concat(vector.ToString().PadLeft(6), irq < 16 ? irq.ToString().PadLeft(5) : "    -",
+                    count.ToString().PadLeft(13), string.Concat("  ", DeviceName(irq))));
+            }
+            return 0;
+        }
+
+        private static string DeviceName(int irq) => irq switch
+        {
+            0 => "timer (PIT)",
+            1 => "keyboard (PS/2)",
+            4 => "serial (COM1)",
+            _ => "",
+        };
+    }
+}
