@@ -7,12 +7,14 @@ namespace Kernel.Logging
         private char* _buffer;
         private int _capacity;
         private long _written;   // total characters ever appended
+        private bool _lostNewline;   // the newest overwritten character was '\n': the oldest held line is whole
 
         public void Initialize(char* buffer, int capacity)
         {
             _buffer = buffer;
             _capacity = capacity;
             _written = 0;
+            _lostNewline = false;
         }
 
         public long TotalWritten => _written;
@@ -20,6 +22,8 @@ namespace Kernel.Logging
 
         public void Append(char c)
         {
+            if (_written >= _capacity)
+                _lostNewline = _buffer[_written % _capacity] == '\n';
             _buffer[_written % _capacity] = c;
             _written++;
         }
@@ -34,7 +38,7 @@ namespace Kernel.Logging
         /// <summary>Index of the first character of the oldest complete line (skips a line cut by wrap-around).</summary>
         public int FirstLineStart()
         {
-            if (_written <= _capacity)
+            if (_written <= _capacity || _lostNewline)
                 return 0;
             int count = Count;
             for (int i = 0; i < count; i++)
