@@ -14,6 +14,7 @@ namespace Kernel.Shell
             commands.Add(new DmesgCommand());
             commands.Add(new FreeCommand());
             commands.Add(new CpuInfoCommand());
+            commands.Add(new BenchCommand());
             commands.Add(new InterruptsCommand());
             commands.Add(new CrashCommand());
             commands.Add(new RebootCommand());
