@@ -1,5 +1,6 @@
 // KernelMain.cs -- the rest of bring-up once memory works: interrupts and timers, kernel options, then the
 // self-tests (with `selftest`) or the shell.
+using Drivers.Acpi;
 using Drivers.Platform;
 using Drivers.Serial;
 using Drivers.Timers;
@@ -50,6 +51,7 @@ namespace Kernel.Init
             Log.Info("Memory", string.Concat("Physical memory: ", (PhysicalMemory.ManagedBytes >> 20).ToString(), " MiB usable, ",
                 (PhysicalMemory.FreePageCount * 4 / 1024).ToString(), " MiB free; page tables: NX ", Paging.NoExecuteEnabled ? "on" : "off"));
             Log.Info("Console", Screen.Describe());
+            Power.Initialize();
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
 
             if (Options.Has("selftest"))
