@@ -20,7 +20,7 @@ done
 objects=("$obj/managed.o")
 for asm in "$boot"/*.asm; do
   o="$obj/$(basename "${asm%.asm}").o"
-  nasm -f elf64 -o "$o" "$asm"
+  nasm -f elf64 -i "$obj/" -o "$o" "$asm"   # -i: generated blobs (font.bin) are incbin'd from obj/
   objects+=("$o")
 done
 

@@ -63,8 +63,9 @@ namespace Kernel.Boot
                                 BootInfo.AddRegion(*(ulong*)e, *(ulong*)(e + 8), *(uint*)(e + 16));
                         break;
                     case 8:
-                        if (size >= 31)
-                            ReadFramebuffer(tag + 8, tag + 8 + 22);
+                        // GRUB's layout: u8 bpp, u8 type, u16 reserved, so the colour info starts at tag + 32.
+                        if (size >= 38)
+                            ReadFramebuffer(tag + 8, tag + 32);
                         break;
                     case 14:
                     case 15:

@@ -65,6 +65,9 @@ namespace Kernel.Memory
             for (int i = 0; i < BootInfo.ModuleCount; i++)
                 MapRange(BootInfo.Module(i).Start, BootInfo.Module(i).End, Writable | s_noExecute);
             MapRange(BootInfo.InfoAddress, BootInfo.InfoEnd, Writable | s_noExecute);
+            for (int i = 0; i < s_deviceCount; i++)
+                fixed (ulong* d = s_devices.Ranges)
+                    MapRange(d[i * 3], d[i * 3] + d[i * 3 + 1], Writable | s_noExecute | (d[i * 3 + 2] & (WriteThrough | CacheDisable)), forceSmall: true);
 
             // The image, section by section, with 4 KiB pages (this splits any large page covering it).
             ref ImageLayout image = ref ImageLayout.Current;
@@ -83,6 +86,35 @@ namespace Kernel.Memory
         }
 
         private static bool s_outOfMemory;
+
+        // Device memory a driver found before the kernel tables exist (the framebuffer, used from the first line
+        // of output): Initialize maps it, so there is no moment when the device is unreachable. Fixed-size
+        // because registration runs before the heap and static data are ready.
+        private const int MaxDevices = 8;
+        private struct DeviceTable
+        {
+            public fixed ulong Ranges[MaxDevices * 3];   // physical, length, cache flags
+        }
+        private static DeviceTable s_devices;
+        private static int s_deviceCount;
+
+        /// <summary>
+        /// Registers device memory for Initialize to map (identity, writable, no-execute) with the given cache
+        /// flags (WriteThrough and/or CacheDisable). Call before Initialize; returns false when the table is full.
+        /// </summary>
+        public static bool RegisterEarlyDevice(ulong physical, ulong length, ulong cacheFlags)
+        {
+            if (s_deviceCount == MaxDevices || length == 0)
+                return false;
+            fixed (ulong* d = s_devices.Ranges)
+            {
+                d[s_deviceCount * 3] = physical;
+                d[s_deviceCount * 3 + 1] = length;
+                d[s_deviceCount * 3 + 2] = cacheFlags;
+            }
+            s_deviceCount++;
+            return true;
+        }
 
         private static ulong NewTable()
         {
