@@ -219,3 +219,50 @@ empty_idt:
     dq 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits
+
+; ---------------------------------------------------------------------------------------------- world switch
+; k_switch_world(ulong* saveRsp, ulong newRsp, void* saveFpu, void* loadFpu)
+; Saves the callee-saved registers and the FPU/SSE state of the running world on its own stack and FPU area,
+; stores its stack pointer, and resumes the other world where it last called k_switch_world (or, for a new
+; world, at k_world_trampoline). Interrupts are off across the switch; each world restores its own flags.
+section .text
+global k_switch_world
+k_switch_world:
+    push rbp
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    fxsave64 [rdx]
+    mov [rdi], rsp
+    mov rsp, rsi
+    fxrstor64 [rcx]
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    pop rbp
+    ret
+
+; First code of every new world: the initial stack built by C# "returns" here. Align the stack and enter C#;
+; KWorldStart runs the world's body and never returns.
+extern KWorldStart
+global k_world_trampoline
+k_world_trampoline:
+    xor ebp, ebp                 ; ends backtraces at the world's first frame
+    and rsp, -16
+    call KWorldStart
+    ud2
+
+global k_world_trampoline_address
+k_world_trampoline_address:
+    lea rax, [k_world_trampoline]
+    ret
+
+global k_fxsave
+k_fxsave:
+    fxsave64 [rdi]
+    ret
+section .note.GNU-stack noalloc noexec nowrite progbits

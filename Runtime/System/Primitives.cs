@@ -9,12 +9,16 @@ namespace System
     public struct Boolean
     {
         private bool m_value;
+        public override bool Equals(object obj) => obj is bool other && other == m_value;
+        public override int GetHashCode() => m_value ? 1 : 0;
         public override string ToString() => m_value ? "True" : "False";
     }
 
     public struct Char
     {
         private char m_value;
+        public override bool Equals(object obj) => obj is char other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const char MaxValue = (char)0xFFFF;
         public const char MinValue = (char)0;
         public override string ToString() => new string(m_value, 1);
@@ -31,6 +35,8 @@ namespace System
     public struct SByte
     {
         private sbyte m_value;
+        public override bool Equals(object obj) => obj is sbyte other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const sbyte MaxValue = 127;
         public const sbyte MinValue = -128;
         public override string ToString() => Number.Int64ToString(m_value);
@@ -39,6 +45,8 @@ namespace System
     public struct Byte
     {
         private byte m_value;
+        public override bool Equals(object obj) => obj is byte other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const byte MaxValue = 255;
         public const byte MinValue = 0;
         public override string ToString() => Number.UInt64ToString(m_value);
@@ -47,6 +55,8 @@ namespace System
     public struct Int16
     {
         private short m_value;
+        public override bool Equals(object obj) => obj is short other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const short MaxValue = 32767;
         public const short MinValue = -32768;
         public override string ToString() => Number.Int64ToString(m_value);
@@ -55,6 +65,8 @@ namespace System
     public struct UInt16
     {
         private ushort m_value;
+        public override bool Equals(object obj) => obj is ushort other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const ushort MaxValue = 65535;
         public const ushort MinValue = 0;
         public override string ToString() => Number.UInt64ToString(m_value);
@@ -63,6 +75,8 @@ namespace System
     public struct Int32
     {
         private int m_value;
+        public override bool Equals(object obj) => obj is int other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const int MaxValue = 0x7fffffff;
         public const int MinValue = unchecked((int)0x80000000);
         public override string ToString() => Number.Int64ToString(m_value);
@@ -78,6 +92,8 @@ namespace System
     public struct UInt32
     {
         private uint m_value;
+        public override bool Equals(object obj) => obj is uint other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const uint MaxValue = 0xffffffff;
         public const uint MinValue = 0;
         public override string ToString() => Number.UInt64ToString(m_value);
@@ -93,6 +109,8 @@ namespace System
     public struct Int64
     {
         private long m_value;
+        public override bool Equals(object obj) => obj is long other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const long MaxValue = 0x7fffffffffffffff;
         public const long MinValue = unchecked((long)0x8000000000000000);
         public override string ToString() => Number.Int64ToString(m_value);
@@ -103,6 +121,8 @@ namespace System
     public struct UInt64
     {
         private ulong m_value;
+        public override bool Equals(object obj) => obj is ulong other && other == m_value;
+        public override int GetHashCode() => unchecked((int)(long)m_value ^ (int)((long)m_value >> 32));
         public const ulong MaxValue = 0xffffffffffffffff;
         public const ulong MinValue = 0;
         public override string ToString() => Number.UInt64ToString(m_value);

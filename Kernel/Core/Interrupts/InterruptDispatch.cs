@@ -18,6 +18,10 @@ namespace Kernel.Interrupts
         private static HandlerTable s_counts;   // interrupts taken per vector
         private static ulong s_count;
         private static delegate*<int, void> s_endOfInterrupt;
+        private static delegate*<void> s_exitHook;
+
+        /// <summary>Runs after every device interrupt's end-of-interrupt (the scheduler preempts here).</summary>
+        public static void SetExitHook(delegate*<void> hook) => s_exitHook = hook;
 
         public static ulong InterruptCount => s_count;
 
@@ -62,6 +66,8 @@ namespace Kernel.Interrupts
                 ((delegate*<InterruptFrame*, void>)handler)(frame);
             if (vector < FirstIrqVector + 16 && s_endOfInterrupt != null)
                 s_endOfInterrupt(vector - FirstIrqVector);
+            if (s_exitHook != null)
+                s_exitHook();
         }
     }
 }

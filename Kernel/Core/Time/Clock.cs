@@ -23,8 +23,18 @@ namespace Kernel.Time
         public static void SetTscFrequency(ulong hz) => s_tscHz = hz;
         public static void SetTickFrequency(uint hz) => s_tickHz = hz;
 
-        /// <summary>Called by the timer driver on every periodic interrupt.</summary>
-        public static void Tick() => s_ticks++;
+        private static unsafe delegate*<ulong, void> s_tickHook;
+
+        /// <summary>The scheduler's per-tick work (waking sleepers, timers, preemption).</summary>
+        public static unsafe void SetTickHook(delegate*<ulong, void> hook) => s_tickHook = hook;
+
+        /// <summary>Called by the timer driver on every periodic interrupt (interrupts off).</summary>
+        public static unsafe void Tick()
+        {
+            s_ticks++;
+            if (s_tickHook != null)
+                s_tickHook(s_ticks);
+        }
 
         public static void SetWallClock(long unixSecondsNow) => s_wallSecondsAtBoot = unixSecondsNow - (long)(UptimeMicroseconds / 1000000);
 

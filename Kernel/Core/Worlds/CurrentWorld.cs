@@ -1,5 +1,5 @@
-// CurrentWorld.cs -- the identity of what is running on this CPU, for log lines and the panic screen.
-// Until the scheduler exists the only world is the boot world; the scheduler will set these on every switch.
+// CurrentWorld.cs -- the identity of what runs on this CPU, for log lines and the panic screen: plain values the
+// scheduler updates on every switch, readable at any time (even before static data exists or while panicking).
 namespace Kernel.Worlds
 {
     public static class CurrentWorld

@@ -51,6 +51,25 @@ namespace System.Collections.Generic
             _size++;
         }
 
+        public int IndexOf(T item)
+        {
+            for (int i = 0; i < _size; i++)
+                if (_items[i] is null ? item is null : _items[i].Equals(item))
+                    return i;
+            return -1;
+        }
+
+        public bool Contains(T item) => IndexOf(item) >= 0;
+
+        public bool Remove(T item)
+        {
+            int index = IndexOf(item);
+            if (index < 0)
+                return false;
+            RemoveAt(index);
+            return true;
+        }
+
         public void RemoveAt(int index)
         {
             if ((uint)index >= (uint)_size)

@@ -1,0 +1,72 @@
+// ResourceGroup.cs -- one node of the resource group tree (ESXi's `host/system`, `host/vim/...`): memory
+// reservation/limit/minLimit/shares, CPU reservation/limit/shares, and what it and its subtree use now.
+//
+// Units: memory in bytes (the shell shows MB or KB), CPU in percent of one CPU. -1 means unlimited.
+using System.Collections.Generic;
+
+namespace Kernel.Resources
+{
+    public sealed class ResourceGroup
+    {
+        public const long Unlimited = -1;
+
+        public int Id { get; internal set; }
+        public string Name { get; internal set; }
+        public ResourceGroup Parent { get; internal set; }
+        internal readonly List<ResourceGroup> Children = new List<ResourceGroup>();
+
+        // Memory settings.
+        public long MemMin { get; internal set; }
+        public long MemMax { get; internal set; } = Unlimited;
+        public long MemMinLimit { get; internal set; } = Unlimited;   // cap on the reservations children may take
+        public int MemShares { get; internal set; } = 1000;
+
+        // CPU settings (percent of one CPU; shares split contention between sibling groups).
+        public int CpuMin { get; internal set; }
+        public int CpuMax { get; internal set; } = (int)Unlimited;
+        public int CpuShares { get; internal set; } = 1000;
+
+        // Memory in use by this group and everything below it.
+        public long MemSize { get; internal set; }
+        public long MemSizePeak { get; internal set; }
+        public ulong AdmissionFailures { get; internal set; }
+
+        // CPU accounting, kept by the scheduler (TSC cycles).
+        internal ulong CpuVirtualTime;       // advances by run time / shares: the group with the least runs next
+        internal ulong CpuUsedThisPeriod;    // for the limit (CpuMax), reset every scheduling period
+        internal bool CpuThrottled;
+        public ulong CpuUsedTotal { get; internal set; }
+
+        /// <summary>Worlds placed directly in this group (kept by the scheduler).</summary>
+        public int WorldCount { get; internal set; }
+
+        public int ChildCount => Children.Count;
+        public ResourceGroup Child(int index) => Children[index];
+
+        /// <summary>The path from the root, `host/vim/vmvisor/shell`.</summary>
+        public string Path => Parent == null ? Name : string.Concat(Parent.Path, "/", Name);
+
+        /// <summary>Sum of the reservations this group has handed to its children.</summary>
+        public long ChildReservations
+        {
+            get
+            {
+                long total = 0;
+                for (int i = 0; i < Children.Count; i++)
+                    total += Children[i].MemMin;
+                return total;
+            }
+        }
+
+        /// <summary>Reserved but not yet used by this group: memory its siblings must leave alone.</summary>
+        public long UnusedReservation => MemMin > MemSize ? MemMin - MemSize : 0;
+
+        public bool IsAncestorOf(ResourceGroup other)
+        {
+            for (ResourceGroup g = other; g != null; g = g.Parent)
+                if (g == this)
+                    return true;
+            return false;
+        }
+    }
+}

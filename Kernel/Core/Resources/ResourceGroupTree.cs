@@ -1,0 +1,282 @@
+// ResourceGroupTree.cs -- the resource group tree and its arithmetic: creation with admission control, memory
+// charging against limits and sibling reservations, and removal.
+//
+// The rules (what a reviewer should check):
+//  - Capacity(g) = min(g.MemMax, Capacity(parent)); the root's capacity is the memory the kernel can hand out.
+//  - Admission: a group's reservation must fit its parent's unreserved memory:
+//      parent.ChildReservations + min <= Capacity(parent), and <= parent.MemMinLimit when that is set,
+//    and min <= max for the group itself. A refused change leaves the tree as it was.
+//  - Charging `bytes` to group c succeeds only if, at c and at every ancestor a (with a's child on the path ch),
+//      a.MemSize + bytes <= Capacity(a), and
+//      a.MemSize + bytes + (unused reservations of ch's siblings) <= Capacity(a),
+//    so one group never eats memory another group reserved. The first group that refuses is reported.
+// Pure logic (no kernel dependencies): unit-tested on the host.
+using System.Collections.Generic;
+
+namespace Kernel.Resources
+{
+    public enum GroupError
+    {
+        None,
+        NotFound,
+        Exists,
+        BadName,
+        ReservationExceedsLimit,
+        ReservationDoesNotFit,
+        ReservationAboveMinLimit,
+        LimitBelowUsage,
+        HasChildren,
+        HasWorlds,
+        IsRoot,
+    }
+
+    public sealed class ResourceGroupTree
+    {
+        private readonly List<ResourceGroup> _all = new List<ResourceGroup>();
+        private int _nextId;
+
+        public ResourceGroup Root { get; }
+        public long TotalMemory { get; private set; }
+
+        public ResourceGroupTree(long totalMemory)
+        {
+            TotalMemory = totalMemory;
+            Root = new ResourceGroup { Id = _nextId++, Name = "host" };
+            _all.Add(Root);
+        }
+
+        public int Count => _all.Count;
+        public ResourceGroup At(int index) => _all[index];
+
+        /// <summary>Builds ESXi's standard groups: host/system, host/vim, host/iofilters, host/user (gids 1-4).</summary>
+        public static ResourceGroupTree CreateStandard(long totalMemory)
+        {
+            var tree = new ResourceGroupTree(totalMemory);
+            tree.Add(tree.Root, "system", 0, ResourceGroup.Unlimited, out _);
+            tree.Add(tree.Root, "vim", 0, ResourceGroup.Unlimited, out _);
+            tree.Add(tree.Root, "iofilters", 0, ResourceGroup.Unlimited, out _);
+            tree.Add(tree.Root, "user", 0, ResourceGroup.Unlimited, out _);
+            return tree;
+        }
+
+        public static string Describe(GroupError error) => error switch
+        {
+            GroupError.None => "ok",
+            GroupError.NotFound => "no such group",
+            GroupError.Exists => "group already exists",
+            GroupError.BadName => "invalid group name",
+            GroupError.ReservationExceedsLimit => "reservation (min) is larger than the limit (max)",
+            GroupError.ReservationDoesNotFit => "reservation does not fit the parent's unreserved memory",
+            GroupError.ReservationAboveMinLimit => "reservation exceeds the parent's minLimit",
+            GroupError.LimitBelowUsage => "limit is below the memory the group already uses",
+            GroupError.HasChildren => "group has child groups",
+            GroupError.HasWorlds => "group still has worlds",
+            GroupError.IsRoot => "the root group cannot be changed that way",
+            _ => "error",
+        };
+
+        public long Capacity(ResourceGroup group)
+        {
+            long capacity = TotalMemory;
+            for (ResourceGroup g = group; g != null; g = g.Parent)
+                if (g.MemMax != ResourceGroup.Unlimited && g.MemMax < capacity)
+                    capacity = g.MemMax;
+            return capacity;
+        }
+
+        /// <summary>Memory a new reservation under this group could still take.</summary>
+        public long AvailableReservation(ResourceGroup group)
+        {
+            long available = Capacity(group) - group.ChildReservations;
+            if (group.MemMinLimit != ResourceGroup.Unlimited && group.MemMinLimit - group.ChildReservations < available)
+                available = group.MemMinLimit - group.ChildReservations;
+            return available < 0 ? 0 : available;
+        }
+
+        /// <summary>Finds a group by path (`host/vim/vmvisor`); a path without the `host/` prefix is under `host/`.</summary>
+        public ResourceGroup Find(string path)
+        {
+            if (path == null || path.Length == 0)
+                return null;
+            if (path == "host")
+                return Root;
+            string rest = path.StartsWith("host/") ? path.Substring(5) : path;
+            ResourceGroup current = Root;
+            int start = 0;
+            while (start <= rest.Length && current != null)
+            {
+                int slash = rest.IndexOf('/', start);
+                int end = slash < 0 ? rest.Length : slash;
+                if (end == start)
+                    return null;
+                current = FindChild(current, rest.Substring(start, end - start));
+                if (slash < 0)
+                    break;
+                start = slash + 1;
+            }
+            return current;
+        }
+
+        public static ResourceGroup FindChild(ResourceGroup parent, string name)
+        {
+            for (int i = 0; i < parent.Children.Count; i++)
+                if (parent.Children[i].Name == name)
+                    return parent.Children[i];
+            return null;
+        }
+
+        public GroupError Add(ResourceGroup parent, string name, long min, long max, out ResourceGroup created)
+        {
+            created = null;
+            if (!IsValidName(name))
+                return GroupError.BadName;
+            if (FindChild(parent, name) != null)
+                return GroupError.Exists;
+            GroupError error = CheckReservation(parent, null, min, max);
+            if (error != GroupError.None)
+                return error;
+            created = new ResourceGroup { Id = _nextId++, Name = name, Parent = parent, MemMin = min, MemMax = max };
+            parent.Children.Add(created);
+            _all.Add(created);
+            return GroupError.None;
+        }
+
+        /// <summary>Creates every missing group along a path (for `run ++group=...`), each with no reservation.</summary>
+        public GroupError AddPath(string path, out ResourceGroup group)
+        {
+            group = null;
+            string rest = path.StartsWith("host/") ? path.Substring(5) : path;
+            ResourceGroup current = Root;
+            int start = 0;
+            while (true)
+            {
+                int slash = rest.IndexOf('/', start);
+                int end = slash < 0 ? rest.Length : slash;
+                string name = rest.Substring(start, end - start);
+                ResourceGroup next = FindChild(current, name);
+                if (next == null)
+                {
+                    GroupError error = Add(current, name, 0, ResourceGroup.Unlimited, out next);
+                    if (error != GroupError.None)
+                        return error;
+                }
+                current = next;
+                if (slash < 0)
+                    break;
+                start = slash + 1;
+            }
+            group = current;
+            return GroupError.None;
+        }
+
+        /// <summary>Changes a group's memory reservation and limit under admission control.</summary>
+        public GroupError SetMemory(ResourceGroup group, long min, long max, long minLimit)
+        {
+            if (group == Root)
+                return GroupError.IsRoot;
+            if (max != ResourceGroup.Unlimited && max < group.MemSize)
+                return GroupError.LimitBelowUsage;
+            GroupError error = CheckReservation(group.Parent, group, min, max);
+            if (error != GroupError.None)
+                return error;
+            if (minLimit != ResourceGroup.Unlimited && minLimit < group.ChildReservations)
+                return GroupError.ReservationAboveMinLimit;
+            group.MemMin = min;
+            group.MemMax = max;
+            group.MemMinLimit = minLimit;
+            return GroupError.None;
+        }
+
+        public static void SetShares(ResourceGroup group, int memShares, int cpuShares)
+        {
+            if (memShares > 0)
+                group.MemShares = memShares;
+            if (cpuShares > 0)
+                group.CpuShares = cpuShares;
+        }
+
+        public static GroupError SetCpu(ResourceGroup group, int min, int max)
+        {
+            if (max != (int)ResourceGroup.Unlimited && (max < 1 || min > max))
+                return GroupError.ReservationExceedsLimit;
+            group.CpuMin = min;
+            group.CpuMax = max;
+            return GroupError.None;
+        }
+
+        private GroupError CheckReservation(ResourceGroup parent, ResourceGroup self, long min, long max)
+        {
+            if (min < 0)
+                return GroupError.ReservationDoesNotFit;
+            if (max != ResourceGroup.Unlimited && min > max)
+                return GroupError.ReservationExceedsLimit;
+            long others = parent.ChildReservations - (self == null ? 0 : self.MemMin);
+            if (others + min > Capacity(parent))
+                return GroupError.ReservationDoesNotFit;
+            if (parent.MemMinLimit != ResourceGroup.Unlimited && others + min > parent.MemMinLimit)
+                return GroupError.ReservationAboveMinLimit;
+            return GroupError.None;
+        }
+
+        public GroupError Remove(ResourceGroup group)
+        {
+            if (group == Root || group.Parent == null)
+                return GroupError.IsRoot;
+            if (group.Children.Count > 0)
+                return GroupError.HasChildren;
+            if (group.WorldCount > 0 || group.MemSize > 0)
+                return GroupError.HasWorlds;
+            group.Parent.Children.Remove(group);
+            _all.Remove(group);
+            return GroupError.None;
+        }
+
+        /// <summary>Charges memory to a group and its ancestors; returns null on success or the group that refused.</summary>
+        public ResourceGroup TryCharge(ResourceGroup group, long bytes)
+        {
+            ResourceGroup child = null;
+            for (ResourceGroup g = group; g != null; child = g, g = g.Parent)
+            {
+                long capacity = Capacity(g);
+                long protectedForSiblings = 0;
+                if (child != null)
+                {
+                    for (int i = 0; i < g.Children.Count; i++)
+                        if (g.Children[i] != child)
+                            protectedForSiblings += g.Children[i].UnusedReservation;
+                }
+                if (g.MemSize + bytes + protectedForSiblings > capacity)
+                {
+                    group.AdmissionFailures++;
+                    return g;
+                }
+            }
+            for (ResourceGroup g = group; g != null; g = g.Parent)
+            {
+                g.MemSize += bytes;
+                if (g.MemSize > g.MemSizePeak)
+                    g.MemSizePeak = g.MemSize;
+            }
+            return null;
+        }
+
+        public void Uncharge(ResourceGroup group, long bytes)
+        {
+            for (ResourceGroup g = group; g != null; g = g.Parent)
+                g.MemSize -= bytes;
+        }
+
+        private static bool IsValidName(string name)
+        {
+            if (name == null || name.Length == 0 || name.Length > 64)
+                return false;
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                if (!(char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.'))
+                    return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+// Mutex.cs -- a sleeping lock with an owner. A world that dies holding one releases it (the next waiter gets
+// it), so killing a world cannot deadlock the others.
+using Kernel.Arch;
+using Kernel.Worlds;
+
+namespace Kernel.Sync
+{
+    public sealed class Mutex
+    {
+        private readonly WaitQueue _waiters = new WaitQueue();
+        private World _owner;
+
+        public World Owner => _owner;
+        public ulong Contentions { get; private set; }
+
+        public void Lock()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            World self = Scheduler.Current;
+            while (_owner != null)
+            {
+                Contentions++;
+                _waiters.Wait();
+            }
+            _owner = self;
+            self?.HeldMutexes.Add(this);
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        public bool TryLock()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            bool taken = _owner == null;
+            if (taken)
+            {
+                _owner = Scheduler.Current;
+                _owner?.HeldMutexes.Add(this);
+            }
+            Cpu.RestoreInterrupts(flags);
+            return taken;
+        }
+
+        public void Unlock()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            if (_owner != null)
+                Release(_owner);
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        /// <summary>Releases on behalf of a world (its owner, or a dying owner); interrupts must be off.</summary>
+        internal void Release(World owner)
+        {
+            if (_owner != owner)
+                return;
+            owner.HeldMutexes.Remove(this);
+            _owner = null;
+            _waiters.WakeOne();
+        }
+    }
+}

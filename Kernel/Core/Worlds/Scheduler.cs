@@ -1,0 +1,463 @@
+// Scheduler.cs -- preemptive, timer-driven world scheduling with per-CPU run queues (one CPU today; every piece
+// of state hangs off PerCpu, so SMP adds CPUs rather than undoing globals).
+//
+// Policy, in one paragraph: CPU is shared between resource groups in proportion to their CPU shares (stride
+// scheduling: a group's virtual time advances by run time / shares and the ready world whose group has the least
+// virtual time runs next; worlds of one group take turns). A group with a CPU limit (max, percent of a CPU) is
+// throttled for the rest of the 100 ms period once it used its share of the period, even on an idle machine. A
+// slice is 10 ms; the timer tick preempts at slice end, when a group hits its limit, or when the idle world runs
+// and something became ready. The idle world runs only when no other world can. Only a world's own group counts
+// for shares and limits (a flat view of the tree; documented limitation).
+//
+// Every switch happens with interrupts off, in Schedule(); k_switch_world saves the callee-saved registers and the
+// FPU/SSE state. Interrupt handlers run on the interrupted world's stack, so preemption from the timer interrupt
+// is just a Schedule() call on the way out of the handler.
+using System.Collections.Generic;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Kernel.Arch;
+using Kernel.Interrupts;
+using Kernel.Logging;
+using Kernel.Memory;
+using Kernel.Resources;
+using Kernel.Sync;
+using Kernel.Time;
+
+namespace Kernel.Worlds
+{
+    public static unsafe class Scheduler
+    {
+        public const ulong SliceTicksDefault = 10;
+        public const ulong PeriodMilliseconds = 100;
+
+        private sealed class PerCpu
+        {
+            public int Index;
+            public World Current;
+            public World Idle;
+            public readonly List<World> Ready = new List<World>();
+            public World PendingReap;
+            public bool NeedResched;
+            public ulong SliceStartTick;
+            public ulong VirtualTimeFloor;
+        }
+
+        private static PerCpu s_cpu;
+        private static readonly List<World> s_all = new List<World>();
+        private static readonly List<World> s_sleepers = new List<World>();
+        private static int s_nextId = 1;
+        private static ulong s_periodStartTick;
+        private static bool s_running;
+
+        public static ResourceGroupTree Groups { get; private set; }
+        public static ulong ContextSwitches { get; private set; }
+        public static ulong SliceTicks { get; private set; } = SliceTicksDefault;
+        public static bool IsRunning => s_running;
+        public static World Current => s_cpu?.Current;
+        public static World IdleWorld => s_cpu?.Idle;
+        public static int WorldCount => s_all.Count;
+        public static World WorldAt(int index) => s_all[index];
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_switch_world")]
+        private static extern void SwitchWorld(ulong* saveRsp, ulong newRsp, byte* saveFpu, byte* loadFpu);
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_world_trampoline_address")]
+        private static extern ulong TrampolineAddress();
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_fxsave")]
+        private static extern void SaveFpu(byte* area);
+
+        /// <summary>
+        /// Turns the boot context into world 1 (in <paramref name="bootGroup"/>), creates this CPU's idle world,
+        /// and starts preempting on timer ticks.
+        /// </summary>
+        public static void Initialize(ResourceGroupTree groups, ResourceGroup bootGroup, string bootName)
+        {
+            Groups = groups;
+            s_cpu = new PerCpu { Index = 0 };
+            var boot = new World
+            {
+                Id = s_nextId++,
+                Name = bootName,
+                Type = WorldType.System,
+                State = WorldState.Running,
+                Group = bootGroup,
+                LastStartTsc = Cpu.ReadTimestampCounter(),
+            };
+            // The boot world runs on the boot stack; its control block lives in a page of its own.
+            boot.Control = (WorldControl*)PhysicalMemory.AllocatePage();
+            bootGroup.WorldCount++;
+            s_all.Add(boot);
+            s_cpu.Current = boot;
+            SetCurrentIdentity(boot);
+
+            World idle = Create("idle0", WorldType.System | WorldType.Idle, groups.Root, &IdleLoop, null, out string error);
+            if (idle == null)
+                Panic.PanicScreen.Show(string.Concat("cannot create the idle world: ", error));
+            s_cpu.Idle = idle;
+            s_periodStartTick = Clock.Ticks;
+            Clock.SetTickHook(&OnTick);
+            InterruptDispatch.SetExitHook(&OnInterruptExit);
+            s_running = true;
+        }
+
+        private static void IdleLoop(object unused)
+        {
+            while (true)
+                Cpu.EnableInterruptsAndHalt();
+        }
+
+        /// <summary>Creates a world (not yet runnable: call <see cref="Start"/>). Null with a reason when refused.</summary>
+        public static World Create(string name, WorldType type, ResourceGroup group, delegate*<object, void> entry, object argument, out string error)
+        {
+            error = null;
+            long stackBytes = (long)(WorldStack.TotalPages * PhysicalMemory.PageSize);
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ResourceGroup refused = (type & WorldType.Idle) != 0 ? null : Groups.TryCharge(group, stackBytes);
+            Cpu.RestoreInterrupts(flags);
+            if (refused != null)
+            {
+                error = string.Concat("Admission failure in path: ", refused.Path, ":", name, " (world stack)");
+                Log.Warning("World", error);
+                return null;
+            }
+            ulong stackBase = WorldStack.Allocate();
+            if (stackBase == 0)
+            {
+                Groups.Uncharge(group, stackBytes);
+                error = "out of memory for the world's stack";
+                return null;
+            }
+            var world = new World
+            {
+                Name = name,
+                Type = type,
+                Group = group,
+                StackBase = stackBase,
+                Control = WorldStack.Control(stackBase),
+                Entry = entry,
+                Argument = argument,
+                State = WorldState.Waiting,
+                CreatedTick = Clock.Ticks,
+                MemBytes = stackBytes,
+                MemPeak = stackBytes,
+            };
+            // Initial stack: six zeroed callee-saved registers, then the trampoline as k_switch_world's return.
+            ulong* sp = (ulong*)WorldStack.StackTop(stackBase);
+            *--sp = 0;
+            *--sp = TrampolineAddress();
+            for (int i = 0; i < 6; i++)
+                *--sp = 0;
+            world.Control->SavedRsp = (ulong)sp;
+            SaveFpu(world.Control->Fpu);    // a clean copy of the current control words for the new world
+
+            flags = Cpu.SaveAndDisableInterrupts();
+            world.Id = s_nextId++;
+            world.CartelId = (type & WorldType.User) != 0 ? world.Id : 0;
+            group.WorldCount++;
+            s_all.Add(world);
+            Cpu.RestoreInterrupts(flags);
+            return world;
+        }
+
+        public static void Start(World world)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            if (world.State == WorldState.Waiting && world.WaitingOn == null)
+                MakeReady(world);
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        /// <summary>Creates and starts a world; null (with the reason logged) when refused.</summary>
+        public static World Spawn(string name, WorldType type, ResourceGroup group, delegate*<object, void> entry, object argument)
+        {
+            World world = Create(name, type, group, entry, argument, out _);
+            if (world != null)
+                Start(world);
+            return world;
+        }
+
+        [UnmanagedCallersOnly(EntryPoint = "KWorldStart")]
+        private static void WorldStart()
+        {
+            ReapPending();
+            World self = s_cpu.Current;
+            Cpu.EnableInterrupts();
+            self.Entry(self.Argument);
+            Exit(0);
+        }
+
+        internal static void MakeReady(World world)
+        {
+            if (world.State == WorldState.Dead || world.State == WorldState.Ready || world.State == WorldState.Running)
+                return;
+            s_sleepers.Remove(world);
+            world.WaitingOn = null;
+            world.State = WorldState.Ready;
+            ResourceGroup group = world.Group;
+            if (group.CpuVirtualTime < s_cpu.VirtualTimeFloor)
+                group.CpuVirtualTime = s_cpu.VirtualTimeFloor;
+            s_cpu.Ready.Add(world);
+            if (s_cpu.Current.IsIdle)
+                s_cpu.NeedResched = true;
+        }
+
+        /// <summary>Gives up the CPU to any other ready world.</summary>
+        public static void Yield()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            Schedule();
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        /// <summary>Sleeps at least <paramref name="milliseconds"/> (never returns early).</summary>
+        public static void Sleep(ulong milliseconds)
+        {
+            ulong ticks = (milliseconds * Clock.TickHz + 999) / 1000;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            World self = s_cpu.Current;
+            self.WakeTick = Clock.Ticks + ticks + 1;
+            self.State = WorldState.Sleeping;
+            s_sleepers.Add(self);
+            Schedule();
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        internal static bool BlockCurrent(WaitQueue queue, ulong timeoutTicks)
+        {
+            World self = s_cpu.Current;
+            if (self == null)
+            {
+                // Before the scheduler runs there is nobody to switch to: wait for an interrupt instead.
+                Cpu.EnableInterruptsAndHalt();
+                Cpu.DisableInterrupts();
+                return true;
+            }
+            self.State = WorldState.Waiting;
+            self.WaitingOn = queue;
+            self.WaitTimedOut = false;
+            queue.Enqueue(self);
+            if (timeoutTicks > 0)
+            {
+                self.WakeTick = Clock.Ticks + timeoutTicks + 1;
+                s_sleepers.Add(self);
+            }
+            Schedule();
+            bool timedOut = self.WaitTimedOut;
+            self.WaitTimedOut = false;
+            return !timedOut;
+        }
+
+        /// <summary>Ends the current world. Never returns.</summary>
+        public static void Exit(int status)
+        {
+            Cpu.DisableInterrupts();
+            World self = s_cpu.Current;
+            self.ExitStatus = status;
+            Finish(self);
+            s_cpu.PendingReap = self;
+            Schedule();
+            Panic.PanicScreen.Show("a dead world was scheduled again");
+        }
+
+        /// <summary>Kills a world: it never runs again, its memory goes back, its mutexes and joiners are released.</summary>
+        public static bool Kill(World world, int status = -9)
+        {
+            if (world == null || world.IsIdle || world.StackBase == 0)
+                return false;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            if (world.State == WorldState.Dead)
+            {
+                Cpu.RestoreInterrupts(flags);
+                return false;
+            }
+            world.KillRequested = true;
+            if (world == s_cpu.Current)
+                Exit(status);
+            s_cpu.Ready.Remove(world);
+            s_sleepers.Remove(world);
+            world.WaitingOn?.Remove(world);
+            world.WaitingOn = null;
+            world.ExitStatus = status;
+            Finish(world);
+            Reap(world);
+            Cpu.RestoreInterrupts(flags);
+            return true;
+        }
+
+        /// <summary>Waits until a world has exited; returns its exit status.</summary>
+        public static int Join(World world)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            while (world.State != WorldState.Dead)
+                world.Exited.Wait();
+            Cpu.RestoreInterrupts(flags);
+            return world.ExitStatus;
+        }
+
+        public static World Find(int id)
+        {
+            for (int i = 0; i < s_all.Count; i++)
+                if (s_all[i].Id == id)
+                    return s_all[i];
+            return null;
+        }
+
+        private static void Finish(World world)
+        {
+            world.State = WorldState.Dead;
+            while (world.HeldMutexes.Count > 0)
+                world.HeldMutexes[world.HeldMutexes.Count - 1].Release(world);
+            world.Exited.WakeAll();
+        }
+
+        private static void ReapPending()
+        {
+            World dead = s_cpu.PendingReap;
+            if (dead == null)
+                return;
+            s_cpu.PendingReap = null;
+            Reap(dead);
+        }
+
+        // Returns everything a dead world held. Runs on another world's stack.
+        private static void Reap(World world)
+        {
+            WorldMemory.ReleaseAll(world);
+            long stackBytes = (long)(WorldStack.TotalPages * PhysicalMemory.PageSize);
+            WorldStack.Free(world.StackBase);
+            if (!world.IsIdle)
+                Groups.Uncharge(world.Group, stackBytes);
+            world.MemBytes -= stackBytes;
+            world.StackBase = 0;
+            world.Control = null;
+            world.Group.WorldCount--;
+            s_all.Remove(world);
+        }
+
+        private static void Account(World world, ulong now)
+        {
+            ulong delta = now - world.LastStartTsc;
+            world.LastStartTsc = now;
+            world.RunCycles += delta;
+            if (world.IsIdle)
+                return;
+            ResourceGroup group = world.Group;
+            group.CpuVirtualTime += delta * 1024 / (ulong)(group.CpuShares > 0 ? group.CpuShares : 1);
+            group.CpuUsedThisPeriod += delta;
+            group.CpuUsedTotal += delta;
+            if (group.CpuMax >= 0 && group.CpuUsedThisPeriod >= PeriodCycles * (ulong)group.CpuMax / 100)
+                group.CpuThrottled = true;
+        }
+
+        private static ulong PeriodCycles => Clock.TscHz * PeriodMilliseconds / 1000;
+
+        private static World PickNext()
+        {
+            List<World> ready = s_cpu.Ready;
+            int best = -1;
+            ulong bestTime = 0;
+            for (int i = 0; i < ready.Count; i++)
+            {
+                ResourceGroup group = ready[i].Group;
+                if (group.CpuThrottled)
+                    continue;
+                if (best < 0 || group.CpuVirtualTime < bestTime)
+                {
+                    best = i;
+                    bestTime = group.CpuVirtualTime;
+                }
+            }
+            if (best < 0)
+                return null;
+            World next = ready[best];
+            ready.RemoveAt(best);
+            if (bestTime > s_cpu.VirtualTimeFloor)
+                s_cpu.VirtualTimeFloor = bestTime;
+            return next;
+        }
+
+        // The one place worlds change. Interrupts are off.
+        private static void Schedule()
+        {
+            PerCpu cpu = s_cpu;
+            World previous = cpu.Current;
+            ulong now = Cpu.ReadTimestampCounter();
+            Account(previous, now);
+            if (previous.State == WorldState.Running && !previous.IsIdle)
+            {
+                previous.State = WorldState.Ready;
+                cpu.Ready.Add(previous);
+            }
+            World next = PickNext() ?? cpu.Idle;
+            next.State = WorldState.Running;
+            next.LastStartTsc = now;
+            cpu.Current = next;
+            cpu.NeedResched = false;
+            cpu.SliceStartTick = Clock.Ticks;
+            if (next == previous)
+                return;
+            ContextSwitches++;
+            next.Switches++;
+            SetCurrentIdentity(next);
+            SwitchWorld(&previous.Control->SavedRsp, next.Control->SavedRsp, previous.Control->Fpu, next.Control->Fpu);
+            // Running as `previous` again (or never, if it died).
+            ReapPending();
+        }
+
+        private static void SetCurrentIdentity(World world)
+        {
+            CurrentWorld.Id = world.Id;
+            CurrentWorld.Name = world.Name;
+        }
+
+        // Timer interrupt (interrupts off): wake sleepers, fire timers, account, enforce limits and slices.
+        private static void OnTick(ulong ticks)
+        {
+            if (!s_running)
+                return;
+            PerCpu cpu = s_cpu;
+            for (int i = s_sleepers.Count - 1; i >= 0; i--)
+            {
+                World w = s_sleepers[i];
+                if (w.WakeTick > ticks)
+                    continue;
+                s_sleepers.RemoveAt(i);
+                if (w.State == WorldState.Waiting && w.WaitingOn != null)
+                {
+                    w.WaitingOn.Remove(w);
+                    w.WaitTimedOut = true;
+                }
+                MakeReady(w);
+            }
+            KernelTimer.FireDue(ticks);
+            if (ticks - s_periodStartTick >= PeriodMilliseconds * Clock.TickHz / 1000)
+            {
+                s_periodStartTick = ticks;
+                for (int i = 0; i < Groups.Count; i++)
+                {
+                    ResourceGroup g = Groups.At(i);
+                    g.CpuUsedThisPeriod = 0;
+                    g.CpuThrottled = false;
+                }
+                cpu.NeedResched = true;
+            }
+            World current = cpu.Current;
+            Account(current, Cpu.ReadTimestampCounter());
+            if (!current.IsIdle && current.Group.CpuThrottled)
+                cpu.NeedResched = true;
+            if (ticks - cpu.SliceStartTick >= SliceTicks && cpu.Ready.Count > 0)
+                cpu.NeedResched = true;
+            if (current.IsIdle && cpu.Ready.Count > 0)
+                cpu.NeedResched = true;
+        }
+
+        // On the way out of every device interrupt (after EOI): preempt if the tick asked for it.
+        private static void OnInterruptExit()
+        {
+            if (s_running && s_cpu.NeedResched)
+                Schedule();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+// World.cs -- a world: ESXi's unit of execution (idle, system/driver, helper and user worlds). Holds its
+// identity, state, resource group, kernel stack, CPU accounting and the memory it holds.
+using System.Collections.Generic;
+using Kernel.Resources;
+using Kernel.Sync;
+
+namespace Kernel.Worlds
+{
+    public sealed unsafe class World
+    {
+        public int Id { get; internal set; }
+        public int CartelId { get; internal set; }           // user worlds: their cartel (process); 0 for kernel worlds
+        public string Name { get; internal set; }
+        public WorldType Type { get; internal set; }
+        public WorldState State { get; internal set; }
+        public ResourceGroup Group { get; internal set; }
+        public int Cpu { get; internal set; }
+
+        internal ulong StackBase;                             // guard page address; 0 for the boot world
+        internal WorldControl* Control;
+        internal delegate*<object, void> Entry;
+        internal object Argument;
+
+        // Scheduling.
+        internal ulong WakeTick;
+        internal WaitQueue WaitingOn;
+        internal bool WaitTimedOut;
+        internal ulong LastStartTsc;
+        public ulong RunCycles { get; internal set; }
+        public ulong Switches { get; internal set; }
+        public ulong CreatedTick { get; internal set; }
+        public bool KillRequested { get; internal set; }
+        public int ExitStatus { get; internal set; }
+
+        // Memory held on the world's behalf (charged to its group), returned when it dies.
+        internal readonly List<ulong> PageRuns = new List<ulong>();   // address | page count in the low 12 bits
+        public long MemBytes { get; internal set; }
+        public long MemPeak { get; internal set; }
+
+        internal readonly List<Mutex> HeldMutexes = new List<Mutex>();
+        internal readonly WaitQueue Exited = new WaitQueue();
+
+        public bool IsIdle => (Type & WorldType.Idle) != 0;
+        public bool IsUser => (Type & WorldType.User) != 0;
+
+        public string TypeName
+            => (Type & WorldType.Idle) != 0 ? "idle"
+            : (Type & WorldType.User) != 0 ? "user"
+            : (Type & WorldType.Driver) != 0 ? "driver"
+            : (Type & WorldType.Helper) != 0 ? "helper"
+            : "system";
+
+        public string StateName => State switch
+        {
+            WorldState.Ready => "READY",
+            WorldState.Running => "RUN",
+            WorldState.Waiting => "WAIT",
+            WorldState.Sleeping => "SLEEP",
+            _ => "DEAD",
+        };
+    }
+}
