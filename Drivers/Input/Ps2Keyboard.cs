@@ -32,6 +32,7 @@ namespace Drivers.Input
         {
             while ((Cpu.InByte(STATUS_PORT) & 1) != 0)
                 HandleScanCode(Cpu.InByte(DATA_PORT));
+            Kernel.Console.KernelInput.Signal();
         }
 
         /// <summary>Translates one scan code byte; public so the self-tests can feed it.</summary>

@@ -56,7 +56,11 @@ namespace Drivers.Serial
             Cpu.OutByte((ushort)(s_base + DATA), value);
         }
 
-        private static void OnInterrupt(InterruptFrame* frame) => Drain();
+        private static void OnInterrupt(InterruptFrame* frame)
+        {
+            Drain();
+            Kernel.Console.KernelInput.Signal();
+        }
 
         private static void Drain()
         {

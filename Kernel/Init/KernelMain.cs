@@ -6,6 +6,9 @@ using Drivers.Serial;
 using Drivers.Timers;
 using Kernel.Arch;
 using Kernel.Boot;
+using Kernel.Console;
+using Kernel.Resources;
+using Kernel.Worlds;
 using Kernel.Logging;
 using Kernel.Memory;
 using Kernel.Panic;
@@ -54,6 +57,8 @@ namespace Kernel.Init
             Power.Initialize();
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
 
+            StartScheduler();
+
             if (Options.Has("selftest"))
             {
                 bool passed = SelfTest.SelfTestRunner.RunAll();
@@ -62,8 +67,21 @@ namespace Kernel.Init
             }
 
             Log.Info("Init", string.Concat("Boot complete in ", Clock.UptimeMilliseconds.ToString(), " ms (TSC ", Cpu.ReadTimestampCounter().ToString(), ")"));
+            Scheduler.MoveCurrent(Scheduler.Groups.Find("host/vim/vmvisor/shell"), "shell");
             var shell = new Shell.Shell(Options.Get("hostname"));
             shell.Run();
+        }
+
+        // The resource group tree (ESXi's standard groups plus the shell's), then worlds: the boot context becomes
+        // world `init` in host/system and this CPU gets its idle world.
+        private static void StartScheduler()
+        {
+            var groups = ResourceGroupTree.CreateStandard((long)PhysicalMemory.ManagedBytes);
+            groups.AddPath("host/vim/vmvisor/shell", out _);
+            Scheduler.Initialize(groups, groups.Find("host/system"), "init");
+            KernelInput.Initialize();
+            Log.Info("World", string.Concat("Scheduler started: ", Scheduler.WorldCount.ToString(), " worlds, ",
+                groups.Count.ToString(), " resource groups, slice ", Scheduler.SliceTicks.ToString(), " ticks"));
         }
 
         private static LogLevel ParseLevel(string name) => name switch

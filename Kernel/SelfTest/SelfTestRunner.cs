@@ -15,6 +15,8 @@ namespace Kernel.SelfTest
             MemoryTests.AddTo(tests);
             ReservedMemoryTests.AddTo(tests);
             TimerTests.AddTo(tests);
+            WorldTests.AddTo(tests);
+            SyncTests.AddTo(tests);
             AcpiTests.AddTo(tests);
             return tests;
         }

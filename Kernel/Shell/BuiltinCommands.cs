@@ -16,6 +16,13 @@ namespace Kernel.Shell
             commands.Add(new CpuInfoCommand());
             commands.Add(new BenchCommand());
             commands.Add(new InterruptsCommand());
+            commands.Add(new PsCommand());
+            commands.Add(new SchedStatsCommand());
+            commands.Add(new MemstatsCommand());
+            commands.Add(new GroupCommand());
+            commands.Add(new RunCommand());
+            commands.Add(new KillCommand());
+            commands.Add(new SleepCommand());
             commands.Add(new CrashCommand());
             commands.Add(new RebootCommand());
             commands.Add(new PowerOffCommand());

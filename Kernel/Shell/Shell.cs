@@ -45,8 +45,8 @@ namespace Kernel.Shell
                     c = Ps2Keyboard.ReadByte();
                 if (c < 0)
                 {
-                    // Nothing typed: sleep until the next interrupt (timer, serial, keyboard).
-                    Cpu.EnableInterruptsAndHalt();
+                    // Nothing typed: block until a serial or keyboard interrupt says there is input.
+                    KernelInput.WaitForInput();
                     continue;
                 }
                 string line = _editor.Feed((char)c);

@@ -21,8 +21,8 @@ internal sealed unsafe class FakePageSource : IDisposable
         t_current = this;
     }
 
-    public static delegate*<nuint, void*> AllocRunFn => &AllocRun;
-    public static delegate*<void*, nuint, void> FreeRunFn => &FreeRun;
+    public static delegate*<SizeClassHeap*, nuint, void*> AllocRunFn => &AllocRun;
+    public static delegate*<SizeClassHeap*, void*, nuint, void> FreeRunFn => &FreeRun;
 
     public long Calls { get; private set; }
     public int OutstandingRuns => _runs.Count;
@@ -43,7 +43,7 @@ internal sealed unsafe class FakePageSource : IDisposable
         return 0;
     }
 
-    private static void* AllocRun(nuint bytes)
+    private static void* AllocRun(SizeClassHeap* heap, nuint bytes)
     {
         FakePageSource s = t_current;
         s.Calls++;
@@ -75,7 +75,7 @@ internal sealed unsafe class FakePageSource : IDisposable
         return null;
     }
 
-    private static void FreeRun(void* p, nuint bytes)
+    private static void FreeRun(SizeClassHeap* heap, void* p, nuint bytes)
     {
         FakePageSource s = t_current;
         s.Calls++;

@@ -318,3 +318,39 @@ public unsafe class SizeClassHeapTests
         }, iter: 300, threads: 1);
     }
 }
+
+public unsafe class SizeClassHeapOwnershipTests
+{
+    [Fact]
+    public void ObjectsAreFreedIntoTheHeapTheyCameFromAndReleaseAllEmptiesAHeap()
+    {
+        using var source = new FakePageSource(64);
+        var heaps = (SizeClassHeap*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(2 * sizeof(SizeClassHeap)));
+        try
+        {
+            SizeClassHeap* a = heaps, b = heaps + 1;
+            a->Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, (void*)1);
+            b->Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, (void*)2);
+            void* small = b->Allocate(40);
+            void* large = b->Allocate(100_000);
+            for (int i = 0; i < 500; i++)
+                b->Allocate((nuint)(i % 300 + 1));
+            Assert.True(SizeClassHeap.HeapOf(small) == b);
+            Assert.Equal(SizeClassHeap.FreeResult.Freed, a->Free(small));        // routed to b
+            Assert.Equal(SizeClassHeap.FreeResult.Freed, SizeClassHeap.FreeAnywhere(large));
+            Assert.Equal(SizeClassHeap.FreeResult.DoubleFree, SizeClassHeap.FreeAnywhere(small));
+            Assert.True(b->BytesFromPages > 0);
+            b->ReleaseAll();
+            Assert.Equal(0UL, b->BytesFromPages);
+            Assert.Equal(0UL, b->BytesInUse);
+            Assert.Equal(0, source.OutstandingRuns);
+            void* again = b->Allocate(40);                                        // still usable afterwards
+            Assert.True(again != null);
+            b->ReleaseAll();
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(heaps);
+        }
+    }
+}

@@ -1,20 +1,44 @@
-// KernelHeap.cs -- connects the core library's size-class heap (behind `new`) to the physical page allocator.
+// KernelHeap.cs -- connects the core library's size-class heaps (behind `new`) to the physical page allocator,
+// charging every page run to the resource group of the heap's owner (the kernel's own heap: host/system).
 using Internal.Runtime;
+using Kernel.Resources;
 
 namespace Kernel.Memory
 {
     public static unsafe class KernelHeap
     {
+        private static delegate*<SizeClassHeap*, long, bool> s_charge;
+        private static delegate*<SizeClassHeap*, long, void> s_uncharge;
+
         public static void Initialize() => Allocator.Initialize(&AllocateRun, &FreeRun);
 
-        private static void* AllocateRun(nuint bytes)
+        /// <summary>Sets up a heap for an owner (a world) that shares the kernel's page source and charging.</summary>
+        public static void InitializeHeap(SizeClassHeap* heap, void* owner) => heap->Initialize(&AllocateRun, &FreeRun, owner);
+
+        /// <summary>Installs the memory accounting (once resource groups exist). A refused charge fails the run.</summary>
+        public static void SetAccounting(delegate*<SizeClassHeap*, long, bool> charge, delegate*<SizeClassHeap*, long, void> uncharge)
         {
-            ulong pages = (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize;
-            return (void*)PhysicalMemory.AllocatePages(pages, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);
+            s_charge = charge;
+            s_uncharge = uncharge;
         }
 
-        private static void FreeRun(void* address, nuint bytes)
-            => PhysicalMemory.FreePages((ulong)address, (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize);
+        private static void* AllocateRun(SizeClassHeap* heap, nuint bytes)
+        {
+            if (s_charge != null && !s_charge(heap, (long)bytes))
+                return null;
+            ulong pages = (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize;
+            void* run = (void*)PhysicalMemory.AllocatePages(pages, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);
+            if (run == null && s_uncharge != null)
+                s_uncharge(heap, (long)bytes);
+            return run;
+        }
+
+        private static void FreeRun(SizeClassHeap* heap, void* address, nuint bytes)
+        {
+            PhysicalMemory.FreePages((ulong)address, (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize);
+            if (s_uncharge != null)
+                s_uncharge(heap, (long)bytes);
+        }
 
         public static ref SizeClassHeap Statistics => ref Allocator.Heap;
     }

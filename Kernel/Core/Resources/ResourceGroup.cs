@@ -58,8 +58,21 @@ namespace Kernel.Resources
             }
         }
 
-        /// <summary>Reserved but not yet used by this group: memory its siblings must leave alone.</summary>
-        public long UnusedReservation => MemMin > MemSize ? MemMin - MemSize : 0;
+        /// <summary>
+        /// Reserved but not yet used in this subtree: memory every other group must leave alone. A child's unused
+        /// reservation counts even when this group reserves nothing itself.
+        /// </summary>
+        public long UnusedReservation
+        {
+            get
+            {
+                long own = MemMin > MemSize ? MemMin - MemSize : 0;
+                long children = 0;
+                for (int i = 0; i < Children.Count; i++)
+                    children += Children[i].UnusedReservation;
+                return own > children ? own : children;
+            }
+        }
 
         public bool IsAncestorOf(ResourceGroup other)
         {

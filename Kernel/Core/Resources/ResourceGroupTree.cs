@@ -6,10 +6,10 @@
 //  - Admission: a group's reservation must fit its parent's unreserved memory:
 //      parent.ChildReservations + min <= Capacity(parent), and <= parent.MemMinLimit when that is set,
 //    and min <= max for the group itself. A refused change leaves the tree as it was.
-//  - Charging `bytes` to group c succeeds only if, at c and at every ancestor a (with a's child on the path ch),
-//      a.MemSize + bytes <= Capacity(a), and
-//      a.MemSize + bytes + (unused reservations of ch's siblings) <= Capacity(a),
-//    so one group never eats memory another group reserved. The first group that refuses is reported.
+//  - Charging `bytes` to group c succeeds only if no group on the path exceeds its own limit (the root's is all
+//    memory), and at every ancestor a (with a's child on the path ch)
+//      a.MemSize + bytes + (unused reservations of ch's siblings' subtrees) <= Capacity(a),
+//    so one group never eats memory another group reserved. The group that refuses is reported.
 // Pure logic (no kernel dependencies): unit-tested on the host.
 using System.Collections.Generic;
 
@@ -234,22 +234,23 @@ namespace Kernel.Resources
         /// <summary>Charges memory to a group and its ancestors; returns null on success or the group that refused.</summary>
         public ResourceGroup TryCharge(ResourceGroup group, long bytes)
         {
-            ResourceGroup child = null;
-            for (ResourceGroup g = group; g != null; child = g, g = g.Parent)
+            // Limits first, so the group whose limit binds is the one reported.
+            for (ResourceGroup g = group; g != null; g = g.Parent)
             {
-                long capacity = Capacity(g);
+                long limit = g.MemMax != ResourceGroup.Unlimited ? g.MemMax : (g.Parent == null ? TotalMemory : long.MaxValue);
+                if (g.MemSize + bytes > limit)
+                    return Refuse(group, g);
+            }
+            // Then reservations: above the charged group, its siblings' unused reservations are off limits.
+            ResourceGroup child = group;
+            for (ResourceGroup g = group.Parent; g != null; child = g, g = g.Parent)
+            {
                 long protectedForSiblings = 0;
-                if (child != null)
-                {
-                    for (int i = 0; i < g.Children.Count; i++)
-                        if (g.Children[i] != child)
-                            protectedForSiblings += g.Children[i].UnusedReservation;
-                }
-                if (g.MemSize + bytes + protectedForSiblings > capacity)
-                {
-                    group.AdmissionFailures++;
-                    return g;
-                }
+                for (int i = 0; i < g.Children.Count; i++)
+                    if (g.Children[i] != child)
+                        protectedForSiblings += g.Children[i].UnusedReservation;
+                if (g.MemSize + bytes + protectedForSiblings > Capacity(g))
+                    return Refuse(group, g);
             }
             for (ResourceGroup g = group; g != null; g = g.Parent)
             {
@@ -258,6 +259,12 @@ namespace Kernel.Resources
                     g.MemSizePeak = g.MemSize;
             }
             return null;
+        }
+
+        private static ResourceGroup Refuse(ResourceGroup charged, ResourceGroup refusing)
+        {
+            charged.AdmissionFailures++;
+            return refusing;
         }
 
         public void Uncharge(ResourceGroup group, long bytes)

@@ -46,6 +46,10 @@ namespace Kernel.Worlds
         private static PerCpu s_cpu;
         private static readonly List<World> s_all = new List<World>();
         private static readonly List<World> s_sleepers = new List<World>();
+        // Reaped World objects are kept for reuse rather than freed: without a collector, a world's object may still
+        // be referenced (a joiner, a `ps` snapshot); reuse plus the id check in Join keeps that safe, and the pool
+        // keeps create/destroy cycles from growing the heap.
+        private static readonly List<World> s_pool = new List<World>();
         private static int s_nextId = 1;
         private static ulong s_periodStartTick;
         private static bool s_running;
@@ -99,7 +103,29 @@ namespace Kernel.Worlds
             s_periodStartTick = Clock.Ticks;
             Clock.SetTickHook(&OnTick);
             InterruptDispatch.SetExitHook(&OnInterruptExit);
+            // From now on the kernel heap's pages are charged to the boot world's group (host/system).
+            groups.TryCharge(bootGroup, (long)Internal.Runtime.Allocator.Heap.BytesFromPages);
+            s_kernelHeapGroup = bootGroup;
+            KernelHeap.SetAccounting(&ChargeKernelHeap, &UnchargeKernelHeap);
             s_running = true;
+        }
+
+        private static ResourceGroup s_kernelHeapGroup;
+
+        private static bool ChargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
+        {
+            // Kernel memory: the group is unlimited, but the charge keeps memstats honest about who uses what.
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            bool ok = Groups.TryCharge(s_kernelHeapGroup, bytes) == null;
+            Cpu.RestoreInterrupts(flags);
+            return ok;
+        }
+
+        private static void UnchargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            Groups.Uncharge(s_kernelHeapGroup, bytes);
+            Cpu.RestoreInterrupts(flags);
         }
 
         private static void IdleLoop(object unused)
@@ -129,20 +155,24 @@ namespace Kernel.Worlds
                 error = "out of memory for the world's stack";
                 return null;
             }
-            var world = new World
-            {
-                Name = name,
-                Type = type,
-                Group = group,
-                StackBase = stackBase,
-                Control = WorldStack.Control(stackBase),
-                Entry = entry,
-                Argument = argument,
-                State = WorldState.Waiting,
-                CreatedTick = Clock.Ticks,
-                MemBytes = stackBytes,
-                MemPeak = stackBytes,
-            };
+            flags = Cpu.SaveAndDisableInterrupts();
+            World world = s_pool.Count > 0 ? s_pool[s_pool.Count - 1] : null;
+            if (world != null)
+                s_pool.RemoveAt(s_pool.Count - 1);
+            Cpu.RestoreInterrupts(flags);
+            world ??= new World();
+            world.Reset();
+            world.Name = name;
+            world.Type = type;
+            world.Group = group;
+            world.StackBase = stackBase;
+            world.Control = WorldStack.Control(stackBase);
+            world.Entry = entry;
+            world.Argument = argument;
+            world.State = WorldState.Waiting;
+            world.CreatedTick = Clock.Ticks;
+            world.MemBytes = stackBytes;
+            world.MemPeak = stackBytes;
             // Initial stack: six zeroed callee-saved registers, then the trampoline as k_switch_world's return.
             ulong* sp = (ulong*)WorldStack.StackTop(stackBase);
             *--sp = 0;
@@ -201,6 +231,26 @@ namespace Kernel.Worlds
             s_cpu.Ready.Add(world);
             if (s_cpu.Current.IsIdle)
                 s_cpu.NeedResched = true;
+        }
+
+        /// <summary>Moves the running world to another group (and renames it): used when the boot world becomes the shell.</summary>
+        public static void MoveCurrent(ResourceGroup group, string name)
+        {
+            if (group == null)
+                return;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            World self = s_cpu.Current;
+            if (self.MemBytes > 0)
+            {
+                Groups.Uncharge(self.Group, self.MemBytes);
+                Groups.TryCharge(group, self.MemBytes);
+            }
+            self.Group.WorldCount--;
+            group.WorldCount++;
+            self.Group = group;
+            self.Name = name;
+            SetCurrentIdentity(self);
+            Cpu.RestoreInterrupts(flags);
         }
 
         /// <summary>Gives up the CPU to any other ready world.</summary>
@@ -286,14 +336,16 @@ namespace Kernel.Worlds
             return true;
         }
 
-        /// <summary>Waits until a world has exited; returns its exit status.</summary>
+        /// <summary>Waits until a world has exited; returns its exit status (-1 if its object was reused meanwhile).</summary>
         public static int Join(World world)
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
-            while (world.State != WorldState.Dead)
+            ulong generation = world.Generation;
+            while (world.Generation == generation && world.State != WorldState.Dead)
                 world.Exited.Wait();
+            int status = world.Generation == generation ? world.ExitStatus : -1;
             Cpu.RestoreInterrupts(flags);
-            return world.ExitStatus;
+            return status;
         }
 
         public static World Find(int id)
@@ -334,6 +386,7 @@ namespace Kernel.Worlds
             world.Control = null;
             world.Group.WorldCount--;
             s_all.Remove(world);
+            s_pool.Add(world);   // keeps Id and ExitStatus readable until reused (Reset bumps Generation)
         }
 
         private static void Account(World world, ulong now)

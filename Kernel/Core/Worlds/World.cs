@@ -9,6 +9,9 @@ namespace Kernel.Worlds
     public sealed unsafe class World
     {
         public int Id { get; internal set; }
+
+        /// <summary>Bumped each time the pooled object is reused, so a stale reference can tell.</summary>
+        internal ulong Generation;
         public int CartelId { get; internal set; }           // user worlds: their cartel (process); 0 for kernel worlds
         public string Name { get; internal set; }
         public WorldType Type { get; internal set; }
@@ -39,6 +42,36 @@ namespace Kernel.Worlds
 
         internal readonly List<Mutex> HeldMutexes = new List<Mutex>();
         internal readonly WaitQueue Exited = new WaitQueue();
+
+        /// <summary>Clears a pooled object for reuse (its lists keep their capacity).</summary>
+        internal void Reset()
+        {
+            Generation++;
+            Id = 0;
+            CartelId = 0;
+            Name = null;
+            Type = 0;
+            State = WorldState.Waiting;
+            Group = null;
+            Cpu = 0;
+            StackBase = 0;
+            Control = null;
+            Entry = null;
+            Argument = null;
+            WakeTick = 0;
+            WaitingOn = null;
+            WaitTimedOut = false;
+            LastStartTsc = 0;
+            RunCycles = 0;
+            Switches = 0;
+            CreatedTick = 0;
+            KillRequested = false;
+            ExitStatus = 0;
+            PageRuns.Clear();
+            MemBytes = 0;
+            MemPeak = 0;
+            HeldMutexes.Clear();
+        }
 
         public bool IsIdle => (Type & WorldType.Idle) != 0;
         public bool IsUser => (Type & WorldType.User) != 0;

@@ -9,18 +9,31 @@ namespace Internal.Runtime
     {
         // A struct in a non-GC static: it exists before the first `new`, which is what lets `new` work at all.
         private static SizeClassHeap s_heap;
+        private static SizeClassHeap* s_current;          // where `new` allocates now: the kernel heap or a world's
 
-        /// <summary>Connects the heap to the kernel's page allocator. Until this runs, `new` fails fast.</summary>
-        public static void Initialize(delegate*<nuint, void*> allocRun, delegate*<void*, nuint, void> freeRun)
-            => s_heap.Initialize(allocRun, freeRun);
+        /// <summary>Connects the kernel heap to the page allocator. Until this runs, `new` fails fast.</summary>
+        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun)
+        {
+            s_heap.Initialize(allocRun, freeRun);
+            s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
+        }
 
+        /// <summary>The kernel's own heap.</summary>
         public static ref SizeClassHeap Heap => ref s_heap;
+
+        public static SizeClassHeap* KernelHeap => (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
+
+        /// <summary>Makes `new` allocate from another heap (for code that allocates on an owner's behalf).</summary>
+        public static void SetCurrentHeap(SizeClassHeap* heap) => s_current = heap == null ? KernelHeap : heap;
+
+        public static SizeClassHeap* CurrentHeap => s_current;
 
         private static void* AllocateOrFail(nuint bytes)
         {
-            void* p = s_heap.IsInitialized ? s_heap.Allocate(bytes) : null;
+            SizeClassHeap* heap = s_current;
+            void* p = heap != null ? heap->Allocate(bytes) : null;
             if (p == null)
-                RuntimeEnv.FailFast(s_heap.IsInitialized ? "kernel heap exhausted" : "allocation before the heap exists");
+                RuntimeEnv.FailFast(heap != null ? "kernel heap exhausted" : "allocation before the heap exists");
             return p;
         }
 
@@ -34,7 +47,7 @@ namespace Internal.Runtime
                 return;
             object o = obj;
             void* p = *(void**)Unsafe.AsPointer(ref o);
-            SizeClassHeap.FreeResult result = s_heap.Free(p);
+            SizeClassHeap.FreeResult result = SizeClassHeap.FreeAnywhere(p);
             if (result == SizeClassHeap.FreeResult.DoubleFree)
                 RuntimeEnv.FailFast("heap: double free");
             // Frozen objects (string literals, preinitialized arrays) live in the image, not the heap: ignore them.

@@ -1,8 +1,12 @@
 // SizeClassHeap.cs -- the kernel heap: size-class slabs for small objects, whole page runs for large ones.
 //
 // Design (why it looks like this):
-// - Every slab and every large block is a 16 KiB-aligned run of pages with a 64-byte header at its start, so
+// - Every slab and every large block is a 16 KiB-aligned run of pages with a 128-byte header at its start, so
 //   Free(ptr) finds the header with one mask (ptr & ~(SlabBytes-1)): no per-object header, no page table walk.
+// - Several heaps can coexist (the kernel's, and one per world that owns its memory): every block records its
+//   heap, so an object is freed into the heap it came from whoever frees it, and every block is on its heap's
+//   list, so ReleaseAll() gives a dead world's memory back in one sweep. The page source is told which heap asks,
+//   which is how the kernel charges pages to the owning world's resource group.
 // - Small objects (<= MaxSmallSize) come from per-class slabs. A slab hands out objects from a bump offset first
 //   and then from a free list threaded through freed objects, so creating a slab touches only its header.
 // - A slab that becomes empty is returned to the page source unless it is the class's only slab (a one-slab cache
@@ -10,7 +14,8 @@
 // - Large objects get their own page run and give it back on free.
 // - Freed objects are stamped with a marker; a second free of a stamped object is confirmed against the free list
 //   and reported as a double free instead of corrupting the list.
-// The heap only sees a page source (two function pointers), so the same file is unit-tested on the host.
+// The heap only sees a page source (two function pointers), so the same file is unit-tested on the host. A heap's
+// address must not change once it has blocks (they point back to it): heaps live in static or unmanaged memory.
 using System;
 using System.Runtime.CompilerServices;
 
@@ -19,7 +24,7 @@ namespace Internal.Runtime
     public unsafe struct SizeClassHeap
     {
         public const int SlabBytes = 16 * 1024;
-        public const int HeaderBytes = 64;
+        public const int HeaderBytes = 128;
         public const int MaxSmallSize = 2048;
         public const int NumClasses = 24;   // 8 classes of 16..128, then 4 per power of two up to 2048
         private const uint SlabMagic = 0x534C4142;   // "SLAB"
@@ -38,13 +43,19 @@ namespace Internal.Runtime
             public BlockHeader* Next;     // per-class list of slabs with free space
             public BlockHeader* Prev;
             public ulong Bytes;           // large blocks: total bytes of the page run
-            public ulong Reserved;
+            public SizeClassHeap* Heap;   // the heap the block belongs to
+            public BlockHeader* AllNext;  // every block of the heap (for ReleaseAll)
+            public BlockHeader* AllPrev;
         }
 
         private fixed ulong _partial[NumClasses];      // BlockHeader* heads of slabs with free space
         private fixed ulong _slabCount[NumClasses];
-        private delegate*<nuint, void*> _allocRun;      // bytes (multiple of SlabBytes) -> SlabBytes-aligned memory or null
-        private delegate*<void*, nuint, void> _freeRun;
+        private BlockHeader* _allBlocks;
+        private delegate*<SizeClassHeap*, nuint, void*> _allocRun;      // bytes (multiple of SlabBytes) -> SlabBytes-aligned memory or null
+        private delegate*<SizeClassHeap*, void*, nuint, void> _freeRun;
+
+        /// <summary>Opaque to the heap: who owns it (the kernel stores the owning world here).</summary>
+        public void* Owner;
 
         public ulong BytesInUse;        // bytes handed out (rounded to the size class)
         public ulong BytesFromPages;    // bytes of page runs held by the heap
@@ -53,11 +64,67 @@ namespace Internal.Runtime
         public ulong LiveObjects;
         public ulong FailedAllocations;
 
-        public void Initialize(delegate*<nuint, void*> allocRun, delegate*<void*, nuint, void> freeRun)
+        public void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, void* owner = null)
         {
             this = default;
             _allocRun = allocRun;
             _freeRun = freeRun;
+            Owner = owner;
+        }
+
+        private SizeClassHeap* Self => (SizeClassHeap*)Unsafe.AsPointer(ref this);
+
+        private BlockHeader* NewBlock(nuint bytes)
+        {
+            BlockHeader* block = (BlockHeader*)_allocRun(Self, bytes);
+            if (block == null)
+                return null;
+            *block = default;
+            block->Heap = Self;
+            block->AllNext = _allBlocks;
+            if (_allBlocks != null)
+                _allBlocks->AllPrev = block;
+            _allBlocks = block;
+            BytesFromPages += bytes;
+            return block;
+        }
+
+        private void ReleaseBlock(BlockHeader* block, nuint bytes)
+        {
+            if (block->AllPrev != null)
+                block->AllPrev->AllNext = block->AllNext;
+            else
+                _allBlocks = block->AllNext;
+            if (block->AllNext != null)
+                block->AllNext->AllPrev = block->AllPrev;
+            block->Magic = 0;
+            block->Heap = null;
+            BytesFromPages -= bytes;
+            _freeRun(Self, block, bytes);
+        }
+
+        /// <summary>Returns every block to the page source at once (the owner died); the heap is empty afterwards.</summary>
+        public void ReleaseAll()
+        {
+            while (_allBlocks != null)
+            {
+                BlockHeader* block = _allBlocks;
+                ReleaseBlock(block, block->Magic == LargeMagic ? (nuint)block->Bytes : SlabBytes);
+            }
+            for (int i = 0; i < NumClasses; i++)
+            {
+                _partial[i] = 0;
+                _slabCount[i] = 0;
+            }
+            BytesInUse = 0;
+            LiveObjects = 0;
+        }
+
+        /// <summary>The heap a live pointer belongs to, or null.</summary>
+        public static SizeClassHeap* HeapOf(void* p)
+        {
+            BlockHeader* block = FindBlock(p, out _);
+            return block == null ? null : block->Heap;
         }
 
         public bool IsInitialized => _allocRun != null;
@@ -126,12 +193,10 @@ namespace Internal.Runtime
 
         private BlockHeader* NewSlab(int classIndex)
         {
-            BlockHeader* slab = (BlockHeader*)_allocRun(SlabBytes);
+            BlockHeader* slab = NewBlock(SlabBytes);
             if (slab == null)
                 return null;
-            BytesFromPages += SlabBytes;
             _slabCount[classIndex]++;
-            *slab = default;
             slab->Magic = SlabMagic;
             slab->ClassIndex = (ushort)classIndex;
             slab->ObjectSize = ClassSize(classIndex);
@@ -145,14 +210,12 @@ namespace Internal.Runtime
             if (size > (nuint)1 << 40)
                 return null;
             nuint bytes = (size + HeaderBytes + SlabBytes - 1) & ~(nuint)(SlabBytes - 1);
-            BlockHeader* block = (BlockHeader*)_allocRun(bytes);
+            BlockHeader* block = NewBlock(bytes);
             if (block == null)
                 return null;
-            *block = default;
             block->Magic = LargeMagic;
             block->Bytes = bytes;
             block->InUse = 1;
-            BytesFromPages += bytes;
             BytesInUse += bytes - HeaderBytes;
             byte* obj = (byte*)block + HeaderBytes;
             for (nuint done = 0; done < bytes - HeaderBytes; done += 1u << 30)
@@ -186,21 +249,30 @@ namespace Internal.Runtime
 
         public enum FreeResult { Freed, NotHeapPointer, DoubleFree }
 
+        /// <summary>Frees p into whichever heap it came from (objects may be freed by another heap's owner).</summary>
+        public static FreeResult FreeAnywhere(void* p)
+        {
+            BlockHeader* block = FindBlock(p, out _);
+            if (block == null || block->Heap == null)
+                return FreeResult.NotHeapPointer;
+            return block->Heap->Free(p);
+        }
+
         public FreeResult Free(void* p)
         {
             BlockHeader* block = FindBlock(p, out bool large);
             if (block == null)
                 return FreeResult.NotHeapPointer;
+            if (block->Heap != Self)
+                return block->Heap == null ? FreeResult.NotHeapPointer : block->Heap->Free(p);
             if (large)
             {
                 if (block->InUse == 0)
                     return FreeResult.DoubleFree;
                 block->InUse = 0;
-                block->Magic = 0;
                 ulong bytes = block->Bytes;
-                BytesFromPages -= bytes;
                 BytesInUse -= bytes - HeaderBytes;
-                _freeRun(block, (nuint)bytes);
+                ReleaseBlock(block, (nuint)bytes);
             }
             else
             {
@@ -236,10 +308,8 @@ namespace Internal.Runtime
         private void ReleaseSlab(BlockHeader* slab, int classIndex)
         {
             Unlink(slab, classIndex);
-            slab->Magic = 0;
             _slabCount[classIndex]--;
-            BytesFromPages -= SlabBytes;
-            _freeRun(slab, SlabBytes);
+            ReleaseBlock(slab, SlabBytes);
         }
 
         private void Push(BlockHeader* slab, int classIndex)

@@ -1,0 +1,24 @@
+// PsCommand.cs -- `ps`: every world with its id, cartel, type, state, resource group and name.
+using Kernel.Worlds;
+
+namespace Kernel.Shell.Commands
+{
+    internal sealed class PsCommand : ShellCommand
+    {
+        public override string Name => "ps";
+        public override string Summary => "list worlds (WID, CID, type, state, group, name)";
+
+        public override int Run(Shell shell, string[] args)
+        {
+            shell.WriteLine("     WID      CID  TYPE    STATE  GROUP                            NAME");
+            for (int i = 0; i < Scheduler.WorldCount; i++)
+            {
+                World w = Scheduler.WorldAt(i);
+                shell.WriteLine(string.Concat(
+                    string.Concat(w.Id.ToString().PadLeft(8), w.CartelId.ToString().PadLeft(9), "  ", w.TypeName.PadRight(8)),
+                    string.Concat(w.StateName.PadRight(7), w.Group.Path.PadRight(33)), w.Name));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// Workloads.cs -- test workloads the shell's `run` places in resource groups, standing in for userworlds until
+// those exist: `spin` (a CPU hog), `memhog MB` (takes memory until it has MB or is refused), `sleeper`.
+using Kernel.Logging;
+using Kernel.Memory;
+using Kernel.Worlds;
+
+namespace Kernel.Workloads
+{
+    public sealed class WorkloadArguments
+    {
+        public int Megabytes;
+    }
+
+    public static unsafe class Workloads
+    {
+        public static bool TryGet(string name, out delegate*<object, void> entry)
+        {
+            switch (name)
+            {
+                case "spin":
+                    entry = &Spin;
+                    return true;
+                case "memhog":
+                    entry = &MemHog;
+                    return true;
+                case "sleeper":
+                    entry = &Sleeper;
+                    return true;
+                default:
+                    entry = null;
+                    return false;
+            }
+        }
+
+        public const string Names = "spin, memhog MB, sleeper";
+
+        private static void Spin(object argument)
+        {
+            ulong counter = 0;
+            while (true)
+                counter++;
+        }
+
+        // Takes 1 MiB at a time so the refusal lands close to the limit; keeps what it got until killed, so the
+        // memory shows in memstats, and its death (kill or OOM) proves the memory comes back.
+        private static void MemHog(object argument)
+        {
+            int wanted = ((WorkloadArguments)argument).Megabytes;
+            World self = Scheduler.Current;
+            int got = 0;
+            const ulong PagesPerMegabyte = (1UL << 20) / PhysicalMemory.PageSize;
+            while (got < wanted)
+            {
+                ulong run = WorldMemory.AllocatePages(PagesPerMegabyte);
+                if (run == 0)
+                    break;
+                // Touch every page: the memory is really used, not just reserved.
+                for (ulong offset = 0; offset < PagesPerMegabyte * PhysicalMemory.PageSize; offset += PhysicalMemory.PageSize)
+                    *(ulong*)(run + offset) = offset;
+                got++;
+            }
+            Log.Info("memhog", string.Concat(got == wanted ? "allocated " : "refused after ", got.ToString(), " MB of ",
+                string.Concat(wanted.ToString(), " MB in ", self.Group.Path)));
+            while (true)
+                Scheduler.Sleep(1000);
+        }
+
+        private static void Sleeper(object argument)
+        {
+            while (true)
+                Scheduler.Sleep(100);
+        }
+    }
+}
