@@ -1,6 +1,6 @@
-// KernelTimer.cs -- one-shot callbacks at a tick: fired from the timer interrupt in deadline order (equal
-// deadlines in the order they were armed), never before their tick. Callbacks run with interrupts off and must be
-// short (set an event, wake a world).
+// KernelTimer.cs -- one-shot callbacks after a delay: fired from the timer interrupt in deadline order (equal
+// deadlines in the order they were armed), never before their deadline by the TSC. Callbacks run with interrupts
+// off and must be short (set an event, wake a world).
 using System.Collections.Generic;
 using Kernel.Arch;
 using Kernel.Time;
@@ -24,16 +24,16 @@ namespace Kernel.Sync
         }
 
         public bool IsArmed { get; private set; }
+        /// <summary>The TSC value at or after which the timer fires.</summary>
         public ulong Deadline => _deadline;
 
-        /// <summary>Arms the timer to fire after at least <paramref name="ticks"/> full ticks.</summary>
+        /// <summary>Arms the timer to fire after at least <paramref name="ticks"/> tick periods (TSC time).</summary>
         public void Start(ulong ticks)
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
             if (IsArmed)
                 s_armed.Remove(this);
-            // +1: the current tick is already partly over, and firing early is the one thing a timer must not do.
-            _deadline = Clock.Ticks + ticks + 1;
+            _deadline = Cpu.ReadTimestampCounter() + ticks * Clock.TscPerTick;
             _sequence = s_sequence++;
             int i = 0;
             while (i < s_armed.Count && (s_armed[i]._deadline < _deadline || (s_armed[i]._deadline == _deadline && s_armed[i]._sequence < _sequence)))
@@ -52,7 +52,7 @@ namespace Kernel.Sync
             Cpu.RestoreInterrupts(flags);
         }
 
-        /// <summary>Called on every tick (interrupts off).</summary>
+        /// <summary>Called on every tick with the current TSC (interrupts off).</summary>
         internal static void FireDue(ulong now)
         {
             while (s_armed.Count > 0 && s_armed[0]._deadline <= now)

@@ -20,6 +20,9 @@ namespace Kernel.Time
         public static uint TickHz => s_tickHz;
         public static ulong TscAtBoot => s_tscAtBoot;
 
+        /// <summary>TSC cycles per timer tick (deadlines are kept in TSC time).</summary>
+        public static ulong TscPerTick => s_tickHz == 0 ? s_tscHz / 1000 : s_tscHz / s_tickHz;
+
         public static void SetTscFrequency(ulong hz) => s_tscHz = hz;
         public static void SetTickFrequency(uint hz) => s_tickHz = hz;
 

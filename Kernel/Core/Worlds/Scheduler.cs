@@ -261,13 +261,13 @@ namespace Kernel.Worlds
             Cpu.RestoreInterrupts(flags);
         }
 
-        /// <summary>Sleeps at least <paramref name="milliseconds"/> (never returns early).</summary>
+        /// <summary>Sleeps at least <paramref name="milliseconds"/> by the TSC (never returns early); wakes on the
+        /// first timer tick after the deadline.</summary>
         public static void Sleep(ulong milliseconds)
         {
-            ulong ticks = (milliseconds * Clock.TickHz + 999) / 1000;
             ulong flags = Cpu.SaveAndDisableInterrupts();
             World self = s_cpu.Current;
-            self.WakeTick = Clock.Ticks + ticks + 1;
+            self.WakeTsc = Cpu.ReadTimestampCounter() + milliseconds * Clock.TscHz / 1000;
             self.State = WorldState.Sleeping;
             s_sleepers.Add(self);
             Schedule();
@@ -290,7 +290,7 @@ namespace Kernel.Worlds
             queue.Enqueue(self);
             if (timeoutTicks > 0)
             {
-                self.WakeTick = Clock.Ticks + timeoutTicks + 1;
+                self.WakeTsc = Cpu.ReadTimestampCounter() + timeoutTicks * Clock.TscPerTick;
                 s_sleepers.Add(self);
             }
             Schedule();
@@ -471,10 +471,13 @@ namespace Kernel.Worlds
             if (!s_running)
                 return;
             PerCpu cpu = s_cpu;
+            // Deadlines are in TSC time: under emulation the timer interrupt can arrive late and then in bursts,
+            // so counting ticks could end a sleep early by the clock; the TSC cannot.
+            ulong now = Cpu.ReadTimestampCounter();
             for (int i = s_sleepers.Count - 1; i >= 0; i--)
             {
                 World w = s_sleepers[i];
-                if (w.WakeTick > ticks)
+                if (w.WakeTsc > now)
                     continue;
                 s_sleepers.RemoveAt(i);
                 if (w.State == WorldState.Waiting && w.WaitingOn != null)
@@ -484,7 +487,7 @@ namespace Kernel.Worlds
                 }
                 MakeReady(w);
             }
-            KernelTimer.FireDue(ticks);
+            KernelTimer.FireDue(now);
             if (ticks - s_periodStartTick >= PeriodMilliseconds * Clock.TickHz / 1000)
             {
                 s_periodStartTick = ticks;

@@ -25,7 +25,7 @@ namespace Kernel.Worlds
         internal object Argument;
 
         // Scheduling.
-        internal ulong WakeTick;
+        internal ulong WakeTsc;
         internal WaitQueue WaitingOn;
         internal bool WaitTimedOut;
         internal ulong LastStartTsc;
@@ -58,7 +58,7 @@ namespace Kernel.Worlds
             Control = null;
             Entry = null;
             Argument = null;
-            WakeTick = 0;
+            WakeTsc = 0;
             WaitingOn = null;
             WaitTimedOut = false;
             LastStartTsc = 0;

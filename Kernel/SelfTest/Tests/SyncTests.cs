@@ -130,9 +130,9 @@ namespace Kernel.SelfTest.Tests
                 Scheduler.Join(ponger);
                 t.Equal(300, rounds, "ping-pong rounds without a lost wake-up");
                 t.Check(!s.Failed, "the other side never timed out");
-                ulong start = Clock.Ticks;
+                ulong start = Cpu.ReadTimestampCounter();
                 bool signaled = new Event().Wait(5);
-                t.Check(!signaled && Clock.Ticks - start >= 5, "an event wait times out, not early");
+                t.Check(!signaled && Cpu.ReadTimestampCounter() - start >= 5 * Clock.TscPerTick, "an event wait times out, not early");
             }
         }
 
@@ -190,7 +190,7 @@ namespace Kernel.SelfTest.Tests
             var probe = (TimerProbe)argument;
             TimerLog log = probe.Log;
             log.Order[log.Count] = probe.Index;
-            log.FiredAt[log.Count] = Clock.Ticks;
+            log.FiredAt[log.Count] = Cpu.ReadTimestampCounter();
             log.Count++;
         }
 
@@ -209,7 +209,7 @@ namespace Kernel.SelfTest.Tests
                 int[] delays = { 9, 3, 14, 3, 1, 7, 12, 5, 3, 10, 2, 8, 6, 11, 4, 13 };
                 var timers = new KernelTimer[delays.Length];
                 ulong flags = Cpu.SaveAndDisableInterrupts();
-                ulong armedAt = Clock.Ticks;
+                ulong armedAt = Cpu.ReadTimestampCounter();
                 for (int i = 0; i < delays.Length; i++)
                 {
                     timers[i] = new KernelTimer(&OnTimer, new TimerProbe { Log = log, Index = i });
@@ -222,7 +222,7 @@ namespace Kernel.SelfTest.Tests
                 for (int i = 0; i < log.Count; i++)
                 {
                     int index = log.Order[i];
-                    if (log.FiredAt[i] <= armedAt + (ulong)delays[index])
+                    if (log.FiredAt[i] < armedAt + (ulong)delays[index] * Clock.TscPerTick)
                         early = true;
                     if (i > 0)
                     {
