@@ -13,8 +13,10 @@ namespace Kernel.SelfTest
             var tests = new List<SelfTest>();
             CoreLibraryTests.AddTo(tests);
             MemoryTests.AddTo(tests);
+            SizeClassHeapTests.AddTo(tests);
             ReservedMemoryTests.AddTo(tests);
             TimerTests.AddTo(tests);
+            KernelOptionsTests.AddTo(tests);
             WorldTests.AddTo(tests);
             SyncTests.AddTo(tests);
             AcpiTests.AddTo(tests);
