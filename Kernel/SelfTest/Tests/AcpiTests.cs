@@ -7,7 +7,11 @@ namespace Kernel.SelfTest.Tests
 {
     internal static class AcpiTests
     {
-        public static void AddTo(List<SelfTest> tests) => tests.Add(new PowerTablesTest());
+        public static void AddTo(List<SelfTest> tests)
+        {
+            tests.Add(new PowerTablesTest());
+            tests.Add(new SleepStateScanTest());
+        }
 
         private sealed class PowerTablesTest : SelfTest
         {
@@ -23,6 +27,28 @@ namespace Kernel.SelfTest.Tests
                 t.Check(Power.HasAcpiS5, "\\_S5 package found in the AML");
                 // QEMU's PIIX4 and ICH9 power management both use SLP_TYP 0 for soft off.
                 t.Equal(0, Power.S5TypeA, "\\_S5 SLP_TYPa");
+            }
+        }
+
+        // The \_S5 byte scan on hand-made AML: the encodings firmware uses, and truncated or misleading input.
+        private sealed class SleepStateScanTest : SelfTest
+        {
+            public override string Name => "acpi: \\_S5 scan on crafted AML";
+
+            public override void Run(SelfTestContext t)
+            {
+                // Name (\_S5, Package (4) { 0x05, 0x07, Zero, Zero }) with a BytePrefix and a 1-byte PkgLength.
+                byte[] bytes = { 0x10, 0x08, 0x5C, (byte)'_', (byte)'S', (byte)'5', (byte)'_', 0x12, 0x0A, 0x04, 0x0A, 0x05, 0x0A, 0x07, 0x00, 0x00 };
+                t.Check(SleepState.TryFind(bytes, '5', out byte a, out byte b) && a == 5 && b == 7, "BytePrefix values 5 and 7");
+                // Name (_S5, Package (2) { One, Zero }) with a 2-byte PkgLength.
+                byte[] small = { 0x08, (byte)'_', (byte)'S', (byte)'5', (byte)'_', 0x12, 0x40, 0x00, 0x02, 0x01, 0x00 };
+                t.Check(SleepState.TryFind(small, '5', out a, out b) && a == 1 && b == 0, "OneOp/ZeroOp values with a 2-byte PkgLength");
+                // Truncated after the first value, an _S5_ not preceded by NameOp, and an empty stream.
+                byte[] truncated = { 0x08, (byte)'_', (byte)'S', (byte)'5', (byte)'_', 0x12, 0x06, 0x04, 0x0A };
+                t.Check(!SleepState.TryFind(truncated, '5', out a, out b), "truncated package is not found");
+                byte[] notNamed = { 0x70, (byte)'_', (byte)'S', (byte)'5', (byte)'_', 0x12, 0x06, 0x04, 0x00, 0x00 };
+                t.Check(!SleepState.TryFind(notNamed, '5', out a, out b), "_S5_ without NameOp is not found");
+                t.Check(!SleepState.TryFind(new byte[0], '5', out a, out b), "empty AML");
             }
         }
     }
