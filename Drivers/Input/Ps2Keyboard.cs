@@ -28,10 +28,42 @@ namespace Drivers.Input
             Pic8259.Unmask(KEYBOARD_IRQ);
         }
 
+        private static InputRing s_scanCodes;
+        private static Kernel.Worlds.DriverWorld s_driver;
+
+        /// <summary>Moves scan-code translation into the `driver-keyboard` world (once the scheduler runs).</summary>
+        public static void StartDriverWorld() => s_driver = Kernel.Worlds.DriverWorld.Start("keyboard", &BottomHalf);
+
+        // Top half: take the scan codes off the controller; translate here only until the driver world exists.
         private static void OnInterrupt(InterruptFrame* frame)
         {
             while ((Cpu.InByte(STATUS_PORT) & 1) != 0)
-                HandleScanCode(Cpu.InByte(DATA_PORT));
+            {
+                byte code = Cpu.InByte(DATA_PORT);
+                if (s_driver != null)
+                    s_scanCodes.Put(code);
+                else
+                    HandleScanCode(code);
+            }
+            if (s_driver != null)
+                s_driver.Signal();
+            else
+                Kernel.Console.KernelInput.Signal();
+        }
+
+        // Bottom half: scan codes to characters, then wake the console reader.
+        private static void BottomHalf()
+        {
+            while (true)
+            {
+                ulong flags = Cpu.SaveAndDisableInterrupts();
+                int code = s_scanCodes.Take();
+                if (code >= 0)
+                    HandleScanCode((byte)code);
+                Cpu.RestoreInterrupts(flags);
+                if (code < 0)
+                    break;
+            }
             Kernel.Console.KernelInput.Signal();
         }
 

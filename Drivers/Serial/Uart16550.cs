@@ -56,11 +56,27 @@ namespace Drivers.Serial
             Cpu.OutByte((ushort)(s_base + DATA), value);
         }
 
+        private static Kernel.Worlds.DriverWorld s_driver;
+
+        /// <summary>Moves the work after the FIFO drain into the `driver-serial` world (once the scheduler runs).</summary>
+        public static void StartDriverWorld()
+        {
+            if (s_present)
+                s_driver = Kernel.Worlds.DriverWorld.Start("serial", &BottomHalf);
+        }
+
+        // Top half: empty the FIFO (it holds only 16 bytes), then hand over.
         private static void OnInterrupt(InterruptFrame* frame)
         {
             Drain();
-            Kernel.Console.KernelInput.Signal();
+            if (s_driver != null)
+                s_driver.Signal();
+            else
+                Kernel.Console.KernelInput.Signal();
         }
+
+        // Bottom half: wake whoever reads the console.
+        private static void BottomHalf() => Kernel.Console.KernelInput.Signal();
 
         private static void Drain()
         {

@@ -80,6 +80,8 @@ namespace Kernel.Init
             groups.AddPath("host/vim/vmvisor/shell", out _);
             Scheduler.Initialize(groups, groups.Find("host/system"), "init");
             KernelInput.Initialize();
+            Uart16550.StartDriverWorld();
+            Drivers.Input.Ps2Keyboard.StartDriverWorld();
             Log.Info("World", string.Concat("Scheduler started: ", Scheduler.WorldCount.ToString(), " worlds, ",
                 groups.Count.ToString(), " resource groups, slice ", Scheduler.SliceTicks.ToString(), " ticks"));
         }

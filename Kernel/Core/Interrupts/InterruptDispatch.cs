@@ -16,6 +16,7 @@ namespace Kernel.Interrupts
 
         private static HandlerTable s_handlers;
         private static HandlerTable s_counts;   // interrupts taken per vector
+        private static HandlerTable s_cycles;   // TSC cycles spent in each vector's handler and end-of-interrupt
         private static ulong s_count;
         private static delegate*<int, void> s_endOfInterrupt;
         private static delegate*<void> s_exitHook;
@@ -29,6 +30,12 @@ namespace Kernel.Interrupts
         {
             fixed (ulong* counts = s_counts.Handlers)
                 return counts[vector & 0xFF];
+        }
+
+        public static ulong HandlerCyclesFor(int vector)
+        {
+            fixed (ulong* cycles = s_cycles.Handlers)
+                return cycles[vector & 0xFF];
         }
 
         public static bool HasHandler(int vector)
@@ -59,6 +66,7 @@ namespace Kernel.Interrupts
                 Exceptions.Handle(frame);
                 return;
             }
+            ulong start = Kernel.Arch.Cpu.ReadTimestampCounter();
             ulong handler;
             fixed (ulong* h = s_handlers.Handlers)
                 handler = h[vector];
@@ -66,6 +74,8 @@ namespace Kernel.Interrupts
                 ((delegate*<InterruptFrame*, void>)handler)(frame);
             if (vector < FirstIrqVector + 16 && s_endOfInterrupt != null)
                 s_endOfInterrupt(vector - FirstIrqVector);
+            fixed (ulong* cycles = s_cycles.Handlers)
+                cycles[vector] += Kernel.Arch.Cpu.ReadTimestampCounter() - start;
             if (s_exitHook != null)
                 s_exitHook();
         }

@@ -195,10 +195,20 @@ namespace Kernel.Resources
                 group.CpuShares = cpuShares;
         }
 
+        /// <summary>CPU reservation and limit in percent of one CPU; sibling reservations must fit in one CPU.</summary>
         public static GroupError SetCpu(ResourceGroup group, int min, int max)
         {
-            if (max != (int)ResourceGroup.Unlimited && (max < 1 || min > max))
+            if (min < 0 || (max != (int)ResourceGroup.Unlimited && (max < 1 || min > max)))
                 return GroupError.ReservationExceedsLimit;
+            if (group.Parent != null)
+            {
+                int siblings = 0;
+                for (int i = 0; i < group.Parent.Children.Count; i++)
+                    if (group.Parent.Children[i] != group)
+                        siblings += group.Parent.Children[i].CpuMin;
+                if (siblings + min > 100)
+                    return GroupError.ReservationDoesNotFit;
+            }
             group.CpuMin = min;
             group.CpuMax = max;
             return GroupError.None;

@@ -3,7 +3,8 @@
 //
 // Policy, in one paragraph: CPU is shared between resource groups in proportion to their CPU shares (stride
 // scheduling: a group's virtual time advances by run time / shares and the ready world whose group has the least
-// virtual time runs next; worlds of one group take turns). A group with a CPU limit (max, percent of a CPU) is
+// virtual time runs next; worlds of one group take turns), except that a group still below its CPU reservation
+// (min, percent of a CPU) in the current period goes first. A group with a CPU limit (max, percent of a CPU) is
 // throttled for the rest of the 100 ms period once it used its share of the period, even on an idle machine. A
 // slice is 10 ms; the timer tick preempts at slice end, when a group hits its limit, or when the idle world runs
 // and something became ready. The idle world runs only when no other world can. Only a world's own group counts
@@ -91,6 +92,7 @@ namespace Kernel.Worlds
             };
             // The boot world runs on the boot stack; its control block lives in a page of its own.
             boot.Control = (WorldControl*)PhysicalMemory.AllocatePage();
+            KernelHeap.InitializeHeap(boot.HeapPointer, *(void**)Unsafe.AsPointer(ref boot));
             bootGroup.WorldCount++;
             s_all.Add(boot);
             s_cpu.Current = boot;
@@ -112,8 +114,19 @@ namespace Kernel.Worlds
 
         private static ResourceGroup s_kernelHeapGroup;
 
+        // The owner cookie of a world heap is the World object's address (objects never move and World objects are
+        // pooled, never freed); the kernel heap has none.
+        private static World OwnerOf(Internal.Runtime.SizeClassHeap* heap)
+        {
+            nint owner = (nint)heap->Owner;
+            return owner == 0 ? null : Unsafe.As<nint, World>(ref owner);
+        }
+
         private static bool ChargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
         {
+            World owner = OwnerOf(heap);
+            if (owner != null)
+                return WorldMemory.ChargeHeap(owner, bytes);
             // Kernel memory: the group is unlimited, but the charge keeps memstats honest about who uses what.
             ulong flags = Cpu.SaveAndDisableInterrupts();
             bool ok = Groups.TryCharge(s_kernelHeapGroup, bytes) == null;
@@ -123,6 +136,12 @@ namespace Kernel.Worlds
 
         private static void UnchargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
         {
+            World owner = OwnerOf(heap);
+            if (owner != null)
+            {
+                WorldMemory.UnchargeHeap(owner, bytes);
+                return;
+            }
             ulong flags = Cpu.SaveAndDisableInterrupts();
             Groups.Uncharge(s_kernelHeapGroup, bytes);
             Cpu.RestoreInterrupts(flags);
@@ -173,6 +192,7 @@ namespace Kernel.Worlds
             world.CreatedTick = Clock.Ticks;
             world.MemBytes = stackBytes;
             world.MemPeak = stackBytes;
+            KernelHeap.InitializeHeap(world.HeapPointer, *(void**)Unsafe.AsPointer(ref world));
             // Initial stack: six zeroed callee-saved registers, then the trampoline as k_switch_world's return.
             ulong* sp = (ulong*)WorldStack.StackTop(stackBase);
             *--sp = 0;
@@ -406,20 +426,29 @@ namespace Kernel.Worlds
 
         private static ulong PeriodCycles => Clock.TscHz * PeriodMilliseconds / 1000;
 
+        // A group below its CPU reservation (min) this period goes first; otherwise the least virtual time wins.
+        private static bool BelowReservation(ResourceGroup group)
+            => group.CpuMin > 0 && group.CpuUsedThisPeriod < PeriodCycles * (ulong)group.CpuMin / 100;
+
         private static World PickNext()
         {
             List<World> ready = s_cpu.Ready;
             int best = -1;
             ulong bestTime = 0;
+            bool bestReserved = false;
             for (int i = 0; i < ready.Count; i++)
             {
                 ResourceGroup group = ready[i].Group;
                 if (group.CpuThrottled)
                     continue;
-                if (best < 0 || group.CpuVirtualTime < bestTime)
+                bool reserved = BelowReservation(group);
+                if (best >= 0 && bestReserved && !reserved)
+                    continue;
+                if (best < 0 || (reserved && !bestReserved) || group.CpuVirtualTime < bestTime)
                 {
                     best = i;
                     bestTime = group.CpuVirtualTime;
+                    bestReserved = reserved;
                 }
             }
             if (best < 0)

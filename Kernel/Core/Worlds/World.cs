@@ -41,6 +41,13 @@ namespace Kernel.Worlds
         public long MemPeak { get; internal set; }
 
         internal readonly List<Mutex> HeldMutexes = new List<Mutex>();
+
+        // The world's own heap (WorldMemory.Allocate): charged to its group, emptied in one sweep when it dies.
+        // A field of a never-freed, never-moving object, so its address is stable as the heap requires.
+        internal Internal.Runtime.SizeClassHeap Heap;
+
+        internal Internal.Runtime.SizeClassHeap* HeapPointer
+            => (Internal.Runtime.SizeClassHeap*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref Heap);
         internal readonly WaitQueue Exited = new WaitQueue();
 
         /// <summary>Clears a pooled object for reuse (its lists keep their capacity).</summary>

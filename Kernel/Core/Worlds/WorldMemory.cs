@@ -1,6 +1,11 @@
-// WorldMemory.cs -- pages a world takes for itself, charged to its resource group. Past the group's limit the
-// allocation is refused and logged as ESXi does (`Admission failure in path: GROUP:NAME.WID`); in a user group
-// the OOM policy then kills the group's largest world. The kernel itself never panics because a pool ran dry.
+// WorldMemory.cs -- memory a world takes for itself: whole pages, or blocks from its own heap, all charged to its
+// resource group. Past the group's limit the allocation is refused and logged as ESXi does
+// (`Admission failure in path: GROUP:NAME.WID`); in a user group the OOM policy then kills the group's largest
+// world. Everything goes back when the world dies. The kernel never panics because a pool ran dry.
+//
+// Why not `new`: `new` is kernel memory (the kernel heap, charged to host/system) because kernel code running on a
+// world's behalf (the scheduler's lists, an interrupt handler) must not leave its objects in memory that vanishes
+// with the world. A world's own data lives here, where its lifetime is the world's.
 using Kernel.Arch;
 using Kernel.Logging;
 using Kernel.Memory;
@@ -24,9 +29,7 @@ namespace Kernel.Worlds
             Cpu.RestoreInterrupts(flags);
             if (refused != null)
             {
-                Log.Warning("MemSched", string.Concat("Admission failure in path: ", self.Group.Path, ":", self.Name, string.Concat(".", self.Id.ToString())));
-                if (OomPolicy.KillsOnExhaustion(self.Group))
-                    KillLargest(self.Group);
+                OnRefused(self);
                 return 0;
             }
             ulong address = PhysicalMemory.AllocatePages(count);
@@ -43,6 +46,52 @@ namespace Kernel.Worlds
                 self.MemPeak = self.MemBytes;
             Cpu.RestoreInterrupts(flags);
             return address;
+        }
+
+        /// <summary>Allocates zeroed bytes from the current world's heap; null when its group refuses the memory.</summary>
+        public static unsafe void* Allocate(ulong bytes)
+        {
+            World self = Scheduler.Current;
+            if (self == null || bytes == 0 || bytes > (1UL << 40))
+                return null;
+            void* p = self.HeapPointer->Allocate((nuint)bytes);
+            if (p == null)
+                OnRefused(self);
+            return p;
+        }
+
+        /// <summary>Frees a block from any world's heap (it goes back to the heap it came from).</summary>
+        public static unsafe bool Free(void* block)
+            => Internal.Runtime.SizeClassHeap.FreeAnywhere(block) == Internal.Runtime.SizeClassHeap.FreeResult.Freed;
+
+        /// <summary>The heap page source's accounting for world heaps (see KernelHeap.SetAccounting).</summary>
+        internal static unsafe bool ChargeHeap(World owner, long bytes)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            bool ok = Scheduler.Groups.TryCharge(owner.Group, bytes) == null;
+            if (ok)
+            {
+                owner.MemBytes += bytes;
+                if (owner.MemBytes > owner.MemPeak)
+                    owner.MemPeak = owner.MemBytes;
+            }
+            Cpu.RestoreInterrupts(flags);
+            return ok;
+        }
+
+        internal static void UnchargeHeap(World owner, long bytes)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            Scheduler.Groups.Uncharge(owner.Group, bytes);
+            owner.MemBytes -= bytes;
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        private static void OnRefused(World self)
+        {
+            Log.Warning("MemSched", string.Concat("Admission failure in path: ", self.Group.Path, ":", self.Name, string.Concat(".", self.Id.ToString())));
+            if (OomPolicy.KillsOnExhaustion(self.Group))
+                KillLargest(self.Group);
         }
 
         /// <summary>Gives back a run this world allocated.</summary>
@@ -64,8 +113,9 @@ namespace Kernel.Worlds
             return false;
         }
 
-        internal static void ReleaseAll(World world)
+        internal static unsafe void ReleaseAll(World world)
         {
+            world.HeapPointer->ReleaseAll();
             while (world.PageRuns.Count > 0)
             {
                 ulong run = world.PageRuns[world.PageRuns.Count - 1];

@@ -3,7 +3,9 @@
 using Internal.Runtime;
 using Kernel.Arch;
 using Kernel.Memory;
+using Kernel.Interrupts;
 using Kernel.Time;
+using Kernel.Worlds;
 
 namespace Kernel.Shell.Commands
 {
@@ -23,7 +25,7 @@ namespace Kernel.Shell.Commands
         private static byte[] s_array;
 
         public override string Name => "bench";
-        public override string Summary => "micro-benchmarks: heap, page allocator (cycles and guest instructions per op)";
+        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt (cycles, guest instructions)";
 
         public override int Run(Shell shell, string[] args)
         {
@@ -39,8 +41,72 @@ namespace Kernel.Shell.Commands
             Report(shell, "heap new+free, 32 B object", SmallIterations, TimeSmallObject(SmallIterations), hz);
             Report(shell, "heap new+free, byte[4096]", LargeIterations, TimeArray(LargeIterations), hz);
             Report(shell, "page AllocatePage+FreePages", LargeIterations, TimePage(LargeIterations), hz);
-            shell.WriteLine("  interrupt round trip: not measured (needs a software-interrupt stub; int3 panics)");
+            Report(shell, "world page alloc+free (charged)", LargeIterations, TimeWorldPage(LargeIterations), hz);
+            Report(shell, "world heap 64 B alloc+free (charged)", SmallIterations, TimeWorldHeap(SmallIterations), hz);
+            ulong switches = SwitchRoundTrips;
+            Report(shell, "world switch (yield to a world)", (int)switches * 2, TimeWorldSwitches(out switches), hz);
+            ulong timerCount = InterruptDispatch.CountFor(InterruptDispatch.FirstIrqVector);
+            ulong timerCycles = InterruptDispatch.HandlerCyclesFor(InterruptDispatch.FirstIrqVector);
+            if (timerCount > 0)
+            {
+                Report(shell, "timer interrupt (handler + EOI)", (int)System.Math.Min(timerCount, int.MaxValue), timerCycles, hz);
+                ulong perTick = timerCycles / timerCount;
+                ulong overheadPpm = perTick * Clock.TickHz * 1000000UL / hz;
+                shell.WriteLine(string.Concat("  timer overhead at ", Clock.TickHz.ToString(), " Hz: ", (overheadPpm / 10000).ToString(), ".",
+                    (overheadPpm / 100 % 100).ToString("D2"), "% of a CPU"));
+            }
             return 0;
+        }
+
+        private const int SwitchRoundTrips = 2000;
+
+        private sealed class PingPong
+        {
+            public int Remaining;
+        }
+
+        // Two worlds hand the CPU back and forth with Yield; each round trip is two switches.
+        private static unsafe ulong TimeWorldSwitches(out ulong roundTrips)
+        {
+            var state = new PingPong { Remaining = SwitchRoundTrips };
+            Kernel.Resources.ResourceGroupTree groups = Scheduler.Groups;
+            groups.AddPath("host/system/bench", out Kernel.Resources.ResourceGroup group);
+            World partner = Scheduler.Spawn("bench-partner", WorldType.System, group, &YieldUntilDone, state);
+            roundTrips = SwitchRoundTrips;
+            Scheduler.Yield();   // let the partner start
+            ulong start = Cpu.ReadTimestampCounter();
+            while (state.Remaining > 0)
+            {
+                state.Remaining--;
+                Scheduler.Yield();
+            }
+            ulong cycles = Cpu.ReadTimestampCounter() - start;
+            Scheduler.Join(partner);
+            return cycles;
+        }
+
+        private static void YieldUntilDone(object argument)
+        {
+            var state = (PingPong)argument;
+            while (state.Remaining > 0)
+                Scheduler.Yield();
+        }
+
+        private static ulong TimeWorldPage(int n)
+        {
+            ulong start = Cpu.ReadTimestampCounter();
+            for (int i = 0; i < n; i++)
+                WorldMemory.FreePages(WorldMemory.AllocatePages(1));
+            return Cpu.ReadTimestampCounter() - start;
+        }
+
+        private static unsafe ulong TimeWorldHeap(int n)
+        {
+            WorldMemory.Free(WorldMemory.Allocate(64));      // warm: the size class has a slab
+            ulong start = Cpu.ReadTimestampCounter();
+            for (int i = 0; i < n; i++)
+                WorldMemory.Free(WorldMemory.Allocate(64));
+            return Cpu.ReadTimestampCounter() - start;
         }
 
         private static ulong TimeEmpty(int n)
