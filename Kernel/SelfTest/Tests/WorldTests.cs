@@ -16,6 +16,38 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new ThousandWorldsTest());
             tests.Add(new PreemptionTest());
             tests.Add(new KernelGroupAdmissionTest());
+            tests.Add(new WorldHeapTest());
+        }
+
+        private static void FillHeapThenWait(object argument)
+        {
+            var box = (Box)argument;
+            for (int i = 0; i < 1000; i++)
+                WorldMemory.Allocate(1000);
+            WorldMemory.Allocate(1 << 20);
+            box.Value = 1;
+            while (true)
+                Scheduler.Sleep(1000);
+        }
+
+        private sealed class WorldHeapTest : SelfTest
+        {
+            public override string Name => "worlds: a killed world's heap objects and pages go back";
+
+            public override void Run(SelfTestContext t)
+            {
+                ResourceGroup group = TestGroup("heap");
+                ulong freePages = PhysicalMemory.FreePageCount;
+                var box = new Box();
+                World w = Scheduler.Spawn("selftest-heap", WorldType.System, group, &FillHeapThenWait, box);
+                while (box.Value == 0)
+                    Scheduler.Sleep(1);
+                long held = group.MemSize;
+                Scheduler.Kill(w);
+                t.Check(held > (2L << 20), string.Concat("the world's heap was charged to its group (", held.ToString(), " bytes)"));
+                t.Equal(0, group.MemSize, "the group holds nothing after the kill");
+                t.Equal((long)freePages, (long)PhysicalMemory.FreePageCount, "every page came back");
+            }
         }
 
         private sealed class Box
