@@ -7,8 +7,8 @@
 //      parent.ChildReservations + min <= Capacity(parent), and <= parent.MemMinLimit when that is set,
 //    and min <= max for the group itself. A refused change leaves the tree as it was.
 //  - Charging `bytes` to group c succeeds only if no group on the path exceeds its own limit (the root's is all
-//    memory), and at every ancestor a (with a's child on the path ch)
-//      a.MemSize + bytes + (unused reservations of ch's siblings' subtrees) <= Capacity(a),
+//    memory), and at the charged group and every ancestor a
+//      a.MemSize + bytes + (unused reservations of every subtree under a that is off the charged path) <= Capacity(a),
 //    so one group never eats memory another group reserved. The group that refuses is reported.
 // Pure logic (no kernel dependencies): unit-tested on the host.
 using System.Collections.Generic;
@@ -251,15 +251,20 @@ namespace Kernel.Resources
                 if (g.MemSize + bytes > limit)
                     return Refuse(group, g);
             }
-            // Then reservations: above the charged group, its siblings' unused reservations are off limits.
+            // Then reservations: at every level, the unused reservations of every group off the charged path (siblings
+            // all the way down, and the charged group's own children) are off limits.
+            long protectedBelow = 0;
+            for (int i = 0; i < group.Children.Count; i++)
+                protectedBelow += group.Children[i].UnusedReservation;
+            if (group.MemSize + bytes + protectedBelow > Capacity(group))
+                return Refuse(group, group);
             ResourceGroup child = group;
             for (ResourceGroup g = group.Parent; g != null; child = g, g = g.Parent)
             {
-                long protectedForSiblings = 0;
                 for (int i = 0; i < g.Children.Count; i++)
                     if (g.Children[i] != child)
-                        protectedForSiblings += g.Children[i].UnusedReservation;
-                if (g.MemSize + bytes + protectedForSiblings > Capacity(g))
+                        protectedBelow += g.Children[i].UnusedReservation;
+                if (g.MemSize + bytes + protectedBelow > Capacity(g))
                     return Refuse(group, g);
             }
             for (ResourceGroup g = group; g != null; g = g.Parent)
