@@ -15,7 +15,6 @@ namespace Drivers.Acpi
     {
         public const byte SpaceMemory = 0, SpaceSystemIO = 1;
         private const uint ResetRegisterSupported = 1u << 10;
-        private const uint HardwareReducedAcpi = 1u << 20;
 
         public static bool IsPresent { get; private set; }
         public static byte Revision { get; private set; }
@@ -24,7 +23,6 @@ namespace Drivers.Acpi
         public static ushort Pm1bControl { get; private set; }
         public static ushort SmiCommand { get; private set; }
         public static byte AcpiEnable { get; private set; }
-        public static bool HardwareReduced { get; private set; }
         public static bool HasResetRegister { get; private set; }
         public static byte ResetSpace { get; private set; }
         public static ulong ResetAddress { get; private set; }
@@ -42,7 +40,6 @@ namespace Drivers.Acpi
             Pm1aControl = PortOrZero(*(uint*)(t + 64));
             Pm1bControl = PortOrZero(*(uint*)(t + 68));
             uint flags = *(uint*)(t + 112);
-            HardwareReduced = (flags & HardwareReducedAcpi) != 0;
 
             if (length >= 129 && (flags & ResetRegisterSupported) != 0)
             {
@@ -70,6 +67,9 @@ namespace Drivers.Acpi
             IsPresent = true;
             return true;
         }
+
+        /// <summary>For a reset register that Power finds unusable (it would overlap kernel memory).</summary>
+        public static void IgnoreResetRegister() => HasResetRegister = false;
 
         // Legacy 32-bit block fields hold I/O port numbers on x86; anything above 16 bits is firmware garbage.
         private static ushort PortOrZero(uint value) => value <= 0xFFFF ? (ushort)value : (ushort)0;

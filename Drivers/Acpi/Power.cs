@@ -35,8 +35,21 @@ namespace Drivers.Acpi
                 LogSummary();
                 return;
             }
+            // A memory-mapped reset register is device memory: mapped uncached now, so Reboot needs no page
+            // tables. One that claims to be mapped already (RAM, the kernel image) is firmware garbage: remapping
+            // it uncached and writing to it would corrupt the kernel, so it is ignored.
             if (Fadt.HasResetRegister && Fadt.ResetSpace == Fadt.SpaceMemory)
-                Paging.MapDevice(Fadt.ResetAddress, 1);
+            {
+                if (Fadt.ResetAddress < 0x1000 || Fadt.ResetAddress >= 1UL << 46 || Paging.Query(Fadt.ResetAddress) != 0)
+                {
+                    Log.Warning("ACPI", string.Concat("FADT reset register at memory 0x", Fadt.ResetAddress.ToString("X"), " overlaps mapped memory; ignored"));
+                    Fadt.IgnoreResetRegister();
+                }
+                else
+                {
+                    Paging.MapDevice(Fadt.ResetAddress, 1);
+                }
+            }
 
             // \_S5 normally lives in the DSDT; some firmware declares it in an SSDT.
             if (Fadt.Dsdt != 0 && AcpiTables.MapTable(Fadt.Dsdt, "DSDT") != 0)

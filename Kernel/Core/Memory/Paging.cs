@@ -4,7 +4,8 @@
 // boot modules are reached through plain pointers. Rights follow the image's sections: text read+execute, rodata
 // read-only, data/bss read+write, everything that is not text no-execute when the CPU has NX. Page 0 is left
 // unmapped (null dereferences fault), and so is the guard page below every stack (overflows fault instead of
-// corrupting). Device memory (LAPIC, framebuffer, ...) is mapped on request, uncached. User address spaces will
+// corrupting). Device memory (LAPIC, ...) is mapped on request, uncached; device memory found before these tables
+// exist (the framebuffer) is registered early and mapped by Initialize. User address spaces will
 // share the kernel's upper-level entries and take PML4 slots 128-255, which this map never uses.
 using Kernel.Arch;
 using Kernel.Boot;
