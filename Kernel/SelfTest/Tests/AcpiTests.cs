@@ -11,6 +11,7 @@ namespace Kernel.SelfTest.Tests
         {
             tests.Add(new PowerTablesTest());
             tests.Add(new SleepStateScanTest());
+            tests.Add(new TableChecksumTest());
         }
 
         private sealed class PowerTablesTest : SelfTest
@@ -49,6 +50,37 @@ namespace Kernel.SelfTest.Tests
                 byte[] notNamed = { 0x70, (byte)'_', (byte)'S', (byte)'5', (byte)'_', 0x12, 0x06, 0x04, 0x00, 0x00 };
                 t.Check(!SleepState.TryFind(notNamed, '5', out a, out b), "_S5_ without NameOp is not found");
                 t.Check(!SleepState.TryFind(new byte[0], '5', out a, out b), "empty AML");
+            }
+        }
+
+        // A table is accepted only with a sane length and a zero byte sum; anything else reads as absent.
+        private sealed class TableChecksumTest : SelfTest
+        {
+            public override string Name => "acpi: table length and checksum checks";
+
+            public override unsafe void Run(SelfTestContext t)
+            {
+                byte[] table = new byte[64];
+                table[0] = (byte)'T';
+                table[1] = (byte)'E';
+                table[2] = (byte)'S';
+                table[3] = (byte)'T';
+                table[4] = 64;
+                table[40] = 0x5A;
+                fixed (byte* p = table)
+                {
+                    ulong address = (ulong)p;
+                    table[9] = (byte)(0 - AcpiTables.Checksum(p, 64));
+                    t.Equal(64, AcpiTables.MapTable(address, "test table"), "well-formed table is accepted");
+                    table[40] ^= 1;
+                    t.Equal(0, AcpiTables.MapTable(address, "test table (corrupted on purpose)"), "one flipped bit fails the checksum");
+                    table[40] ^= 1;
+                    table[4] = 20;
+                    t.Equal(0, AcpiTables.MapTable(address, "test table (short on purpose)"), "length below the header is rejected");
+                    table[4] = 0;
+                    table[7] = 0x10;
+                    t.Equal(0, AcpiTables.MapTable(address, "test table (huge on purpose)"), "256 MiB length is rejected");
+                }
             }
         }
     }
