@@ -12,10 +12,12 @@ namespace Drivers.Timers
         private const ushort CHANNEL0 = 0x40, CHANNEL2 = 0x42, COMMAND = 0x43, GATE_PORT = 0x61;
         public const int PIT_IRQ = 0;
 
-        /// <summary>Measures TSC ticks over 20 ms of PIT channel 2 countdown; returns the TSC frequency in Hz.</summary>
+        /// <summary>Measures TSC ticks over 10 ms of PIT channel 2 countdown; returns the TSC frequency in Hz.
+        /// 10 ms bounds the error to the PIT's 0.84 us resolution, under 0.01 %, and is half the boot's busy-wait.</summary>
         public static ulong CalibrateTsc()
         {
-            const uint Count = PIT_HZ / 50;                           // 20 ms
+            const uint CalibrationsPerSecond = 100;                    // 10 ms
+            const uint Count = PIT_HZ / CalibrationsPerSecond;
             byte gate = Cpu.InByte(GATE_PORT);
             Cpu.OutByte(GATE_PORT, (byte)((gate & 0xFC) | 0x01));      // gate on, speaker off
             Cpu.OutByte(COMMAND, 0xB0);                               // channel 2, lobyte/hibyte, mode 0
@@ -31,7 +33,7 @@ namespace Drivers.Timers
                 spins++;
             ulong end = Cpu.ReadTimestampCounter();
             Cpu.OutByte(GATE_PORT, (byte)(Cpu.InByte(GATE_PORT) & 0xFC));
-            return (end - start) * 50;
+            return (end - start) * CalibrationsPerSecond;
         }
 
         public static void StartPeriodic(uint hz)
