@@ -28,7 +28,8 @@ namespace Drivers.Console
         private static byte* s_base;
         private static byte* s_font;
         private static ulong s_pitch;
-        private static int s_width, s_height, s_columns, s_rows, s_row, s_column;
+        private static int s_width, s_height, s_columns, s_rows;
+        private static TextCursor s_cursor;
         private static int s_redShift, s_greenShift, s_blueShift;
         private static uint s_foreground, s_background;
 
@@ -65,7 +66,7 @@ namespace Drivers.Console
         {
             for (int y = 0; y < s_height; y++)
                 FillLine(y);
-            s_row = s_column = 0;
+            s_cursor.Reset(s_columns, s_rows);
         }
 
         public static void EnterPanicMode()
@@ -79,49 +80,17 @@ namespace Drivers.Console
 
         public static void Write(char c)
         {
-            if (s_base == null)
-                return;
-            switch (c)
-            {
-                case '\n':
-                    NewLine();
-                    break;
-                case '\r':
-                    s_column = 0;
-                    break;
-                case '\b':
-                    if (s_column > 0)
-                        DrawGlyph(--s_column, s_row, ' ');
-                    break;
-                case '\t':
-                    do
-                        Put(' ');
-                    while (s_column % 8 != 0);
-                    break;
-                default:
-                    Put(c >= ' ' && c < 127 ? c : '?');
-                    break;
-            }
+            if (s_base != null)
+                s_cursor.Write(c, &DrawGlyph, &ScrollUp);
         }
 
-        private static void Put(char c)
+        // Moves every text row up by one glyph height in one copy, then blanks the last text row.
+        private static void ScrollUp()
         {
-            if (s_column == s_columns)
-                NewLine();
-            DrawGlyph(s_column++, s_row, c);
-        }
-
-        private static void NewLine()
-        {
-            s_column = 0;
-            if (++s_row < s_rows)
-                return;
-            // Move every text row up by one glyph height in one copy, then blank the last text row.
             ulong rowBytes = s_pitch * GlyphHeight;
             Cpu.CopyMemory(s_base, s_base + rowBytes, rowBytes * (ulong)(s_rows - 1));
-            s_row = s_rows - 1;
             for (int y = 0; y < GlyphHeight; y++)
-                FillLine(s_row * GlyphHeight + y);
+                FillLine((s_rows - 1) * GlyphHeight + y);
         }
 
         private static void DrawGlyph(int column, int row, char c)

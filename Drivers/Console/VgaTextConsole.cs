@@ -13,7 +13,7 @@ namespace Drivers.Console
         private const byte PanicAttribute = 0x5F;     // white on magenta: the purple screen
 
         private static ushort* s_cells;
-        private static int s_row, s_column;
+        private static TextCursor s_cursor;
         private static byte s_attribute = NormalAttribute;
 
         public static bool IsActive => s_cells != null;
@@ -28,7 +28,7 @@ namespace Drivers.Console
         {
             for (int i = 0; i < Columns * Rows; i++)
                 s_cells[i] = (ushort)(s_attribute << 8 | ' ');
-            s_row = s_column = 0;
+            s_cursor.Reset(Columns, Rows);
             MoveCursor();
         }
 
@@ -44,51 +44,22 @@ namespace Drivers.Console
         {
             if (s_cells == null)
                 return;
-            switch (c)
-            {
-                case '\n':
-                    NewLine();
-                    break;
-                case '\r':
-                    s_column = 0;
-                    break;
-                case '\b':
-                    if (s_column > 0)
-                        s_cells[s_row * Columns + --s_column] = (ushort)(s_attribute << 8 | ' ');
-                    break;
-                case '\t':
-                    do
-                        Put(' ');
-                    while (s_column % 8 != 0);
-                    break;
-                default:
-                    Put(c >= ' ' && c < 127 ? c : '?');
-                    break;
-            }
+            s_cursor.Write(c, &DrawCell, &ScrollUp);
             MoveCursor();
         }
 
-        private static void Put(char c)
-        {
-            if (s_column == Columns)
-                NewLine();
-            s_cells[s_row * Columns + s_column++] = (ushort)(s_attribute << 8 | c);
-        }
+        private static void DrawCell(int column, int row, char c) => s_cells[row * Columns + column] = (ushort)(s_attribute << 8 | c);
 
-        private static void NewLine()
+        private static void ScrollUp()
         {
-            s_column = 0;
-            if (++s_row < Rows)
-                return;
             Cpu.CopyMemory(s_cells, s_cells + Columns, (ulong)(Columns * (Rows - 1) * 2));
             for (int i = 0; i < Columns; i++)
                 s_cells[(Rows - 1) * Columns + i] = (ushort)(s_attribute << 8 | ' ');
-            s_row = Rows - 1;
         }
 
         private static void MoveCursor()
         {
-            int position = s_row * Columns + s_column;
+            int position = s_cursor.Row * Columns + s_cursor.Column;
             Cpu.OutByte(CRTC_INDEX, 0x0F);
             Cpu.OutByte(CRTC_DATA, (byte)position);
             Cpu.OutByte(CRTC_INDEX, 0x0E);

@@ -7,6 +7,7 @@
 // interrupt handlers, and never allocates.
 using Kernel.Arch;
 using Kernel.Console;
+using Kernel.Text;
 using Kernel.Time;
 using Kernel.Worlds;
 
@@ -15,18 +16,16 @@ namespace Kernel.Logging
     public static unsafe class Log
     {
         private const int RingChars = 128 * 1024;
-        private const int LineChars = 512;
 
-        private struct Buffers
+        private struct RingBuffer
         {
-            public fixed char Ring[RingChars];
-            public fixed char Line[LineChars];
+            public fixed char Chars[RingChars];
         }
 
-        private static Buffers s_buffers;
+        private static RingBuffer s_buffer;
         private static LogRing s_ring;
         private static bool s_initialized;
-        private static int s_lineLength;
+        private static LineBuilder s_line;
 
         public static LogLevel ConsoleThreshold = LogLevel.Info;
         public static ulong LinesLogged;
@@ -35,7 +34,7 @@ namespace Kernel.Logging
         {
             if (s_initialized)
                 return;
-            fixed (char* ring = s_buffers.Ring)
+            fixed (char* ring = s_buffer.Chars)
                 s_ring.Initialize(ring, RingChars);
             s_initialized = true;
         }
@@ -49,86 +48,51 @@ namespace Kernel.Logging
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
             EnsureInitialized();
-            s_lineLength = 0;
+            s_line.Clear();
             AppendTimestamp(Clock.WallMilliseconds);
-            Append(" cpu");
-            AppendNumber((ulong)CurrentWorld.Cpu, 1);
-            Append(':');
-            AppendNumber((ulong)CurrentWorld.Id, 1);
-            Append(')');
+            s_line.Append(" cpu");
+            s_line.AppendDecimal((ulong)CurrentWorld.Cpu);
+            s_line.Append(':');
+            s_line.AppendDecimal((ulong)CurrentWorld.Id);
+            s_line.Append(')');
             if (level == LogLevel.Warning)
-                Append("WARNING: ");
+                s_line.Append("WARNING: ");
             else if (level == LogLevel.Alert)
-                Append("ALERT: ");
-            Append(module);
-            Append(": ");
-            Append(message);
+                s_line.Append("ALERT: ");
+            s_line.AppendSingleLine(module);
+            s_line.Append(": ");
+            s_line.AppendSingleLine(message);
             LinesLogged++;
-            fixed (char* line = s_buffers.Line)
+            int length = s_line.Length;
+            for (int i = 0; i < length; i++)
+                s_ring.Append(s_line[i]);
+            s_ring.Append('\n');
+            if (level >= ConsoleThreshold)
             {
-                for (int i = 0; i < s_lineLength; i++)
-                    s_ring.Append(line[i]);
-                s_ring.Append('\n');
-                if (level >= ConsoleThreshold)
-                {
-                    for (int i = 0; i < s_lineLength; i++)
-                        KernelOutput.Write(line[i]);
-                    KernelOutput.Write('\n');
-                }
+                for (int i = 0; i < length; i++)
+                    KernelOutput.Write(s_line[i]);
+                KernelOutput.Write('\n');
             }
             Cpu.RestoreInterrupts(flags);
-        }
-
-        private static void Append(char c)
-        {
-            if (s_lineLength < LineChars)
-            {
-                fixed (char* line = s_buffers.Line)
-                    line[s_lineLength++] = c;
-            }
-        }
-
-        private static void Append(string s)
-        {
-            if (s is null)
-                return;
-            for (int i = 0; i < s.Length; i++)
-                Append(s[i] == '\n' ? ' ' : s[i]);
-        }
-
-        private static void AppendNumber(ulong value, int minDigits)
-        {
-            char* digits = stackalloc char[20];
-            int n = 0;
-            do
-            {
-                digits[n++] = (char)('0' + (int)(value % 10));
-                value /= 10;
-            }
-            while (value != 0);
-            for (int i = n; i < minDigits; i++)
-                Append('0');
-            while (n > 0)
-                Append(digits[--n]);
         }
 
         private static void AppendTimestamp(long unixMilliseconds)
         {
             CivilTime t = CivilTime.FromUnixMilliseconds(unixMilliseconds);
-            AppendNumber((ulong)t.Year, 4);
-            Append('-');
-            AppendNumber((ulong)t.Month, 2);
-            Append('-');
-            AppendNumber((ulong)t.Day, 2);
-            Append('T');
-            AppendNumber((ulong)t.Hour, 2);
-            Append(':');
-            AppendNumber((ulong)t.Minute, 2);
-            Append(':');
-            AppendNumber((ulong)t.Second, 2);
-            Append('.');
-            AppendNumber((ulong)t.Millisecond, 3);
-            Append('Z');
+            s_line.AppendDecimal((ulong)t.Year, 4);
+            s_line.Append('-');
+            s_line.AppendDecimal((ulong)t.Month, 2);
+            s_line.Append('-');
+            s_line.AppendDecimal((ulong)t.Day, 2);
+            s_line.Append('T');
+            s_line.AppendDecimal((ulong)t.Hour, 2);
+            s_line.Append(':');
+            s_line.AppendDecimal((ulong)t.Minute, 2);
+            s_line.Append(':');
+            s_line.AppendDecimal((ulong)t.Second, 2);
+            s_line.Append('.');
+            s_line.AppendDecimal((ulong)t.Millisecond, 3);
+            s_line.Append('Z');
         }
 
         /// <summary>Writes every complete line still in the ring (oldest first) to a character sink.</summary>

@@ -32,7 +32,9 @@ namespace Kernel.SelfTest.Tests
 
             public override void Run(SelfTestContext t)
             {
-                // Read every counter before any check: a check formats its message, and that allocates.
+                // Read every counter before any check: a check formats its message, and that allocates. Interrupts
+                // off: other worlds and interrupt handlers also allocate from the kernel heap.
+                ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
                 ref SizeClassHeap heap = ref Allocator.Heap;
                 ulong liveBefore = heap.LiveObjects;
                 ulong bytesBefore = heap.BytesInUse;
@@ -55,6 +57,7 @@ namespace Kernel.SelfTest.Tests
                 bool bigZeroed = big.Length == 100000 && big[0] == 0 && big[99999] == 0;
                 Allocator.Free(big);
                 ulong bytesAfterLarge = heap.BytesInUse;
+                Kernel.Arch.Cpu.RestoreInterrupts(flags);
                 t.Equal(499500, sum, "sum over 1000 allocated nodes");
                 t.Equal((long)liveBefore + 1000, (long)liveAfterAllocating, "live objects after 1000 allocations");
                 t.Equal((long)liveBefore, (long)liveAfterFreeing, "live objects after freeing them");

@@ -74,6 +74,8 @@ namespace Kernel.SelfTest.Tests
             public override void Run(SelfTestContext t)
             {
                 ref SizeClassHeap heap = ref Allocator.Heap;
+                // Interrupts off: other worlds and interrupt handlers also allocate from the kernel heap.
+                ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
                 ulong pagesBefore = PhysicalMemory.FreePageCount;
                 ulong bytesBefore = heap.BytesInUse;
                 var arrays = new byte[2000][];
@@ -87,10 +89,11 @@ namespace Kernel.SelfTest.Tests
                 }
                 Allocator.Free(arrays);
                 ulong bytesAfter = heap.BytesInUse;
+                long pagesHeld = (long)pagesBefore - (long)PhysicalMemory.FreePageCount;
+                Kernel.Arch.Cpu.RestoreInterrupts(flags);
                 t.Check(grew, "heap grew by the allocated bytes");
                 t.Equal((long)bytesBefore, (long)bytesAfter, "heap bytes back to the start");
                 // Empty slabs go back to the page allocator (one cached slab per class may stay).
-                long pagesHeld = (long)pagesBefore - (long)PhysicalMemory.FreePageCount;
                 t.Check(pagesHeld <= SizeClassHeap.NumClasses * (SizeClassHeap.SlabBytes / 4096), "freed slabs returned their pages");
             }
         }
