@@ -31,7 +31,7 @@ namespace VisorFs;
 /// <para>A hard link's <see cref="TarEntry.DataOffset"/> and <see cref="TarEntry.Size"/> are those of its target at
 /// the time it appears, since it names the same file.</para>
 /// </remarks>
-public sealed class TarIndex
+public sealed partial class TarIndex
 {
     private TarEntry[] _items = new TarEntry[16];
     // Paths by entry index, so a lookup touches slot, path and nothing else (one cache miss fewer than via the
@@ -77,6 +77,12 @@ public sealed class TarIndex
         root.Hash = TarPath.Hash("");
         Append(root);
     }
+
+    /// <summary>
+    /// Hands back an object this index no longer references (a grown-out array). The host has a collector and
+    /// leaves this empty; the kernel, which has none, implements it to free the memory at once.
+    /// </summary>
+    static partial void Discard(object obj);
 
     /// <summary>Indexes <paramref name="archive"/>. Never fails: problems become <see cref="Diagnostics"/>.</summary>
     public static TarIndex Build(ReadOnlySpan<byte> archive)
@@ -164,6 +170,8 @@ public sealed class TarIndex
                 bigger[i] = _items[i];
                 biggerPaths[i] = _paths[i];
             }
+            Discard(_items);
+            Discard(_paths);
             _items = bigger;
             _paths = biggerPaths;
         }
@@ -191,6 +199,8 @@ public sealed class TarIndex
 
     private void Rehash(int size)
     {
+        Discard(_slots);
+        Discard(_slotHashes);
         _slots = new int[size];
         _slotHashes = new uint[size];
         for (int i = 0; i < _count; i++)

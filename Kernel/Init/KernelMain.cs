@@ -13,6 +13,7 @@ using Kernel.Logging;
 using Kernel.Memory;
 using Kernel.Panic;
 using Kernel.Time;
+using Kernel.VisorFs;
 
 namespace Kernel.Init
 {
@@ -58,6 +59,7 @@ namespace Kernel.Init
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
 
             StartScheduler();
+            VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
 
             if (Options.Has("selftest"))
             {

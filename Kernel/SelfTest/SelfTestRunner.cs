@@ -20,6 +20,7 @@ namespace Kernel.SelfTest
             WorldTests.AddTo(tests);
             SyncTests.AddTo(tests);
             AcpiTests.AddTo(tests);
+            VisorFsTests.AddTo(tests);
             return tests;
         }
 

@@ -25,9 +25,33 @@ namespace Kernel.Shell
             BuiltinCommands.Register(_commands);
         }
 
-        public void Write(char c) => KernelOutput.Write(c);
-        public void Write(string text) => KernelOutput.Write(text);
+        // Output of a command whose output is redirected (`cmd > FILE`), written to the file when it ends.
+        private System.Text.StringBuilder _capture;
+
+        public void Write(char c)
+        {
+            if (_capture != null)
+                _capture.Append(c);
+            else
+                KernelOutput.Write(c);
+        }
+
+        public void Write(string text)
+        {
+            if (_capture != null)
+                _capture.Append(text);
+            else
+                KernelOutput.Write(text);
+        }
+
         public void WriteLine(string text)
+        {
+            Write(text);
+            Write('\n');
+        }
+
+        /// <summary>Error text goes to the terminal even while output is redirected (stderr).</summary>
+        public void WriteError(string text)
         {
             KernelOutput.Write(text);
             KernelOutput.Write('\n');
@@ -59,14 +83,35 @@ namespace Kernel.Shell
 
         public int Execute(string line)
         {
-            string[] words = SplitWords(line);
-            if (words.Length == 0)
+            if (!Redirection.TrySplit(line, out string command, out string target, out bool append))
+            {
+                WriteError("sh: syntax error: missing file name after '>'");
+                return 2;
+            }
+            string[] words = SplitWords(command);
+            if (words.Length == 0 && target == null)
                 return 0;
             Log.Debug("Shell", string.Concat("cmd: ", line));
+            if (target != null)
+                _capture = new System.Text.StringBuilder();
+            int status = Dispatch(words);
+            if (target != null)
+            {
+                System.Text.StringBuilder captured = _capture;
+                _capture = null;
+                status = Redirection.WriteTo(this, target, captured, append, status);
+            }
+            return status;
+        }
+
+        private int Dispatch(string[] words)
+        {
+            if (words.Length == 0)
+                return 0;
             for (int i = 0; i < _commands.Count; i++)
                 if (_commands[i].Name == words[0])
                     return _commands[i].Run(this, words);
-            WriteLine(string.Concat("sh: ", words[0], ": not found"));
+            WriteError(string.Concat("sh: ", words[0], ": not found"));
             return 127;
         }
 

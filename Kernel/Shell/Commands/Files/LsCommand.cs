@@ -1,0 +1,104 @@
+// LsCommand.cs -- `ls [-la] [PATH...]`: names one per line, or long lines with the mode string (the sticky bit
+// shows as T/t), size, time and symlink target; names starting with `.` (the `.#` markers too) only with -a.
+using System.Collections.Generic;
+using Kernel.Time;
+using Kernel.VisorFs;
+
+namespace Kernel.Shell.Commands
+{
+    internal sealed class LsCommand : FsCommand
+    {
+        public override string Name => "ls";
+        public override string Summary => "ls [-la] [PATH...]  list directory contents";
+
+        protected override int RunFs(Shell shell, string[] args)
+        {
+            int first = ParseFlags(args, "laA1dh", out string flags);
+            if (first < 0)
+                return Usage(shell);
+            bool longFormat = flags.IndexOf('l') >= 0;
+            bool all = flags.IndexOf('a') >= 0 || flags.IndexOf('A') >= 0;
+            int status = 0;
+            int operands = args.Length - first;
+            if (operands == 0)
+                return List(shell, ".", longFormat, all, false);
+            for (int i = first; i < args.Length; i++)
+                if (List(shell, args[i], longFormat, all, operands > 1) != 0)
+                    status = 1;
+            return status;
+        }
+
+        private int List(Shell shell, string path, bool longFormat, bool all, bool heading)
+        {
+            Errno e = Root.Resolve(shell.WorkingDirectory, path, true, out FsNode node);
+            if (e != Errno.Ok)
+                return Fail(shell, path, e);
+            if (!node.IsDirectory)
+            {
+                Errno lnk = Root.Resolve(shell.WorkingDirectory, path, false, out FsNode self);
+                Print(shell, lnk == Errno.Ok ? self : node, path, longFormat);
+                return 0;
+            }
+            var entries = new List<DirEntry>();
+            Root.ReadDirectory(node, entries);
+            Sort(entries);
+            if (heading)
+                shell.WriteLine(string.Concat(path, ":"));
+            if (longFormat)
+            {
+                long blocks = 0;
+                for (int i = 0; i < entries.Count; i++)
+                    if (all || entries[i].Name[0] != '.')
+                        blocks += (entries[i].Node.Size + 1023) / 1024;
+                shell.WriteLine(string.Concat("total ", blocks.ToString()));
+            }
+            for (int i = 0; i < entries.Count; i++)
+            {
+                if (!all && entries[i].Name.Length > 0 && entries[i].Name[0] == '.')
+                    continue;
+                Print(shell, entries[i].Node, entries[i].Name, longFormat);
+            }
+            VisorFsRoot.FreeListing(entries);
+            return 0;
+        }
+
+        private static void Print(Shell shell, FsNode node, string name, bool longFormat)
+        {
+            if (!longFormat)
+            {
+                shell.WriteLine(name);
+                return;
+            }
+            string line = string.Concat(FileMode.ToText(node.Kind, node.Mode), "    1 root     root     ",
+                node.Size.ToString().PadLeft(10), string.Concat(" ", FormatTime(node.ModificationTime), " ", name));
+            if (node.Kind == FileKind.Symlink)
+                line = string.Concat(line, " -> ", node.LinkTarget);
+            shell.WriteLine(line);
+        }
+
+        private static readonly string[] s_months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+        /// <summary>`Nov 26 06:09` as busybox ls prints it.</summary>
+        public static string FormatTime(long unixSeconds)
+        {
+            CivilTime t = CivilTime.FromUnixMilliseconds(unixSeconds * 1000);
+            string month = t.Month >= 1 && t.Month <= 12 ? s_months[t.Month - 1] : "???";
+            return string.Concat(month, " ", t.Day.ToString().PadLeft(2), string.Concat(" ", t.Hour.ToString().PadLeft(2, '0'), ":", t.Minute.ToString().PadLeft(2, '0')));
+        }
+
+        private static void Sort(List<DirEntry> entries)
+        {
+            for (int i = 1; i < entries.Count; i++)
+            {
+                DirEntry e = entries[i];
+                int j = i - 1;
+                while (j >= 0 && string.CompareOrdinal(entries[j].Name, e.Name) > 0)
+                {
+                    entries[j + 1] = entries[j];
+                    j--;
+                }
+                entries[j + 1] = e;
+            }
+        }
+    }
+}

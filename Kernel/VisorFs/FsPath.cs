@@ -1,0 +1,67 @@
+// FsPath.cs -- absolute path text helpers for VisorFS: joining a shell's cwd, parent and last component.
+namespace Kernel.VisorFs
+{
+    public static class FsPath
+    {
+        public const int MaxLength = 4096;
+
+        /// <summary>`/` + name, or parent + `/` + name.</summary>
+        public static string Child(string parent, string name) => parent == "/" ? string.Concat("/", name) : string.Concat(parent, "/", name);
+
+        /// <summary>The canonical parent of a canonical path (`/` for `/` and `/x`).</summary>
+        public static string Parent(string path)
+        {
+            int slash = path.LastIndexOf('/');
+            return slash <= 0 ? "/" : path.Substring(0, slash);
+        }
+
+        /// <summary>The last component of a path without trailing slashes (`/a/b/` gives `b`, `/` gives ``).</summary>
+        public static string LastName(string path)
+        {
+            int end = path.Length;
+            while (end > 0 && path[end - 1] == '/')
+                end--;
+            int start = end;
+            while (start > 0 && path[start - 1] != '/')
+                start--;
+            return path.Substring(start, end - start);
+        }
+
+        /// <summary>Everything before the last component (`a/b` gives `a`, `b` gives `.`, `/b` gives `/`).</summary>
+        public static string DirectoryPart(string path)
+        {
+            int end = path.Length;
+            while (end > 1 && path[end - 1] == '/')
+                end--;
+            int slash = end - 1;
+            while (slash >= 0 && path[slash] != '/')
+                slash--;
+            if (slash < 0)
+                return ".";
+            if (slash == 0)
+                return "/";
+            return path.Substring(0, slash);
+        }
+
+        /// <summary>The path as given, made absolute against <paramref name="cwd"/> (not normalized).</summary>
+        public static string Absolute(string cwd, string path)
+        {
+            if (path.Length > 0 && path[0] == '/')
+                return path;
+            return cwd == "/" ? string.Concat("/", path) : string.Concat(cwd, "/", path);
+        }
+
+        /// <summary>
+        /// Frees a temporary piece cut from <paramref name="whole"/>, unless Substring handed back the whole string
+        /// itself (it does when the piece is all of it): freeing that would free the caller's string.
+        /// </summary>
+        public static void FreePiece(string piece, string whole)
+        {
+            if ((object)piece != whole)
+                Internal.Runtime.Allocator.Free(piece);
+        }
+
+        /// <summary>`.#name`: the marker beside a modified sticky file; users may not create these.</summary>
+        public static bool IsMarkerName(string name) => name.Length >= 2 && name[0] == '.' && name[1] == '#';
+    }
+}

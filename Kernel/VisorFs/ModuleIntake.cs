@@ -1,0 +1,80 @@
+// ModuleIntake.cs -- boot modules into the overlaid root: the root ramdisk, every module in boot.cfg order as a
+// tardisk (the first is the base image: if it cannot be loaded the host cannot run, so that is a panic; any other
+// corrupt module is logged and skipped), then the etc/var/tmp ramdisks, then `state.tgz` restored over `/`.
+// A module's name is the base name of the first word of its command line (the loader passes the file name).
+using Kernel.Boot;
+using Kernel.Logging;
+using Kernel.Panic;
+using Kernel.Resources;
+
+namespace Kernel.VisorFs
+{
+    public static class ModuleIntake
+    {
+        public const string StateModule = "state.tgz";
+
+        /// <summary>Builds the root from the boot modules; tardisks may take at most half of RAM together.</summary>
+        public static VisorFsRoot Run(ResourceGroupTree tree, long ramBytes)
+        {
+            VisorFsRoot root = VisorFsRoot.Create(tree, tree.Root, "visorfs", ramBytes / 2 & ~((1L << 20) - 1));
+            if (root == null)
+            {
+                PanicScreen.Show("VisorFs: cannot create the host/visorfs resource groups");
+                return null;
+            }
+            RamdiskDefaults.Add(root, ramBytes, rootOnly: true);
+            int state = -1;
+            for (int i = 0; i < BootInfo.ModuleCount; i++)
+            {
+                BootModule module = BootInfo.Module(i);
+                string name = ModuleName(module.CommandLine, i);
+                if (name == StateModule)
+                {
+                    state = i;
+                    continue;
+                }
+                long length = module.End > module.Start ? (long)(module.End - module.Start) : 0;
+                Tardisk disk = TardiskLoader.Load(root, name, module.Start, length, true, out string why);
+                if (disk == null)
+                {
+                    if (i == 0)
+                    {
+                        PanicScreen.Show(string.Concat("VisorFs: cannot load the base image ", name, ": ", why));
+                        return null;
+                    }
+                    Log.Warning("VisorFs", string.Concat("Skipping module ", name, ": ", why));
+                    continue;
+                }
+                if (root.AddTardisk(disk) != Errno.Ok)
+                {
+                    Log.Warning("VisorFs", string.Concat("Skipping module ", name, ": a tardisk of that name is already mounted"));
+                    disk.Release();
+                }
+            }
+            RamdiskDefaults.Add(root, ramBytes, rootOnly: false);
+            if (state >= 0)
+            {
+                BootModule module = BootInfo.Module(state);
+                StickyState.Restore(root, module.Start, module.End > module.Start ? (long)(module.End - module.Start) : 0);
+            }
+            Log.Info("VisorFs", string.Concat("VisorFS ready: ", root.TardiskCount.ToString(), " tardisks, ",
+                string.Concat(root.RamdiskCount.ToString(), " ramdisks")));
+            return root;
+        }
+
+        /// <summary>`/path/to/s.v00 opts` gives `s.v00`; an empty command line gives `module0`.</summary>
+        public static string ModuleName(ulong commandLine, int index)
+        {
+            string text = commandLine != 0 ? BootInfo.CString(commandLine) : "";
+            int end = 0;
+            while (end < text.Length && text[end] != ' ' && text[end] != '\t')
+                end++;
+            int start = end;
+            while (start > 0 && text[start - 1] != '/')
+                start--;
+            if (end == start)
+                return string.Concat("module", index.ToString());
+            return text.Substring(start, end - start);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// RamNode.cs -- one inode of a ramdisk: a directory (children by name), a regular file (its data in 4 KiB pages
+// charged to the ramdisk's pool), a symlink, or a whiteout that hides a tardisk entry of the same path.
+using System.Collections.Generic;
+
+namespace Kernel.VisorFs
+{
+    public enum RamNodeKind
+    {
+        Directory,
+        File,
+        Symlink,
+        Whiteout,
+    }
+
+    public sealed class RamNode
+    {
+        public string Name;
+        public RamNodeKind Kind;
+        public int Mode;
+        public long ModificationTime;       // Unix seconds
+        public RamNode Parent;
+        public Ramdisk Owner;               // the ramdisk whose pool and file table this inode uses
+
+        // Directories.
+        public List<RamNode> Children;
+        public bool Opaque;                 // made over a whiteout: the tardisk directory below stays hidden
+
+        // Files: data in pages (identity-mapped physical addresses), Size bytes of it valid.
+        public ulong[] Pages;
+        public int PageCount;
+        public long Size;
+
+        public string LinkTarget;
+        public int OpenCount;
+
+        public bool IsDirectory => Kind == RamNodeKind.Directory;
+
+        /// <summary>The live (non-whiteout or whiteout) child named <paramref name="name"/>, or null.</summary>
+        public RamNode FindChild(string name)
+        {
+            if (Children == null)
+                return null;
+            for (int i = 0; i < Children.Count; i++)
+                if (Children[i].Name == name)
+                    return Children[i];
+            return null;
+        }
+
+        public FileKind FileKind => Kind switch
+        {
+            RamNodeKind.Directory => FileKind.Directory,
+            RamNodeKind.File => FileKind.File,
+            RamNodeKind.Symlink => FileKind.Symlink,
+            _ => FileKind.None,
+        };
+    }
+}

@@ -1,0 +1,233 @@
+// Ramdisk.cs -- a writable ramdisk of VisorFS: a memory resource pool (reservation = min, limit = max, its own
+// resource group under host/visorfs) plus a file table of fixed size. File data lives in 4 KiB pages charged to
+// the pool; past the limit or the file table a write fails with ENOSPC and ESXi's event is logged.
+using System;
+using Internal.Runtime;
+using Kernel.Arch;
+using Kernel.Memory;
+using Kernel.Resources;
+using Kernel.Worlds;
+
+namespace Kernel.VisorFs
+{
+    public sealed unsafe class Ramdisk
+    {
+        private const long PageBytes = (long)PhysicalMemory.PageSize;
+
+        public string Name { get; private set; }
+        public string MountPath { get; internal set; }
+        public int Mode { get; private set; }
+        public long MinBytes { get; private set; }
+        public long MaxBytes { get; private set; }
+        public int MaxInodes { get; private set; }
+        public int InodeCount { get; private set; }
+        public int OpenCount { get; internal set; }
+        public ResourceGroup Group { get; private set; }
+        public RamNode Root { get; internal set; }
+        private ResourceGroupTree _tree;
+
+        /// <summary>Bytes of file data held (what the pool is charged).</summary>
+        public long UsedBytes => Group.MemSize;
+
+        /// <summary>Creates the ramdisk's resource group below <paramref name="parent"/> under admission control.</summary>
+        public static Errno TryCreate(ResourceGroupTree tree, ResourceGroup parent, string name, long min, long max, int mode, int maxInodes, out Ramdisk ramdisk)
+        {
+            ramdisk = null;
+            if (max <= 0 || min < 0 || min > max || maxInodes < 1)
+                return Errno.EINVAL;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupError error = tree.Add(parent, name, min, max, out ResourceGroup group);
+            Cpu.RestoreInterrupts(flags);
+            if (error == GroupError.Exists)
+                return Errno.EEXIST;
+            if (error == GroupError.ReservationDoesNotFit || error == GroupError.ReservationAboveMinLimit)
+                return Errno.ENOSPC;
+            if (error != GroupError.None)
+                return Errno.EINVAL;
+            ramdisk = new Ramdisk { Name = name, Mode = mode & FileMode.PermissionMask, MinBytes = min, MaxBytes = max, MaxInodes = maxInodes, Group = group, _tree = tree };
+            return Errno.Ok;
+        }
+
+        /// <summary>Removes the (empty) ramdisk's group; the caller has freed every node.</summary>
+        internal void Destroy()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            _tree.Remove(Group);
+            Cpu.RestoreInterrupts(flags);
+        }
+
+        /// <summary>Takes a file-table slot for a new inode at <paramref name="path"/>; logs ESXi's event when the table is full.</summary>
+        public bool TryTakeInode(string path)
+        {
+            if (InodeCount >= MaxInodes)
+            {
+                World self = Scheduler.Current;
+                FsEvents.InodeTableFull(Name, path, self != null ? self.Name : "kernel");
+                return false;
+            }
+            InodeCount++;
+            return true;
+        }
+
+        public void ReleaseInode()
+        {
+            if (InodeCount > 0)
+                InodeCount--;
+        }
+
+        public RamNode NewNode(RamNode parent, string name, RamNodeKind kind, int mode, long mtime)
+        {
+            var node = new RamNode { Name = name, Kind = kind, Mode = mode & FileMode.PermissionMask, ModificationTime = mtime, Parent = parent, Owner = this };
+            if (kind == RamNodeKind.Directory)
+                node.Children = new System.Collections.Generic.List<RamNode>();
+            return node;
+        }
+
+        /// <summary>Writes <paramref name="data"/> at <paramref name="offset"/>, growing the file; all or nothing.</summary>
+        public Errno Write(RamNode file, long offset, ReadOnlySpan<byte> data, string path)
+        {
+            if (offset < 0 || file.Kind != RamNodeKind.File)
+                return Errno.EINVAL;
+            long end = offset + data.Length;
+            if (end > int.MaxValue * PageBytes / 2)
+                return Errno.EFBIG;
+            Errno grown = EnsurePages(file, (int)((end + PageBytes - 1) / PageBytes), path);
+            if (grown != Errno.Ok)
+                return grown;
+            int done = 0;
+            while (done < data.Length)
+            {
+                long at = offset + done;
+                int page = (int)(at / PageBytes);
+                int within = (int)(at % PageBytes);
+                int chunk = (int)PageBytes - within;
+                if (chunk > data.Length - done)
+                    chunk = data.Length - done;
+                data.Slice(done, chunk).CopyTo(new Span<byte>((byte*)file.Pages[page] + within, chunk));
+                done += chunk;
+            }
+            if (end > file.Size)
+                file.Size = end;
+            return Errno.Ok;
+        }
+
+        /// <summary>Reads up to into.Length bytes at <paramref name="offset"/>; returns how many.</summary>
+        public static int Read(RamNode file, long offset, Span<byte> into)
+        {
+            if (file.Kind != RamNodeKind.File || offset < 0 || offset >= file.Size)
+                return 0;
+            long left = file.Size - offset;
+            int total = into.Length < left ? into.Length : (int)left;
+            int done = 0;
+            while (done < total)
+            {
+                long at = offset + done;
+                int page = (int)(at / PageBytes);
+                int within = (int)(at % PageBytes);
+                int chunk = (int)PageBytes - within;
+                if (chunk > total - done)
+                    chunk = total - done;
+                new ReadOnlySpan<byte>((byte*)file.Pages[page] + within, chunk).CopyTo(into.Slice(done, chunk));
+                done += chunk;
+            }
+            return total;
+        }
+
+        /// <summary>Shrinks (or keeps) the file to <paramref name="size"/> bytes, giving back whole pages.</summary>
+        public void Truncate(RamNode file, long size)
+        {
+            if (size < 0 || size >= file.Size && size != 0)
+                return;
+            int keep = (int)((size + PageBytes - 1) / PageBytes);
+            int freed = 0;
+            for (int i = keep; i < file.PageCount; i++)
+            {
+                PhysicalMemory.FreePages(file.Pages[i], 1);
+                file.Pages[i] = 0;
+                freed++;
+            }
+            file.PageCount = keep;
+            if (freed > 0)
+                Uncharge(freed * PageBytes);
+            // Zero the tail of the last kept page so a later extension reads zeros.
+            if (keep > 0 && size % PageBytes != 0)
+                new Span<byte>((byte*)file.Pages[keep - 1] + size % PageBytes, (int)(PageBytes - size % PageBytes)).Clear();
+            file.Size = size;
+            if (keep == 0 && file.Pages != null)
+            {
+                Allocator.Free(file.Pages);
+                file.Pages = null;
+            }
+        }
+
+        /// <summary>Frees a node and (for a directory) everything below it: pages, file-table slots, heap objects.</summary>
+        public static void FreeTree(RamNode node)
+        {
+            if (node.Children != null)
+            {
+                for (int i = 0; i < node.Children.Count; i++)
+                    FreeTree(node.Children[i]);
+                Allocator.Free(node.Children);
+                node.Children = null;
+            }
+            if (node.Kind == RamNodeKind.File)
+                node.Owner.Truncate(node, 0);
+            node.Owner.ReleaseInode();
+            node.Parent = null;
+            Allocator.Free(node);
+        }
+
+        private Errno EnsurePages(RamNode file, int pages, string path)
+        {
+            if (pages <= file.PageCount)
+                return Errno.Ok;
+            int more = pages - file.PageCount;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ResourceGroup refused = _tree.TryCharge(Group, more * PageBytes);
+            Cpu.RestoreInterrupts(flags);
+            if (refused != null)
+            {
+                FsEvents.RamdiskFull(Name, path);
+                return Errno.ENOSPC;
+            }
+            if (file.Pages == null || file.Pages.Length < pages)
+            {
+                int capacity = file.Pages == null ? 4 : file.Pages.Length;
+                while (capacity < pages)
+                    capacity *= 2;
+                var larger = new ulong[capacity];
+                for (int i = 0; i < file.PageCount; i++)
+                    larger[i] = file.Pages[i];
+                if (file.Pages != null)
+                    Allocator.Free(file.Pages);
+                file.Pages = larger;
+            }
+            for (int i = file.PageCount; i < pages; i++)
+            {
+                ulong page = PhysicalMemory.AllocatePage();
+                if (page == 0)
+                {
+                    // Out of physical memory although the pool had room: undo this write's pages.
+                    for (int j = file.PageCount; j < i; j++)
+                    {
+                        PhysicalMemory.FreePages(file.Pages[j], 1);
+                        file.Pages[j] = 0;
+                    }
+                    Uncharge(more * PageBytes);
+                    FsEvents.RamdiskFull(Name, path);
+                    return Errno.ENOSPC;
+                }
+                file.Pages[i] = page;
+            }
+            file.PageCount = pages;
+            return Errno.Ok;
+        }
+
+        private void Uncharge(long bytes)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            _tree.Uncharge(Group, bytes);
+            Cpu.RestoreInterrupts(flags);
+        }
+    }
+}

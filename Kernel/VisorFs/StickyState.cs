@@ -1,0 +1,143 @@
+// StickyState.cs -- persistent configuration as ESXi keeps it: sticky files that were modified carry a `.#name`
+// marker; backup.sh packs every marked file into local.tgz inside state.tgz on the boot bank, and at boot the
+// state.tgz module is extracted over `/` and the markers are made again.
+using System;
+using System.Collections.Generic;
+using Internal.Runtime;
+using Kernel.Logging;
+using Kernel.Resources;
+using VisorFs;
+
+namespace Kernel.VisorFs
+{
+    public static unsafe class StickyState
+    {
+        public const string LocalArchive = "local.tgz";
+        private const int MaxStateBytes = 64 << 20;
+
+        /// <summary>Extracts local.tgz from a state.tgz image over `/`, recreating the markers. Logs and skips on damage.</summary>
+        public static void Restore(VisorFsRoot root, ulong address, long length)
+        {
+            if (length <= 0 || length > int.MaxValue)
+            {
+                Log.Warning("VisorFs", "state.tgz: empty or too large, not restored");
+                return;
+            }
+            var image = new ReadOnlySpan<byte>((void*)address, (int)length);
+            PageRun outer = Gunzip(root, image, out long outerLength, out string why);
+            if (outer == null)
+            {
+                Log.Warning("VisorFs", string.Concat("state.tgz: ", why, "; configuration not restored"));
+                return;
+            }
+            var outerBytes = new ReadOnlySpan<byte>(outer.Pointer, (int)outerLength);
+            TarIndex outerIndex = TarIndex.Build(outerBytes);
+            if (!outerIndex.TryFind(LocalArchive, out TarEntry local) || local.Type != TarEntryType.File)
+            {
+                Log.Warning("VisorFs", "state.tgz: no local.tgz inside; configuration not restored");
+            }
+            else
+            {
+                PageRun inner = Gunzip(root, TarIndex.GetData(outerBytes, local), out long innerLength, out why);
+                if (inner == null)
+                {
+                    Log.Warning("VisorFs", string.Concat("state.tgz: local.tgz: ", why, "; configuration not restored"));
+                }
+                else
+                {
+                    int restored = Extract(root, new ReadOnlySpan<byte>(inner.Pointer, (int)innerLength));
+                    Log.Info("VisorFs", string.Concat("state.tgz: restored ", restored.ToString(), " files"));
+                    inner.Free();
+                }
+            }
+            TarIndexMemory.Free(outerIndex);
+            outer.Free();
+        }
+
+        private static int Extract(VisorFsRoot root, ReadOnlySpan<byte> archive)
+        {
+            TarIndex index = TarIndex.Build(archive);
+            for (int i = 0; i < index.Diagnostics.Count; i++)
+                Log.Warning("VisorFs", string.Concat("state.tgz: rejected entry '", index.Diagnostics[i].EntryName, "': ", index.Diagnostics[i].Reason));
+            int restored = 0;
+            for (int i = 1; i < index.Count; i++)
+            {
+                TarEntry e = index[i];
+                string path = string.Concat("/", e.Path);
+                if (e.IsDirectory)
+                {
+                    MakeDirectories(root, path, e.Mode);
+                    continue;
+                }
+                if (e.Type != TarEntryType.File || FsPath.IsMarkerName(e.Name))
+                    continue;
+                MakeDirectories(root, FsPath.Parent(path), 0x1ED);
+                Errno err = root.OpenForWrite("/", path, false, out RamNode file, out string canonical);
+                if (err == Errno.Ok)
+                    err = file.Owner.Write(file, 0, TarIndex.GetData(archive, e), canonical);
+                if (err != Errno.Ok)
+                {
+                    Log.Warning("VisorFs", string.Concat("state.tgz: cannot restore ", path, ": ", ErrnoText.Describe(err)));
+                    continue;
+                }
+                file.Mode = e.Mode | FileMode.Sticky;
+                file.ModificationTime = e.ModificationTime;
+                root.MarkModified(file);
+                restored++;
+            }
+            TarIndexMemory.Free(index);
+            return restored;
+        }
+
+        private static void MakeDirectories(VisorFsRoot root, string path, int mode)
+        {
+            if (root.Resolve("/", path, true, out FsNode node) == Errno.Ok)
+                return;
+            MakeDirectories(root, FsPath.Parent(path), 0x1ED);
+            root.Mkdir("/", path, mode);
+        }
+
+        /// <summary>Inflates a gzip image into pages of the tardisk pool (freed by the caller).</summary>
+        internal static PageRun Gunzip(VisorFsRoot root, ReadOnlySpan<byte> image, out long length, out string why)
+        {
+            length = 0;
+            why = null;
+            if (!Gzip.IsGzip(image))
+            {
+                why = "not a gzip file";
+                return null;
+            }
+            long size = Gzip.TryGetUncompressedSize(image, out uint hint) ? hint : 0;
+            if (size < 4096)
+                size = 4096;
+            if (size > MaxStateBytes)
+                size = MaxStateBytes;
+            Inflater inflater = TardiskLoader.SharedInflater;
+            PageRun run = null;
+            while (true)
+            {
+                run = PageRun.TryAllocate(root.Tree, root.TardiskGroup, size, out ResourceGroup refused);
+                if (run == null)
+                {
+                    why = "no memory to inflate it";
+                    break;
+                }
+                GzipStatus status = Gzip.Decompress(inflater, image, new Span<byte>(run.Pointer, (int)size), out int produced);
+                if (status == GzipStatus.Ok)
+                {
+                    length = produced;
+                    break;
+                }
+                run.Free();
+                run = null;
+                if (status != GzipStatus.OutputTooSmall || size >= MaxStateBytes)
+                {
+                    why = status == GzipStatus.OutputTooSmall ? "larger than 64 MB" : TardiskLoader.Describe(status);
+                    break;
+                }
+                size = size * 2 > MaxStateBytes ? MaxStateBytes : size * 2;
+            }
+            return run;
+        }
+    }
+}

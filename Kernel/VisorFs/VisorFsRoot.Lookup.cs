@@ -1,0 +1,304 @@
+// VisorFsRoot.Lookup.cs -- path resolution through the layers: the ramdisk tree first (whiteouts hide, opaque
+// directories cut off what is below), then the tardisks latest first; symlinks are followed component by
+// component with at most 40 hops (ELOOP); `..` works on the canonical, symlink-free path. Also directory
+// listings, which merge the upper directory with the same directory of every tardisk below it.
+using System.Collections.Generic;
+using Internal.Runtime;
+using VisorFs;
+
+namespace Kernel.VisorFs
+{
+    public sealed partial class VisorFsRoot
+    {
+        private const string TardisksPath = "/tardisks";
+
+        public FsNode RootNode => new FsNode { Path = "/", Ram = _root };
+
+        /// <summary>
+        /// Resolves <paramref name="path"/> (relative to <paramref name="cwd"/>), following symlinks (the last
+        /// component only with <paramref name="followLast"/>). On ENOENT for the last component, node.Path is the
+        /// canonical path it would have, so callers can create it.
+        /// </summary>
+        public Errno Resolve(string cwd, string path, bool followLast, out FsNode node)
+        {
+            node = default;
+            if (path == null || path.Length == 0)
+                return Errno.ENOENT;
+            if (path.Length > FsPath.MaxLength)
+                return Errno.ENAMETOOLONG;
+            string pending = FsPath.Absolute(cwd ?? "/", path);
+            FsNode at = RootNode;
+            int pos = 0, hops = 0;
+            while (true)
+            {
+                while (pos < pending.Length && pending[pos] == '/')
+                    pos++;
+                if (pos >= pending.Length)
+                {
+                    node = at;
+                    return Errno.Ok;
+                }
+                int end = pending.IndexOf('/', pos);
+                if (end < 0)
+                    end = pending.Length;
+                int after = end;
+                while (after < pending.Length && pending[after] == '/')
+                    after++;
+                bool last = after >= pending.Length;
+                if (end - pos == 1 && pending[pos] == '.')
+                {
+                    pos = end;
+                    continue;
+                }
+                if (end - pos == 2 && pending[pos] == '.' && pending[pos + 1] == '.')
+                {
+                    pos = end;
+                    if (at.Path != "/")
+                        LookupExact(FsPath.Parent(at.Path), out at);
+                    continue;
+                }
+                if (!at.IsDirectory)
+                    return Errno.ENOTDIR;
+                if (end - pos > 255)
+                    return Errno.ENAMETOOLONG;
+                string component = pending.Substring(pos, end - pos);
+                string child = FsPath.Child(at.Path, component);
+                FsPath.FreePiece(component, pending);
+                pos = end;
+                Errno found = LookupExact(child, out FsNode next);
+                if (found != Errno.Ok)
+                {
+                    node.Path = last ? child : null;
+                    return found;
+                }
+                if (next.Kind == FileKind.Symlink && (!last || followLast))
+                {
+                    if (++hops > MaxSymlinkHops)
+                        return Errno.ELOOP;
+                    string target = next.LinkTarget;
+                    if (target == null || target.Length == 0)
+                        return Errno.ENOENT;
+                    string rest = pending.Substring(pos);
+                    pending = string.Concat(target, "/", rest);
+                    FsPath.FreePiece(rest, pending);
+                    pos = 0;
+                    if (target[0] == '/')
+                        at = RootNode;
+                    Allocator.Free(child);
+                    continue;
+                }
+                at = next;
+            }
+        }
+
+        /// <summary>Resolves everything but the last component: the directory a new entry would go in, and its name.</summary>
+        public Errno ResolveParent(string cwd, string path, out FsNode parent, out string name)
+        {
+            parent = default;
+            name = path == null ? "" : FsPath.LastName(path);
+            if (name.Length == 0 || name == "." || name == "..")
+                return name.Length == 0 ? Errno.ENOENT : Errno.EINVAL;
+            if (name.Length > 255)
+                return Errno.ENAMETOOLONG;
+            Errno e = Resolve(cwd, FsPath.DirectoryPart(path), true, out parent);
+            if (e != Errno.Ok)
+                return e;
+            return parent.IsDirectory ? Errno.Ok : Errno.ENOTDIR;
+        }
+
+        /// <summary>What a canonical path is in the layers, without following a symlink at its end.</summary>
+        public Errno LookupExact(string path, out FsNode node)
+        {
+            node = default;
+            node.Path = path;
+            if (path == "/")
+            {
+                node.Ram = _root;
+                return Errno.Ok;
+            }
+            if (path == TardisksPath)
+            {
+                node.TardisksDir = true;
+                return Errno.Ok;
+            }
+            if (path.Length > TardisksPath.Length && path.StartsWith(TardisksPath) && path[TardisksPath.Length] == '/')
+            {
+                string name = path.Substring(TardisksPath.Length + 1);
+                node.TardiskFile = FindTardisk(name);
+                bool nested = name.IndexOf('/') >= 0;
+                FsPath.FreePiece(name, path);
+                if (nested)
+                    return Errno.ENOTDIR;
+                return node.TardiskFile != null ? Errno.Ok : Errno.ENOENT;
+            }
+            // Upper layer: the ramdisk tree.
+            RamNode dir = _root;
+            bool opaque = dir != null && dir.Opaque;
+            int start = 1;
+            while (dir != null)
+            {
+                int slash = path.IndexOf('/', start);
+                int end = slash < 0 ? path.Length : slash;
+                RamNode child = FindChild(dir, path, start, end);
+                if (child == null)
+                    break;
+                if (child.Kind == RamNodeKind.Whiteout)
+                    return Errno.ENOENT;
+                if (slash < 0)
+                {
+                    node.Ram = child;
+                    return Errno.Ok;
+                }
+                if (!child.IsDirectory)
+                    return Errno.ENOTDIR;
+                dir = child;
+                opaque |= dir.Opaque;
+                start = slash + 1;
+            }
+            if (opaque)
+                return Errno.ENOENT;
+            // Lower layers, the latest tardisk first.
+            for (int i = _tardisks.Count - 1; i >= 0; i--)
+            {
+                if (_tardisks[i].Index.TryFind(path, out TarEntry entry))
+                {
+                    node.Tar = _tardisks[i];
+                    node.Entry = entry;
+                    return Errno.Ok;
+                }
+            }
+            return Errno.ENOENT;
+        }
+
+        /// <summary>True when a tardisk (not a ramdisk) has the canonical path: deleting it needs a whiteout.</summary>
+        private bool LowerHas(string path)
+        {
+            for (int i = _tardisks.Count - 1; i >= 0; i--)
+                if (_tardisks[i].Index.TryFind(path, out _))
+                    return true;
+            return false;
+        }
+
+        private static RamNode FindChild(RamNode dir, string path, int start, int end)
+        {
+            if (dir.Children == null)
+                return null;
+            int length = end - start;
+            for (int i = 0; i < dir.Children.Count; i++)
+            {
+                string name = dir.Children[i].Name;
+                if (name.Length != length)
+                    continue;
+                int k = 0;
+                while (k < length && name[k] == path[start + k])
+                    k++;
+                if (k == length)
+                    return dir.Children[i];
+            }
+            return null;
+        }
+
+        /// <summary>Lists a directory: the upper layer's live entries, then every tardisk's, latest first, each name once.</summary>
+        public Errno ReadDirectory(FsNode dir, List<DirEntry> into)
+        {
+            if (!dir.Exists)
+                return Errno.ENOENT;
+            if (!dir.IsDirectory)
+                return Errno.ENOTDIR;
+            int first = into.Count;
+            if (dir.TardisksDir)
+            {
+                for (int i = 0; i < _tardisks.Count; i++)
+                    into.Add(new DirEntry { Name = _tardisks[i].Name, Node = new FsNode { Path = FsPath.Child(dir.Path, _tardisks[i].Name), TardiskFile = _tardisks[i] } });
+                return Errno.Ok;
+            }
+            List<string> hidden = null;
+            bool opaque = false;
+            if (dir.Ram != null)
+            {
+                opaque = IsOpaque(dir.Ram);
+                for (int i = 0; i < dir.Ram.Children.Count; i++)
+                {
+                    RamNode c = dir.Ram.Children[i];
+                    if (c.Kind == RamNodeKind.Whiteout)
+                    {
+                        hidden ??= new List<string>();
+                        hidden.Add(c.Name);
+                        continue;
+                    }
+                    into.Add(new DirEntry { Name = c.Name, Node = new FsNode { Path = FsPath.Child(dir.Path, c.Name), Ram = c } });
+                }
+            }
+            if (dir.Path == "/" && !Listed(into, first, "tardisks"))
+                into.Add(new DirEntry { Name = "tardisks", Node = new FsNode { Path = TardisksPath, TardisksDir = true } });
+            if (!opaque)
+            {
+                for (int t = _tardisks.Count - 1; t >= 0; t--)
+                {
+                    TarIndex index = _tardisks[t].Index;
+                    if (!index.TryFind(dir.Path, out TarEntry tdir))
+                        continue;
+                    if (!tdir.IsDirectory)
+                        break;   // a file here hides the directories of the tardisks below
+                    for (int c = tdir.FirstChild; c >= 0; c = index[c].NextSibling)
+                    {
+                        TarEntry e = index[c];
+                        string name = e.Name;
+                        bool owned = (object)name != e.Path;   // a top-level entry's name is its path itself
+                        if (Listed(into, first, name) || (hidden != null && hidden.Contains(name)))
+                        {
+                            if (owned)
+                                Allocator.Free(name);
+                            continue;
+                        }
+                        into.Add(new DirEntry { Name = name, OwnsName = owned, Node = new FsNode { Path = FsPath.Child(dir.Path, name), Tar = _tardisks[t], Entry = e } });
+                    }
+                }
+            }
+            if (hidden != null)
+                Allocator.Free(hidden);
+            return Errno.Ok;
+        }
+
+        // A ramdisk directory hides the tardisks below if it or any ancestor is opaque.
+        private static bool IsOpaque(RamNode dir)
+        {
+            for (RamNode n = dir; n != null; n = n.Parent)
+                if (n.Opaque)
+                    return true;
+            return false;
+        }
+
+        private static bool Listed(List<DirEntry> list, int first, string name)
+        {
+            for (int i = first; i < list.Count; i++)
+                if (list[i].Name == name)
+                    return true;
+            return false;
+        }
+
+        /// <summary>True when a directory has no visible entries.</summary>
+        public bool IsEmptyDirectory(FsNode dir)
+        {
+            var entries = new List<DirEntry>();
+            ReadDirectory(dir, entries);
+            bool empty = entries.Count == 0 || (dir.Path == "/" && entries.Count == 1);
+            FreeListing(entries);
+            return empty;
+        }
+
+        /// <summary>Frees a listing's strings (names and paths) and the list.</summary>
+        public static void FreeListing(List<DirEntry> entries)
+        {
+            for (int i = 0; i < entries.Count; i++)
+            {
+                DirEntry e = entries[i];
+                if (e.OwnsName)
+                    Allocator.Free(e.Name);   // made for the listing
+                if (e.Node.Path != TardisksPath)
+                    Allocator.Free(e.Node.Path);
+            }
+            Allocator.Free(entries);
+        }
+    }
+}

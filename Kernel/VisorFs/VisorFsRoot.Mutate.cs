@@ -1,0 +1,393 @@
+// VisorFsRoot.Mutate.cs -- changes to the overlaid root: creating and writing files (a tardisk file is copied up
+// into the ramdisk that holds its path first), directories, deleting (a tardisk entry is hidden by a whiteout),
+// renaming, and the sticky-file markers. `.#*` names are the system's own and cannot be created by users.
+using System;
+using Internal.Runtime;
+using VisorFs;
+
+namespace Kernel.VisorFs
+{
+    public sealed partial class VisorFsRoot
+    {
+        private const int DefaultDirectoryMode = 0x1ED;   // 0755
+        private const int DefaultFileMode = 0x1A4;        // 0644
+
+        /// <summary>
+        /// Makes sure the ramdisk tree has the canonical directory <paramref name="path"/> (copying up the tardisk
+        /// directories on the way with their modes), and returns it.
+        /// </summary>
+        internal Errno EnsureRamDirectory(string path, out RamNode dir)
+        {
+            dir = _root;
+            if (dir == null)
+                return Errno.ENOENT;
+            int start = 1;
+            while (start < path.Length)
+            {
+                int slash = path.IndexOf('/', start);
+                int end = slash < 0 ? path.Length : slash;
+                RamNode child = FindChild(dir, path, start, end);
+                if (child == null || child.Kind == RamNodeKind.Whiteout)
+                {
+                    if (child != null)
+                        return Errno.ENOENT;
+                    string prefix = path.Substring(0, end);
+                    int mode = DefaultDirectoryMode;
+                    long mtime = Now;
+                    if (LookupExact(prefix, out FsNode lower) == Errno.Ok)
+                    {
+                        if (!lower.IsDirectory)
+                            return Errno.ENOTDIR;
+                        mode = lower.Mode;
+                        mtime = lower.ModificationTime;
+                    }
+                    else
+                    {
+                        return Errno.ENOENT;
+                    }
+                    if (!dir.Owner.TryTakeInode(prefix))
+                        return Errno.ENOSPC;
+                    FsPath.FreePiece(prefix, path);
+                    child = dir.Owner.NewNode(dir, path.Substring(start, end - start), RamNodeKind.Directory, mode, mtime);
+                    dir.Children.Add(child);
+                }
+                else if (!child.IsDirectory)
+                {
+                    return Errno.ENOTDIR;
+                }
+                dir = child;
+                if (slash < 0)
+                    break;
+                start = slash + 1;
+            }
+            return Errno.Ok;
+        }
+
+        /// <summary>
+        /// Opens a file for writing (creating it, or copying it up from its tardisk), truncated unless
+        /// <paramref name="append"/>. Returns the ramdisk inode and its canonical path.
+        /// </summary>
+        public Errno OpenForWrite(string cwd, string path, bool append, out RamNode file, out string canonical)
+        {
+            file = null;
+            canonical = null;
+            Errno e = Resolve(cwd, path, true, out FsNode node);
+            if (e == Errno.Ok)
+            {
+                canonical = node.Path;
+                if (node.IsDirectory)
+                    return Errno.EISDIR;
+                if (node.TardiskFile != null)
+                    return Errno.EBUSY;
+                if (node.Kind != FileKind.File)
+                    return Errno.EINVAL;
+                if (node.Ram != null)
+                {
+                    file = node.Ram;
+                    if (!append)
+                        file.Owner.Truncate(file, 0);
+                    return Errno.Ok;
+                }
+                return CopyUp(node, append, out file);
+            }
+            if (e != Errno.ENOENT || node.Path == null)
+                return e;
+            canonical = node.Path;
+            return CreateFile(node.Path, DefaultFileMode, out file);
+        }
+
+        /// <summary>Creates an empty regular file at a canonical path whose parent exists.</summary>
+        internal Errno CreateFile(string canonical, int mode, out RamNode file)
+        {
+            file = null;
+            string name = FsPath.LastName(canonical);
+            if (FsPath.IsMarkerName(name))
+                return Errno.EPERM;
+            return CreateNode(canonical, name, RamNodeKind.File, mode, out file);
+        }
+
+        private Errno CreateNode(string canonical, string name, RamNodeKind kind, int mode, out RamNode node)
+        {
+            node = null;
+            Errno e = EnsureRamDirectory(FsPath.Parent(canonical), out RamNode dir);
+            if (e != Errno.Ok)
+                return e;
+            RamNode old = dir.FindChild(name);
+            if (old != null && old.Kind != RamNodeKind.Whiteout)
+                return Errno.EEXIST;
+            if (old == null && !dir.Owner.TryTakeInode(canonical))
+                return Errno.ENOSPC;
+            node = dir.Owner.NewNode(dir, name, kind, mode, Now);
+            if (old != null)
+            {
+                // The whiteout's file-table slot passes to the new node; a directory made over one stays opaque.
+                node.Opaque = kind == RamNodeKind.Directory;
+                dir.Children.Remove(old);
+                old.Parent = null;
+                Allocator.Free(old);
+            }
+            dir.Children.Add(node);
+            return Errno.Ok;
+        }
+
+        private Errno CopyUp(FsNode lower, bool withData, out RamNode file)
+        {
+            file = null;
+            string name = FsPath.LastName(lower.Path);
+            Errno e = CreateNode(lower.Path, name, RamNodeKind.File, lower.Entry.Mode, out file);
+            if (e != Errno.Ok)
+                return e;
+            file.ModificationTime = lower.Entry.ModificationTime;
+            if (withData)
+            {
+                e = file.Owner.Write(file, 0, lower.Tar.Data(lower.Entry), lower.Path);
+                if (e != Errno.Ok)
+                {
+                    DropNode(file, lower.Path);
+                    file = null;
+                    return e;
+                }
+            }
+            return Errno.Ok;
+        }
+
+        /// <summary>Appends to (or replaces) a file's contents; marks a sticky file modified.</summary>
+        public Errno WriteFile(string cwd, string path, ReadOnlySpan<byte> data, bool append)
+        {
+            Errno e = OpenForWrite(cwd, path, append, out RamNode file, out string canonical);
+            if (e != Errno.Ok)
+                return e;
+            e = file.Owner.Write(file, append ? file.Size : 0, data, canonical);
+            file.ModificationTime = Now;
+            MarkModified(file);
+            return e;
+        }
+
+        /// <summary>`touch`: creates an empty file or updates the time (a tardisk file is copied up).</summary>
+        public Errno Touch(string cwd, string path)
+        {
+            Errno e = OpenForWrite(cwd, path, true, out RamNode file, out _);
+            if (e != Errno.Ok)
+                return e;
+            file.ModificationTime = Now;
+            return Errno.Ok;
+        }
+
+        /// <summary>Gives a modified sticky file its zero-length `.#name` marker (original mode plus T), once.</summary>
+        public void MarkModified(RamNode file)
+        {
+            if ((file.Mode & FileMode.Sticky) == 0 || file.Parent == null || FsPath.IsMarkerName(file.Name))
+                return;
+            string markerName = string.Concat(".#", file.Name);
+            RamNode existing = file.Parent.FindChild(markerName);
+            if (existing != null && existing.Kind != RamNodeKind.Whiteout)
+            {
+                Allocator.Free(markerName);
+                return;
+            }
+            if (existing != null)
+            {
+                file.Parent.Children.Remove(existing);
+                existing.Owner.ReleaseInode();
+                Allocator.Free(existing);
+            }
+            if (!file.Owner.TryTakeInode(markerName))
+                return;
+            RamNode marker = file.Owner.NewNode(file.Parent, markerName, RamNodeKind.File, file.Mode | FileMode.Sticky, Now);
+            file.Parent.Children.Add(marker);
+        }
+
+        public Errno Mkdir(string cwd, string path, int mode)
+        {
+            Errno e = ResolveParent(cwd, path, out FsNode parent, out string name);
+            if (e != Errno.Ok)
+                return e;
+            if (parent.TardisksDir)
+                return Errno.EPERM;
+            string canonical = FsPath.Child(parent.Path, name);
+            if (LookupExact(canonical, out _) == Errno.Ok)
+                return Errno.EEXIST;
+            if (FsPath.IsMarkerName(name))
+                return Errno.EPERM;
+            return CreateNode(canonical, name, RamNodeKind.Directory, mode, out _);
+        }
+
+        /// <summary>`rm`: deletes a file or symlink; a tardisk's is hidden by a whiteout; /tardisks/NAME unmounts.</summary>
+        public Errno Unlink(string cwd, string path)
+        {
+            Errno e = Resolve(cwd, path, false, out FsNode node);
+            if (e != Errno.Ok)
+                return e;
+            if (node.TardiskFile != null)
+                return RemoveTardisk(node.TardiskFile.Name);
+            if (node.IsDirectory)
+                return Errno.EISDIR;
+            return Remove(node);
+        }
+
+        /// <summary>`rmdir`: removes an empty directory (not a mount point).</summary>
+        public Errno Rmdir(string cwd, string path)
+        {
+            Errno e = Resolve(cwd, path, false, out FsNode node);
+            if (e != Errno.Ok)
+                return e;
+            if (!node.IsDirectory)
+                return Errno.ENOTDIR;
+            if (node.Path == "/" || node.TardisksDir || (node.Ram != null && node.Ram == node.Ram.Owner.Root))
+                return Errno.EBUSY;
+            if (!IsEmptyDirectory(node))
+                return Errno.ENOTEMPTY;
+            return Remove(node);
+        }
+
+        // Drops the upper node (if any) and hides the lower entry (if any).
+        private Errno Remove(FsNode node)
+        {
+            if (node.Ram != null && node.Ram.OpenCount > 0)
+                return Errno.EBUSY;
+            bool lower = LowerHas(node.Path);
+            if (node.Ram != null)
+            {
+                RamNode dir = node.Ram.Parent;
+                string name = node.Ram.Name;
+                Ramdisk owner = node.Ram.Owner;
+                dir.Children.Remove(node.Ram);
+                Ramdisk.FreeTree(node.Ram);
+                // The freed file-table slot is the whiteout's, so hiding the tardisk entry cannot fail.
+                if (lower && owner.TryTakeInode(node.Path))
+                    dir.Children.Add(owner.NewNode(dir, name, RamNodeKind.Whiteout, 0, Now));
+                return Errno.Ok;
+            }
+            Errno e = EnsureRamDirectory(FsPath.Parent(node.Path), out RamNode parent);
+            if (e != Errno.Ok)
+                return e;
+            if (!parent.Owner.TryTakeInode(node.Path))
+                return Errno.ENOSPC;
+            parent.Children.Add(parent.Owner.NewNode(parent, FsPath.LastName(node.Path), RamNodeKind.Whiteout, 0, Now));
+            return Errno.Ok;
+        }
+
+        // Undoes a node just created (a failed copy).
+        private void DropNode(RamNode node, string path)
+        {
+            node.Parent?.Children.Remove(node);
+            Ramdisk.FreeTree(node);
+        }
+
+        /// <summary>
+        /// `cp`: copies a file's bytes to a new or existing file (a partial copy is removed when the ramdisk fills).
+        /// A destination in /tardisks mounts the copy as a tardisk instead.
+        /// </summary>
+        public Errno Copy(string cwd, string source, string destination)
+        {
+            Errno e = Resolve(cwd, source, true, out FsNode from);
+            if (e != Errno.Ok)
+                return e;
+            if (from.IsDirectory)
+                return Errno.EISDIR;
+            if (from.Kind != FileKind.File)
+                return Errno.EINVAL;
+            string target = destination;
+            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok && to.IsDirectory)
+                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
+            if (Resolve(cwd, FsPath.DirectoryPart(target), true, out FsNode targetDir) == Errno.Ok && targetDir.TardisksDir)
+                return MountFromFile(from, FsPath.LastName(target));
+            if (Resolve(cwd, target, true, out FsNode existing) == Errno.Ok && SameFile(existing, from))
+                return Errno.EINVAL;
+            e = OpenForWrite(cwd, target, false, out RamNode file, out string canonical);
+            if (e != Errno.Ok)
+                return e;
+            file.Mode = from.Mode;
+            e = CopyBytes(from, file, canonical);
+            if (e != Errno.Ok)
+            {
+                DropNode(file, canonical);
+                return e;
+            }
+            file.ModificationTime = Now;
+            MarkModified(file);
+            return Errno.Ok;
+        }
+
+        private static bool SameFile(FsNode a, FsNode b)
+            => (a.Ram != null && a.Ram == b.Ram) || (a.Ram == null && a.Entry != null && a.Entry == b.Entry);
+
+        private unsafe Errno CopyBytes(FsNode from, RamNode to, string path)
+        {
+            if (from.Ram == null)
+            {
+                ReadOnlySpan<byte> data = from.TardiskFile != null ? from.TardiskFile.Bytes : from.Tar.Data(from.Entry);
+                return to.Owner.Write(to, 0, data, path);
+            }
+            byte* buffer = stackalloc byte[4096];
+            var chunk = new Span<byte>(buffer, 4096);
+            long offset = 0;
+            while (true)
+            {
+                int n = Ramdisk.Read(from.Ram, offset, chunk);
+                if (n <= 0)
+                    return Errno.Ok;
+                Errno e = to.Owner.Write(to, offset, chunk.Slice(0, n), path);
+                if (e != Errno.Ok)
+                    return e;
+                offset += n;
+            }
+        }
+
+        /// <summary>
+        /// `mv`: renames. Files move by copy and delete (across ramdisks and out of tardisks alike); a directory moves
+        /// only within one ramdisk and only if no tardisk has it (EXDEV otherwise). Into /tardisks = live mount.
+        /// </summary>
+        public Errno Rename(string cwd, string source, string destination)
+        {
+            Errno e = Resolve(cwd, source, false, out FsNode from);
+            if (e != Errno.Ok)
+                return e;
+            if (from.Path == "/" || from.TardisksDir)
+                return Errno.EBUSY;
+            if (!from.IsDirectory)
+            {
+                e = Copy(cwd, source, destination);
+                if (e != Errno.Ok)
+                    return e;
+                return Unlink(cwd, source);
+            }
+            if (from.Ram == null || from.Ram == from.Ram.Owner.Root || LowerHas(from.Path))
+                return Errno.EXDEV;
+            string target = destination;
+            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok)
+            {
+                if (!to.IsDirectory)
+                    return Errno.ENOTDIR;
+                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
+            }
+            e = ResolveParent(cwd, target, out FsNode parent, out string name);
+            if (e != Errno.Ok)
+                return e;
+            if (FsPath.IsMarkerName(name))
+                return Errno.EPERM;
+            string canonical = FsPath.Child(parent.Path, name);
+            if (LookupExact(canonical, out _) == Errno.Ok)
+                return Errno.EEXIST;
+            if (canonical.StartsWith(string.Concat(from.Path, "/")))
+                return Errno.EINVAL;
+            e = EnsureRamDirectory(parent.Path, out RamNode dir);
+            if (e != Errno.Ok)
+                return e;
+            if (dir.Owner != from.Ram.Owner)
+                return Errno.EXDEV;
+            RamNode moving = from.Ram;
+            RamNode old = dir.FindChild(name);
+            if (old != null)
+            {
+                dir.Children.Remove(old);
+                Ramdisk.FreeTree(old);
+            }
+            moving.Parent.Children.Remove(moving);
+            moving.Name = name;
+            moving.Parent = dir;
+            dir.Children.Add(moving);
+            return Errno.Ok;
+        }
+    }
+}

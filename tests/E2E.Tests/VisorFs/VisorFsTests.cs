@@ -1,0 +1,182 @@
+// VisorFsTests.cs -- VisorFS end to end: direct boots with extra modules (-initrd), checked through the shell:
+// files visible, later modules override earlier, copy-up and sticky markers, a full ramdisk (ENOSPC and ESXi's
+// event while the shell keeps working), live mount and EBUSY unmount, corrupt modules and the decompression bomb.
+using System.Text.RegularExpressions;
+using Vmk.E2E.Tests.Infrastructure;
+using static Vmk.E2E.Tests.VisorFs.BootModules;
+
+namespace Vmk.E2E.Tests.VisorFs;
+
+[Collection(Collections.Direct)]
+[Trait("Category", "QEMU")]
+public sealed class VisorFsTests
+{
+    private const int TestTimeoutMs = 240_000;
+
+    private static BootModules Standard()
+    {
+        var modules = new BootModules();
+        modules.Add("s.v00", Gzip(VisorTar(BaseImage())));
+        modules.Add("extra.v00", Gzip(VisorTar([File("etc/motd", "Overridden by extra.v00\n"), File("opt/extra/hello.txt", "hello from extra\n")])));
+        modules.Add("plain.tar", UstarTar(("opt/plain/readme", "plain tar used in place\n")));
+        return modules;
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Modules_AreVisible_LaterOverridesEarlier_PlainTarUsedInPlace()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        guest.Check(Regex.IsMatch(guest.Session.Text, @"VisorFs: Loading s\.v00: \d+\.\d MB -> \d+\.\d MB in \d+ ms \(\d+\.\d MB/s\)"), "no ESXi-style Loading line for s.v00");
+        guest.Check(guest.Session.Text.Contains("Loading plain.tar: 0.0 MB (uncompressed, used in place)", StringComparison.Ordinal), "plain.tar was not used in place");
+        string motd = await guest.RunAsync("cat /etc/motd");
+        guest.Check(motd.Trim() == "Overridden by extra.v00", $"later module does not win: {motd}");
+        string plain = await guest.RunAsync("cat /opt/plain/readme");
+        guest.Check(plain.Trim() == "plain tar used in place", $"plain tar file: {plain}");
+        string tardisks = await guest.RunAsync("ls /tardisks");
+        guest.Check(tardisks.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is ["extra.v00", "plain.tar", "s.v00"], $"ls /tardisks: {tardisks}");
+        string etc = await guest.RunAsync("ls -la /etc");
+        guest.Check(Regex.IsMatch(etc, @"-rw-r--r-T\s+1 root\s+root\s+8 \w{3} [ \d]\d \d\d:\d\d inetd\.conf"), $"sticky inetd.conf not shown with T:\n{etc}");
+        string missing = await guest.RunAsync("ls /nope");
+        guest.Check(missing.Trim() == "ls: /nope: No such file or directory", $"error text: {missing}");
+        string vdf = await guest.RunAsync("vdf -h");
+        string[] lines = vdf.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        guest.Check(Regex.IsMatch(lines[0], @"^Tardisk\s+Space\s+Used$") && lines[1].StartsWith("s.v00", StringComparison.Ordinal)
+            && lines.Contains("-----") && lines.Any(l => Regex.IsMatch(l, @"^Ramdisk\s+Size\s+Used\s+Available\s+Use%\s+Mounted on$"))
+            && lines.Any(l => Regex.IsMatch(l, @"^root\s+32M\s+\S+\s+\S+\s+\d+%\s+--$")), $"vdf -h:\n{vdf}");
+        string mount = await guest.RunAsync("mount");
+        guest.Check(mount.Contains("visorfs on /tmp type visorfs (2,128,01777,tmp)", StringComparison.Ordinal)
+            && mount.Contains("visorfs on / type visorfs (0,32,01755,root)", StringComparison.Ordinal), $"mount:\n{mount}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task WritingATardiskFile_CopiesItUp_StickyGetsMarker_DeleteHidesIt()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("echo \"/net/vmnic0 = up\" >> /etc/vmware/esx.conf");
+        string conf = await guest.RunAsync("cat /etc/vmware/esx.conf");
+        guest.Check(conf.Contains("/system/uuid = \"5f3c\"", StringComparison.Ordinal) && conf.Contains("/net/vmnic0 = up", StringComparison.Ordinal), $"copy-up lost data: {conf}");
+        string stat = await guest.RunAsync("stat /etc/vmware/esx.conf");
+        guest.Check(stat.Contains("Device: ramdisk etc", StringComparison.Ordinal), $"the copy is not in the etc ramdisk:\n{stat}");
+        string listing = await guest.RunAsync("ls -la /etc/vmware");
+        guest.Check(Regex.IsMatch(listing, @"-rw-r--r-T\s+1 root\s+root\s+0 .* \.#esx\.conf"), $"no .#esx.conf marker:\n{listing}");
+        string evil = await guest.RunAsync("touch /etc/.#evil");
+        guest.Check(evil.Contains("Operation not permitted", StringComparison.Ordinal), $".# created by hand: {evil}");
+        await guest.RunAsync("rm /etc/motd");
+        string gone = await guest.RunAsync("cat /etc/motd");
+        guest.Check(gone.Contains("No such file or directory", StringComparison.Ordinal), $"deleted tardisk file still visible: {gone}");
+        await guest.RunAsync("echo fresh > /etc/motd");
+        string fresh = await guest.RunAsync("cat /etc/motd");
+        guest.Check(fresh.Trim() == "fresh", $"recreated file: {fresh}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task FullRamdisk_FailsWithEnospcAndTheEvent_ShellKeepsWorking()
+    {
+        using var modules = Standard();
+        var blob = new byte[3 << 20];
+        new Random(7).NextBytes(blob);
+        modules.Add("big.v00", Gzip(VisorTar([File("opt/big/blob", blob)])));
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("ramdisk add -M 2 -m 0 -n small -t /small -p 0755");
+        string list = await guest.RunAsync("ramdisk list");
+        guest.Check(Regex.IsMatch(list, @"small\s+/small\s+0\s+2\s+0755"), $"ramdisk list:\n{list}");
+        int logStart = guest.Session.Length;
+        string cp = await guest.RunAsync("cp /opt/big/blob /small/blob");
+        guest.Check(cp.Contains("cp: /small/blob: No space left on device", StringComparison.Ordinal), $"cp into a full ramdisk: {cp}");
+        await guest.ExpectAsync(new Regex(Regex.Escape("[esx.problem.visorfs.ramdisk.full] The ramdisk 'small' is full. As a result, the file /small/blob could not be written.")),
+            TimeSpan.FromSeconds(10), logStart, "the ramdisk-full event");
+        string echo = await guest.RunAsync("echo still alive > /small/note");
+        guest.Check(echo.Trim().Length == 0, $"a small write after the failure: {echo}");
+        string note = await guest.RunAsync("cat /small/note");
+        guest.Check(note.Trim() == "still alive", $"small file: {note}");
+        string vdf = await guest.RunAsync("vdf");
+        guest.Check(Regex.IsMatch(vdf, @"small\s+2048\s+4\s+2044\s+0%\s+--"), $"the failed copy left data behind:\n{vdf}");
+        string uname = await guest.RunAsync("uname -a");
+        guest.Check(uname.Contains("VMkernel", StringComparison.Ordinal), "the shell stopped working");
+        await guest.RunAsync("rm /small/note");
+        string removed = await guest.RunAsync("ramdisk remove small");
+        guest.Check(removed.Trim().Length == 0 || !removed.Contains("small:", StringComparison.Ordinal), $"ramdisk remove: {removed}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task LiveMount_ByCopyAndMove_UnmountIsBusyWhileAFileIsOpen()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("cp /tardisks/extra.v00 /tmp/x.v00");
+        await guest.RunAsync("rm /tardisks/extra.v00");
+        string before = await guest.RunAsync("cat /etc/motd");
+        guest.Check(before.Trim() == "Welcome to VMkernel-CS", $"unmounting extra.v00 did not uncover s.v00's motd: {before}");
+        await guest.RunAsync("mv /tmp/x.v00 /tardisks/x.v00");
+        string after = await guest.RunAsync("cat /etc/motd");
+        guest.Check(after.Trim() == "Overridden by extra.v00", $"live mount did not overlay: {after}");
+        string opened = await guest.RunAsync("open /opt/extra/hello.txt");
+        var fd = Regex.Match(opened, @"as fd (\d+)");
+        guest.Check(fd.Success, $"open: {opened}");
+        string busy = await guest.RunAsync("rm /tardisks/x.v00");
+        guest.Check(busy.Trim() == "rm: /tardisks/x.v00: Device or resource busy", $"unmount while open: {busy}");
+        await guest.RunAsync($"close {fd.Groups[1].Value}");
+        string unmounted = await guest.RunAsync("rm /tardisks/x.v00");
+        guest.Check(!unmounted.Contains("rm:", StringComparison.Ordinal), $"unmount after close: {unmounted}");
+        string hello = await guest.RunAsync("cat /opt/extra/hello.txt");
+        guest.Check(hello.Contains("No such file or directory", StringComparison.Ordinal), $"unmounted tardisk still visible: {hello}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task CorruptExtraModule_IsSkippedWithALogLine_HostileEntriesRejected()
+    {
+        using var modules = Standard();
+        byte[] bad = Gzip(VisorTar([File("opt/bad/file", new string('x', 100000))]));
+        bad[^8] ^= 0xFF;   // the CRC-32 in the trailer
+        modules.Add("bad.v00", bad);
+        var hostile = UstarTar(("opt/ok/file", "fine\n"), ("opt/../../escape", "nope\n"));
+        modules.Add("hostile.tar", hostile);
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        guest.Check(guest.Session.Text.Contains("VisorFs: Skipping module bad.v00: CRC-32 mismatch", StringComparison.Ordinal), "no skip line for bad.v00");
+        guest.Check(Regex.IsMatch(guest.Session.Text, @"Tardisk hostile\.tar: rejected entry 'opt/\.\./\.\./escape' at offset \d+: path contains '\.\.'"), "no rejection line for the hostile entry");
+        string ok = await guest.RunAsync("cat /opt/ok/file");
+        guest.Check(ok.Trim() == "fine", $"the rest of the hostile tar: {ok}");
+        string tardisks = await guest.RunAsync("ls /tardisks");
+        guest.Check(!tardisks.Contains("bad.v00", StringComparison.Ordinal), $"bad.v00 mounted: {tardisks}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task DecompressionBomb_IsCappedByThePoolLimit()
+    {
+        using var modules = Standard();
+        // 512 MB of zeros in 0.5 MB: the tardisk pool's limit is half of RAM (256 MB of 512 MB).
+        modules.Add("bomb.v00", Gzip(new byte[512 << 20]));
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        guest.Check(Regex.IsMatch(guest.Session.Text, @"Skipping module bomb\.v00: inflates to more than the tardisk pool's limit \(\d+\.\d MB free in host/visorfs/tardisks\)"), "no skip line for the bomb");
+        string groups = await guest.RunAsync("memstats -r group-stats");
+        guest.Check(Regex.IsMatch(groups, @"\s\d+\s+tardisks\s"), $"no tardisks group:\n{groups}");
+        string motd = await guest.RunAsync("cat /etc/motd");
+        guest.Check(motd.Trim() == "Overridden by extra.v00", $"modules before the bomb: {motd}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task CorruptBaseImage_EndsInThePanicScreen()
+    {
+        using var modules = new BootModules();
+        byte[] bad = Gzip(VisorTar(BaseImage()));
+        bad[^4] ^= 0x01;   // ISIZE (low byte)
+        modules.Add("s.v00", bad);
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectAsync(new Regex(@"@BlueScreen: VisorFs: cannot load the base image s\.v00: length \(ISIZE\) mismatch"), Guest.BootTimeout, what: "the panic line");
+        await guest.ExpectExitAsync();
+    }
+}
