@@ -23,55 +23,58 @@ namespace Drivers.Platform
         }
 
         /// <summary>Reads a named fw_cfg file as ASCII text; null if QEMU is absent or the file does not exist.</summary>
-        public static string ReadFileText(string name)
+        public static unsafe string ReadFileText(string name)
+        {
+            byte* buffer = stackalloc byte[MaxFileBytes];
+            int n = ReadFile(name, buffer, MaxFileBytes);
+            if (n < 0)
+                return null;
+            char[] chars = new char[n];
+            for (int i = 0; i < n; i++)
+                chars[i] = (char)buffer[i];
+            return new string(chars, 0, n);
+        }
+
+        /// <summary>
+        /// Copies a named fw_cfg file (up to its first NUL) into a buffer without allocating, so it also works before
+        /// the heap exists; returns the byte count, or -1 if QEMU is absent or the file does not exist.
+        /// </summary>
+        public static unsafe int ReadFile(string name, byte* buffer, int capacity)
         {
             if (!IsPresent())
-                return null;
+                return -1;
             Cpu.OutWord(SELECTOR_PORT, FILE_DIRECTORY_SELECTOR);
             uint count = ReadBigEndian32();
-            char[] entryName = new char[56];
             for (uint i = 0; i < count && i < 1024; i++)
             {
                 uint size = ReadBigEndian32();
                 ushort select = (ushort)((Cpu.InByte(DATA_PORT) << 8) | Cpu.InByte(DATA_PORT));
                 Cpu.InByte(DATA_PORT);
                 Cpu.InByte(DATA_PORT);
-                int length = 0;
+                // Compare the 56-byte, NUL-padded entry name as it streams in.
+                bool matches = true;
                 for (int c = 0; c < 56; c++)
                 {
                     byte b = Cpu.InByte(DATA_PORT);
-                    if (b == 0 && length == c)
-                        length = c;
-                    entryName[c] = (char)b;
-                    if (b != 0)
-                        length = c + 1;
+                    char expected = c < name.Length ? name[c] : '\0';
+                    if (b != expected)
+                        matches = false;
                 }
-                if (!Matches(entryName, length, name))
+                if (!matches || name.Length > 55)
                     continue;
                 Cpu.OutWord(SELECTOR_PORT, select);
-                int bytes = size > MaxFileBytes ? MaxFileBytes : (int)size;
-                char[] text = new char[bytes];
+                int bytes = size > (uint)capacity ? capacity : (int)size;
                 int n = 0;
                 for (int b = 0; b < bytes; b++)
                 {
                     byte value = Cpu.InByte(DATA_PORT);
                     if (value == 0)
                         break;
-                    text[n++] = (char)value;
+                    buffer[n++] = value;
                 }
-                return new string(text, 0, n);
+                return n;
             }
-            return null;
-        }
-
-        private static bool Matches(char[] entry, int length, string name)
-        {
-            if (length != name.Length)
-                return false;
-            for (int i = 0; i < length; i++)
-                if (entry[i] != name[i])
-                    return false;
-            return true;
+            return -1;
         }
 
         private static uint ReadBigEndian32()

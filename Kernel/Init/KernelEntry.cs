@@ -33,6 +33,7 @@ namespace Kernel.Init
             if (!Multiboot.Parse(magic, info))
                 PanicScreen.Show("vmk was not started by a multiboot boot loader (bad magic); cannot find the memory map");
             Screen.Initialize();
+            EarlyOptions.Apply();
 
             string error = PhysicalMemory.Initialize();
             if (error != null)

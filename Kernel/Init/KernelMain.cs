@@ -34,7 +34,7 @@ namespace Kernel.Init
             Rtc.SetWallClockFromRtc();   // again, now that uptime is exact
 
             string commandLine = KernelOptions.StripImagePath(BootInfo.CommandLine != 0 ? BootInfo.CString(BootInfo.CommandLine) : "");
-            string extra = FwCfg.ReadFileText("opt/vmk/kernelopt");
+            string extra = FwCfg.ReadFileText(FwCfgOptionsFile);
             if (extra != null && extra.Length > 0)
                 commandLine = commandLine.Length > 0 ? string.Concat(commandLine, " ", extra) : extra;
             Log.Info("Init", string.Concat("Kernel command line: '", commandLine, "'"));
@@ -96,6 +96,9 @@ namespace Kernel.Init
             _ => LogLevel.Info,
         };
 
-        private static void ExitAfterPanic() => DebugExit.Exit(DebugExit.Panicked);
+        /// <summary>The fw_cfg file through which the QEMU runner passes extra kernel options.</summary>
+        public const string FwCfgOptionsFile = "opt/vmk/kernelopt";
+
+        internal static void ExitAfterPanic() => DebugExit.Exit(DebugExit.Panicked);
     }
 }
