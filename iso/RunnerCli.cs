@@ -16,7 +16,12 @@ public static class RunnerCli
         + "  dotnet run --project iso                                 interactive (Ctrl-A X quits)\n"
         + "  dotnet run --project iso -- --direct --exec 'uname -a'   scripted, transcript on stdout\n"
         + "  dotnet run --project iso -- --uefi --kernelopt selftest  UEFI boot running the self-tests\n"
-        + "  dotnet run --project iso -- --bench 5                    boot-time medians\n";
+        + "  dotnet run --project iso -- --bench 5                    boot-time medians\n"
+        + "  dotnet run --project iso -- --direct --module extra.v00 --state saved.tgz   extra boot modules\n"
+        + "Modules: the kernel gets the boot bank's modules (artifacts/bootbank/boot.cfg: s.v00, then its bundles), then each\n"
+        + "--module FILE in order, then --state FILE as state.tgz; each module's command line is its name (the file name).\n"
+        + "Direct boots pass them with qemu -initrd; ISO boots get a per-run ISO in artifacts/run/ (boot.cfg and GRUB menu\n"
+        + "regenerated, ~2 s more).\n";
 
     public static RootCommand Build(Func<RunnerOptions, CancellationToken, Task<int>> run)
     {
@@ -88,12 +93,23 @@ public static class RunnerCli
             Description = "Extra QEMU argument, passed verbatim (repeatable; write --qemu-arg=-cpu --qemu-arg=max for dashes)",
             HelpName = "ARG",
         };
+        var module = new Option<string[]>("--module")
+        {
+            Description = "Extra boot module FILE (repeatable, in order): tar, tgz, visor-tar, gz, any file; loaded after the boot bank's "
+                + "modules and before state.tgz, named by its file name",
+            HelpName = "FILE",
+        };
+        var state = new Option<string?>("--state")
+        {
+            Description = "Load FILE as the last module, named state.tgz whatever the file is called (the saved configuration)",
+            HelpName = "FILE",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "With --exec: also stream the serial log and the QEMU command to stderr" };
         var log = new Option<string?>("--log") { Description = "Write the QEMU command, serial log and exit status to FILE (--exec and piped runs)", HelpName = "FILE" };
 
         var root = new RootCommand(Summary + "\n" + ExitCodes.Describe())
         {
-            headless, exec, uefi, direct, memory, cpus, kernelopt, gdb, timeout, iso, kernel, bench, qemuArg, verbose, log,
+            headless, exec, uefi, direct, memory, cpus, kernelopt, gdb, timeout, iso, kernel, bench, qemuArg, module, state, verbose, log,
         };
         root.Validators.Add(r =>
         {
@@ -104,6 +120,16 @@ public static class RunnerCli
             if (r.GetValue(bench) > 0 && (r.GetValue(exec)?.Length ?? 0) > 0)
             {
                 r.AddError("--bench and --exec exclude each other");
+            }
+            // GetResult, not GetValue: a validator runs even when a value did not convert (e.g. --state given twice).
+            bool modules = r.GetResult(module) is not null || r.GetResult(state) is not null;
+            if (modules && r.GetValue(bench) > 0)
+            {
+                r.AddError("--bench measures the built image: no --module or --state with it");
+            }
+            if (modules && r.GetResult(iso) is not null && !r.GetValue(direct))
+            {
+                r.AddError("--module/--state build a per-run ISO from artifacts/ (the kernel and the boot bank), not from --iso PATH");
             }
         });
         root.SetAction((parse, cancellationToken) =>
@@ -123,6 +149,8 @@ public static class RunnerCli
                 KernelPath = FullPathOrNull(parse.GetValue(kernel)),
                 Bench = parse.GetValue(bench),
                 QemuArguments = parse.GetValue(qemuArg) ?? [],
+                Modules = (parse.GetValue(module) ?? []).Select(Path.GetFullPath).ToArray(),
+                StateFile = FullPathOrNull(parse.GetValue(state)),
                 Verbose = parse.GetValue(verbose),
                 LogFile = parse.GetValue(log),
             };

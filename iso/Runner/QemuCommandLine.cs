@@ -24,11 +24,36 @@ public sealed class QemuCommandLine
             ? word
             : "'" + word.Replace("'", "'\\''") + "'";
 
+    /// <summary>
+    /// QEMU's multiboot <c>-initrd</c>: items separated by ',', each <c>PATH [options]</c>. The guest gets the whole item
+    /// as the module's command line and QEMU loads the file named before the first space; ",," stands for a comma.
+    /// Each file's base name must be its module name (the kernel names a module by the base name of its first word).
+    /// </summary>
+    public static string InitrdArgument(IReadOnlyList<Vmk.ImageBuilder.ModuleFile> modules)
+    {
+        var items = new List<string>();
+        foreach (var module in modules)
+        {
+            if (Path.GetFileName(module.SourcePath) != module.Name || module.SourcePath.Any(char.IsWhiteSpace))
+            {
+                throw new InvalidOperationException($"-initrd: {module.SourcePath} must be reached through a file named {module.Name} "
+                    + "without white space in its path (BootMedia.Prepare makes one)");
+            }
+            string item = module.Options.Length > 0 ? module.SourcePath + " " + module.Options : module.SourcePath;
+            items.Add(item.Replace(",", ",,", StringComparison.Ordinal));
+        }
+        return string.Join(',', items);
+    }
+
     private static List<string> Build(QemuConfig c)
     {
         if (c.Cpus < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(c), c.Cpus, "at least one CPU");
+        }
+        if (c.Boot != BootKind.Direct && c.InitrdModules.Count > 0)
+        {
+            throw new InvalidOperationException("-initrd modules are for direct boots; an ISO carries its modules");
         }
         var args = new List<string> { "-name", "vmk", "-accel", "tcg" };
         if (c.InstructionCount)
@@ -64,6 +89,10 @@ public sealed class QemuCommandLine
         {
             case BootKind.Direct:
                 args.AddRange(["-kernel", c.KernelPath]);
+                if (c.InitrdModules.Count > 0)
+                {
+                    args.AddRange(["-initrd", InitrdArgument(c.InitrdModules)]);
+                }
                 break;
             case BootKind.Bios:
                 args.AddRange(["-cdrom", c.IsoPath, "-boot", "d"]);

@@ -39,6 +39,22 @@ public sealed record QemuConfig
     /// <summary>The per-run writable copy of OVMF_VARS (UEFI only); <see cref="QemuSession"/> makes one when null.</summary>
     public string? OvmfVarsPath { get; init; }
 
+    /// <summary>The boot bank (boot.cfg and the modules it lists, artifacts/bootbank/ by default). Direct boots load its
+    /// modules with <c>-initrd</c>; the ISO carries them already. Null: no boot bank modules.</summary>
+    public string? BootBankDir { get; init; } = RepoPaths.BootBank;
+
+    /// <summary>Extra module files (<c>--module</c>), loaded after the boot bank's modules and before state.tgz; each
+    /// module's name is its file name. ISO boots get a per-run ISO (<see cref="BootMedia"/>).</summary>
+    public IReadOnlyList<string> ExtraModules { get; init; } = [];
+
+    /// <summary>A file loaded as the last module under the name <c>state.tgz</c> (<c>--state</c>), replacing the boot
+    /// bank's own state.tgz if it has one.</summary>
+    public string? StateFile { get; init; }
+
+    /// <summary>Direct boots: the modules for <c>-initrd</c>, in order, each file's base name equal to its module name
+    /// (<see cref="BootMedia.Prepare"/> fills this from the three properties above).</summary>
+    public IReadOnlyList<Vmk.ImageBuilder.ModuleFile> InitrdModules { get; init; } = [];
+
     /// <summary>Extra QEMU arguments appended verbatim.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -13,10 +13,13 @@ public sealed class QemuSession : SerialConsole, IAsyncDisposable, IDisposable
     private readonly Task _monitor;
     private int _disposed;
 
-    private QemuSession(QemuCommandLine commandLine, string? ovmfVarsCopy)
+    private readonly PreparedBoot? _media;
+
+    private QemuSession(QemuCommandLine commandLine, string? ovmfVarsCopy, PreparedBoot? media)
     {
         CommandLine = commandLine;
         _ovmfVarsCopy = ovmfVarsCopy;
+        _media = media;
         var start = new ProcessStartInfo(commandLine.FileName)
         {
             RedirectStandardInput = true,
@@ -51,8 +54,24 @@ public sealed class QemuSession : SerialConsole, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Starts QEMU. For UEFI without an explicit OVMF_VARS file, a per-run copy is made in artifacts/run/
-    /// and deleted when the session is disposed. Serial is always <c>-serial stdio</c> here.</summary>
+    /// and deleted when the session is disposed; so are the boot media <see cref="BootMedia.Prepare"/> makes for the
+    /// config's modules (symlinks for -initrd, a per-run ISO). Serial is always <c>-serial stdio</c> here.
+    /// Bad modules throw <see cref="Vmk.ImageBuilder.ImageBuildException"/>.</summary>
     public static QemuSession Start(QemuConfig config)
+    {
+        var media = BootMedia.Prepare(config);
+        try
+        {
+            return Start(media.Config, media);
+        }
+        catch
+        {
+            media.Dispose();
+            throw;
+        }
+    }
+
+    private static QemuSession Start(QemuConfig config, PreparedBoot media)
     {
         string? varsCopy = null;
         if (config.Boot == BootKind.Uefi && config.OvmfVarsPath is null)
@@ -64,7 +83,7 @@ public sealed class QemuSession : SerialConsole, IAsyncDisposable, IDisposable
         }
         try
         {
-            return new QemuSession(new QemuCommandLine(config with { Serial = SerialMode.Stdio }), varsCopy);
+            return new QemuSession(new QemuCommandLine(config with { Serial = SerialMode.Stdio }), varsCopy, media);
         }
         catch
         {
@@ -142,6 +161,7 @@ public sealed class QemuSession : SerialConsole, IAsyncDisposable, IDisposable
         _process.Dispose();
         _inputLock.Dispose();
         TryDelete(_ovmfVarsCopy);
+        _media?.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -15,6 +15,8 @@ public static class RepoPaths
     public static string KernelMap => Path.Combine(Artifacts, "kernel", "kernel.map");
     public static string IsoImage => Path.Combine(Artifacts, "iso", "vmk.iso");
     public static string RunDir => Path.Combine(Artifacts, "run");
+    public static string BootBank => Path.Combine(Artifacts, "bootbank");
+    public static string GrubTemplate => Path.Combine(Root, "iso", "grub", "grub.cfg.in");
     public static string TestLogs => Path.Combine(Artifacts, "test-logs");
     public static string HostToolsScript => Path.Combine(Root, "tools", "ensure-host-tools.sh");
 

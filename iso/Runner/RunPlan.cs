@@ -65,6 +65,8 @@ public sealed record RunPlan(RunMode Mode, QemuConfig Config, TimeSpan? Timeout,
             NoReboot = unattended,
             Gdb = options.Gdb,
             ExtraArguments = options.QemuArguments,
+            ExtraModules = options.Modules,
+            StateFile = options.StateFile,
         };
 
         TimeSpan? timeout = options.Timeout;
@@ -75,6 +77,6 @@ public sealed record RunPlan(RunMode Mode, QemuConfig Config, TimeSpan? Timeout,
         return new RunPlan(mode, config, timeout, notes);
     }
 
-    /// <summary>The file the boot needs: the ELF for --direct, the ISO otherwise.</summary>
-    public string BootFile => Config.Boot == BootKind.Direct ? Config.KernelPath : Config.IsoPath;
+    /// <summary>The file the boot needs: the ELF for --direct or for a per-run ISO (extra modules), the ISO otherwise.</summary>
+    public string BootFile => Config.Boot == BootKind.Direct || BootMedia.HasExtras(Config) ? Config.KernelPath : Config.IsoPath;
 }

@@ -22,6 +22,25 @@ public sealed class Runner(TextWriter output, TextWriter error)
         {
             return ExitCodes.HostToolsMissing;
         }
+        try
+        {
+            var modules = BootMedia.ComposeModules(plan.Config);
+            if (BootMedia.HasExtras(plan.Config))
+            {
+                error.WriteLine($"iso: modules: {string.Join(" --- ", modules.Select(m => m.CommandLine))}"
+                    + (plan.Config.Boot == BootKind.Direct ? "" : " (building a per-run ISO in artifacts/run/)"));
+            }
+            return await RunModeAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Vmk.ImageBuilder.ImageBuildException e)
+        {
+            error.WriteLine($"iso: {e.Message}");
+            return ExitCodes.UsageOrBuildError;
+        }
+    }
+
+    private async Task<int> RunModeAsync(RunPlan plan, RunnerOptions options, CancellationToken cancellationToken)
+    {
         if (plan.Config.Gdb)
         {
             error.WriteLine($"iso: QEMU waits for gdb on :1234; run: gdb {RelativeToCwd(plan.Config.KernelPath)} -ex 'target remote :1234'"
@@ -40,7 +59,8 @@ public sealed class Runner(TextWriter output, TextWriter error)
     private async Task<int> RunInteractiveAsync(RunPlan plan, CancellationToken cancellationToken)
     {
         string? vars = null;
-        var config = plan.Config;
+        using var media = BootMedia.Prepare(plan.Config);
+        var config = media.Config;
         if (config.Boot == BootKind.Uefi)
         {
             Directory.CreateDirectory(RepoPaths.RunDir);

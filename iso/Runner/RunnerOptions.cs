@@ -18,6 +18,12 @@ public sealed record RunnerOptions
     public string? KernelPath { get; init; }
     public int Bench { get; init; }
     public IReadOnlyList<string> QemuArguments { get; init; } = [];
+
+    /// <summary>--module FILE...: extra boot modules after the boot bank's, before state.tgz.</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [];
+
+    /// <summary>--state FILE: loaded last as state.tgz.</summary>
+    public string? StateFile { get; init; }
     public bool Verbose { get; init; }
     public string? LogFile { get; init; }
 

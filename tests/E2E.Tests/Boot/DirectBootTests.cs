@@ -66,6 +66,28 @@ public sealed class DirectBootTests
         guest.CheckNoPanic();
     }
 
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task ExtraModules_AndState_ReachThePrompt()
+    {
+        using var files = new TestModules();
+        var config = Guest.Config(BootKind.Direct) with
+        {
+            ExtraModules =
+            [
+                files.VisorTgz("extra.v00", ("etc/motd", "from extra.v00\n"), ("opt/extra/README", "extra\n")),
+                files.Tar("plain.tar", gzip: false, ("opt/plain/a", "a\n")),
+                files.Tar("bundle.tgz", gzip: true, ("opt/tgz/b", "b\n")),
+            ],
+            StateFile = files.State("saved.tgz", ("/etc/vmware/esx.conf", 0x3A4, "/adv/Misc/HostName = \"saved\"\n")),
+        };
+        await using var guest = await Guest.StartAsync(config, nameof(DirectBootTests));
+        string initrd = guest.Session.CommandLine.Arguments.SkipWhile(a => a != "-initrd").Skip(1).FirstOrDefault() ?? "";
+        guest.Check(initrd.Contains("/s.v00,", StringComparison.Ordinal) && initrd.EndsWith("/state.tgz", StringComparison.Ordinal),
+            $"-initrd '{initrd}': expected s.v00 first and state.tgz last");
+        await guest.ExpectPromptAsync();
+        await guest.PowerOffAsync();
+    }
+
     [Theory(Timeout = TestTimeoutMs)]
     [InlineData("128M")]
     [InlineData("4G")]

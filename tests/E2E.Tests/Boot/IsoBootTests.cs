@@ -15,6 +15,20 @@ public sealed class BiosIsoBootTests
         await guest.ExpectPromptAsync();
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task PerRunIso_WithExtraModulesAndState_ReachesPrompt()
+    {
+        using var files = new TestModules();
+        var config = Guest.Config(BootKind.Bios) with
+        {
+            ExtraModules = [files.VisorTgz("extra.v00", ("etc/motd", "from extra.v00\n"))],
+            StateFile = files.State(("/etc/vmware/esx.conf", 0x3A4, "/adv/Misc/HostName = \"saved\"\n")),
+        };
+        await using var guest = await Guest.StartAsync(config, nameof(BiosIsoBootTests));
+        await guest.ExpectPromptAsync();
+        await guest.PowerOffAsync();
+    }
 }
 
 [Collection(Collections.Uefi)]

@@ -4,6 +4,9 @@
 ; then: `selftest` -> prints "3 passed, 0 failed" and exits via isa-debug-exit 0x10; `bogusopt` -> a WARNING line;
 ; prints "Boot complete tsc=0x...", then a shell: echo, `[root@localhost:~] ` prompt, commands uname -a, poweroff
 ; (ACPI S5), crash (@BlueScreen: lines; debug-exit 0x12 with panic=exit), anything else -> "sh: X: not found".
+; Before the prompt it prints one line per boot module, multiboot1 or multiboot2, as the loader handed it over:
+; "module: 'COMMAND LINE' size=0xSIZE head=0xFIRST4BYTES" (head in byte order: 1F8B08.. for gzip), so the tests can
+; check what reaches a kernel from qemu -initrd and from GRUB's module2 lines.
 ; build: nasm -f elf32 fakekernel.asm -o fakekernel.o && ld -m elf_i386 -T fakekernel.ld -o fakekernel.elf fakekernel.o
 bits 32
 COM1 equ 0x3f8
@@ -23,12 +26,16 @@ align 16
 stack: resb 8192
 stack_top:
 opts: resb 512
+mb_magic: resd 1
+mb_info: resd 1
 line: resb 128
 
 section .text
 global _start
 _start:
     mov esp, stack_top
+    mov [mb_magic], eax
+    mov [mb_info], ebx
     cld
     call read_kernelopt
     mov esi, s_banner
@@ -37,6 +44,7 @@ _start:
     call puts
     mov esi, s_crlf
     call puts
+    call print_modules
 
     mov edi, k_bogus
     call has_opt
@@ -126,6 +134,86 @@ halt:
     cli
     hlt
     jmp halt
+
+; One line per boot module: multiboot1 (flags bit 3: count at +20, list at +24, 16 bytes each: start, end, string)
+; or multiboot2 (tags from info+8, 8-aligned; type 3: start +8, end +12, string +16; type 0 ends).
+print_modules:
+    mov eax, [mb_magic]
+    cmp eax, 0x2BADB002
+    je .mb1
+    cmp eax, 0x36D76289
+    je .mb2
+    ret
+.mb1:
+    mov ebx, [mb_info]
+    test dword [ebx], 8
+    jz .ret
+    mov ecx, [ebx + 20]
+    mov ebx, [ebx + 24]
+.mb1_next:
+    jecxz .ret
+    push ecx
+    mov eax, [ebx]
+    mov edx, [ebx + 4]
+    mov esi, [ebx + 8]
+    call print_module
+    pop ecx
+    add ebx, 16
+    dec ecx
+    jmp .mb1_next
+.mb2:
+    mov ebx, [mb_info]
+    add ebx, 8
+.tag:
+    mov eax, [ebx]
+    test eax, eax
+    jz .ret
+    cmp eax, 3
+    jne .skip
+    mov eax, [ebx + 8]
+    mov edx, [ebx + 12]
+    lea esi, [ebx + 16]
+    call print_module
+.skip:
+    mov eax, [ebx + 4]
+    add eax, 7
+    and eax, ~7
+    add ebx, eax
+    jmp .tag
+.ret:
+    ret
+
+; eax = start, edx = end, esi = command line (0: none). Keeps ebx.
+print_module:
+    push ebx
+    push eax
+    push edx
+    push esi
+    mov esi, s_module
+    call puts
+    pop esi
+    test esi, esi
+    jz .nocmd
+    call puts
+.nocmd:
+    mov esi, s_size
+    call puts
+    pop edx
+    pop eax
+    push eax
+    sub edx, eax
+    mov eax, edx
+    call puthex
+    mov esi, s_head
+    call puts
+    pop eax
+    mov eax, [eax]
+    bswap eax
+    call puthex
+    mov esi, s_crlf
+    call puts
+    pop ebx
+    ret
 
 ; fw_cfg: select 0x19 (file directory), find opt/vmk/kernelopt, copy its bytes to opts (NUL-terminated).
 read_kernelopt:
@@ -293,6 +381,9 @@ puthex:
 section .rodata
 s_banner:   db "vmk fake kernel; kernelopt: ", 0
 s_crlf:     db 13, 10, 0
+s_module:   db "module: '", 0
+s_size:     db "' size=0x", 0
+s_head:     db " head=0x", 0
 s_warn:     db "WARNING: unknown kernel option 'bogusopt=1' ignored", 13, 10, 0
 s_selftest: db "3 passed, 0 failed", 13, 10, 0
 s_bootc:    db "Boot complete tsc=0x", 0
