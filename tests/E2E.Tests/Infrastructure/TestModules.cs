@@ -45,7 +45,7 @@ public sealed class TestModules : IDisposable
     /// <summary>An uncompressed visor-tar with explicit modes.</summary>
     public byte[] VisorTar(params (string Path, int Mode, string Content)[] files)
     {
-        var members = files.Select(f => new VisorTarMember(f.Path.TrimStart('/'), f.Mode, VisorFs.TarEntryType.File, Encoding.UTF8.GetBytes(f.Content))
+        var members = files.Select(f => new VisorTarMember(f.Path.TrimStart('/'), f.Mode, global::VisorFs.TarEntryType.File, Encoding.UTF8.GetBytes(f.Content))
         {
             ModificationTime = TreeArchive.FixedModificationTime,
         }).ToList();
