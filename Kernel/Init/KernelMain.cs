@@ -68,10 +68,21 @@ namespace Kernel.Init
                 Cpu.HaltForever();
             }
 
+            StartHelperWorlds();
             Log.Info("Init", string.Concat("Boot complete in ", Clock.UptimeMilliseconds.ToString(), " ms (TSC ", Cpu.ReadTimestampCounter().ToString(), ")"));
             Scheduler.MoveCurrent(Scheduler.Groups.Find("host/vim/vmvisor/shell"), "shell");
             var shell = new Shell.Shell(Options.Get("hostname"));
             shell.Run();
+        }
+
+        // The helper worlds the product runs: the log writer (ring -> /var/log/vmkernel.log) and cron (root crontab).
+        private static void StartHelperWorlds()
+        {
+            if (VisorFsRoot.Instance == null)
+                return;
+            Services.LogWriter.Start();
+            ulong.TryParse(Options.Get("cronperiod"), out ulong cronPeriod);
+            Services.CronHelper.Start(Options.Get("hostname"), cronPeriod);
         }
 
         // The resource group tree (ESXi's standard groups plus the shell's), then worlds: the boot context becomes

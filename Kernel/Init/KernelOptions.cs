@@ -25,6 +25,7 @@ namespace Kernel.Init
             new OptionSpec { Name = "loglevel", Default = "info", Allowed = "debug|info|warning|alert", Description = "lowest log level mirrored to the console" },
             new OptionSpec { Name = "panic", Default = "halt", Allowed = "halt|exit", Description = "after the panic screen: halt, or exit QEMU (debug-exit, status 37)" },
             new OptionSpec { Name = "hostname", Default = "localhost", Allowed = null, Description = "host name shown in the shell prompt" },
+            new OptionSpec { Name = "cronperiod", Default = "60", Allowed = null, Description = "seconds per cron minute (tests shorten it)" },
             new OptionSpec { Name = "timerhz", Default = "1000", Allowed = "100|250|1000", Description = "periodic timer interrupt rate" },
         };
 

@@ -108,11 +108,27 @@ namespace Kernel.Shell
         {
             if (words.Length == 0)
                 return 0;
+            // Commands are built in; `/sbin/auto-backup.sh` (as a crontab names it) finds `auto-backup.sh`.
+            string name = words[0];
+            int slash = name.LastIndexOf('/');
+            if (slash >= 0 && slash < name.Length - 1)
+                name = name.Substring(slash + 1);
             for (int i = 0; i < _commands.Count; i++)
-                if (_commands[i].Name == words[0])
+                if (_commands[i].Name == name)
                     return _commands[i].Run(this, words);
             WriteError(string.Concat("sh: ", words[0], ": not found"));
             return 127;
+        }
+
+        /// <summary>Runs a command line without a terminal (cron): returns its status, its output in <paramref name="output"/>.</summary>
+        public int RunCaptured(string line, out string output)
+        {
+            _capture = new System.Text.StringBuilder();
+            int status = Dispatch(SplitWords(line));
+            output = _capture.ToString();
+            Internal.Runtime.Allocator.Free(_capture);
+            _capture = null;
+            return status;
         }
 
         /// <summary>Splits on spaces; double quotes group words (`echo "a b"`).</summary>

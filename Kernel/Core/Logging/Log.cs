@@ -5,6 +5,7 @@
 //   time in UTC with milliseconds, `cpu<N>:<world id>)`, `WARNING: `/`ALERT: ` for those levels, module, message.
 // Formatting happens in a static line buffer with interrupts off: logging works before the heap exists, from
 // interrupt handlers, and never allocates.
+using System;
 using Kernel.Arch;
 using Kernel.Console;
 using Kernel.Text;
@@ -93,6 +94,43 @@ namespace Kernel.Logging
             s_line.Append('.');
             s_line.AppendDecimal((ulong)t.Millisecond, 3);
             s_line.Append('Z');
+        }
+
+        /// <summary>Characters ever logged: a position for <see cref="ReadSince"/>.</summary>
+        public static long Position
+        {
+            get
+            {
+                ulong flags = Cpu.SaveAndDisableInterrupts();
+                EnsureInitialized();
+                long position = s_ring.TotalWritten;
+                Cpu.RestoreInterrupts(flags);
+                return position;
+            }
+        }
+
+        /// <summary>
+        /// Copies up to <paramref name="into"/>.Length characters logged since <paramref name="from"/> (a value of
+        /// <see cref="Position"/>) and advances it; characters the ring already overwrote are skipped and counted in
+        /// <paramref name="lost"/>. For the log writer world.
+        /// </summary>
+        public static int ReadSince(ref long from, Span<char> into, out long lost)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            EnsureInitialized();
+            long total = s_ring.TotalWritten;
+            long oldest = total - s_ring.Count;
+            lost = from < oldest ? oldest - from : 0;
+            if (from < oldest)
+                from = oldest;
+            int n = 0;
+            while (from < total && n < into.Length)
+            {
+                into[n++] = s_ring.At((int)(from - oldest));
+                from++;
+            }
+            Cpu.RestoreInterrupts(flags);
+            return n;
         }
 
         /// <summary>Writes every complete line still in the ring (oldest first) to a character sink.</summary>

@@ -1,0 +1,34 @@
+// HelperWorldsTests.cs -- the helper worlds the product runs: the log writer keeps /var/log/vmkernel.log in the
+// var ramdisk up to date, and cron runs the root crontab's due lines (with `cronperiod=2` a "minute" is 2 s).
+using System.Text.RegularExpressions;
+using Vmk.E2E.Tests.Infrastructure;
+using Vmk.Iso.Runner;
+
+namespace Vmk.E2E.Tests.Worlds;
+
+[Collection(Collections.Direct)]
+[Trait("Category", "QEMU")]
+public sealed class HelperWorldsTests
+{
+    private const int TestTimeoutMs = 180_000;
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task LogWriterAndCron_RunAsHelperWorlds()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct, "cronperiod=2"), nameof(HelperWorldsTests));
+        await guest.ExpectPromptAsync();
+        string ps = await guest.RunAsync("ps");
+        guest.Check(Regex.IsMatch(ps, @"helper\s+\S+\s+host/system/helpers\s+vmklogger"), $"no log writer world:\n{ps}");
+        guest.Check(Regex.IsMatch(ps, @"helper\s+\S+\s+host/system/helpers\s+crond"), $"no cron world:\n{ps}");
+
+        await guest.RunAsync("echo \"* * * * * uname -n\" > /var/spool/cron/crontabs/root");
+        int start = guest.Session.Length;
+        await guest.ExpectAsync(new Regex(@"crond: ran 'uname -n': status 0"), TimeSpan.FromSeconds(30), start, "cron running the crontab line");
+
+        await guest.RunAsync("sleep 2", TimeSpan.FromSeconds(30));
+        string log = await guest.RunAsync("cat /var/log/vmkernel.log");
+        guest.Check(log.Contains("Init: Boot complete in", StringComparison.Ordinal), $"the boot lines are not in vmkernel.log:\n{log}");
+        guest.Check(log.Contains("crond: ran 'uname -n'", StringComparison.Ordinal), $"recent lines are not in vmkernel.log:\n{log}");
+        await guest.PowerOffAsync();
+    }
+}
