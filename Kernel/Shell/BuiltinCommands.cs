@@ -39,6 +39,9 @@ namespace Kernel.Shell
             commands.Add(new VdfCommand());
             commands.Add(new VduCommand());
             commands.Add(new RamdiskCommand());
+            commands.Add(new TarCommand());
+            commands.Add(new Base64Command());
+            commands.Add(new BackupCommand());
             commands.Add(new OpenCommand());
             commands.Add(new CloseCommand());
             commands.Add(new CrashCommand());

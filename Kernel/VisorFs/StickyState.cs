@@ -54,6 +54,112 @@ namespace Kernel.VisorFs
             outer.Free();
         }
 
+        public const string BackupPath = "/bootbank/state.tgz";
+        private static Deflater s_deflater;
+
+        /// <summary>
+        /// backup.sh: every file with a `.#name` marker beside it, packed into local.tgz inside state.tgz (both
+        /// gzip'd ustar, paths relative to `/`, modes with the sticky bit), written to /bootbank/state.tgz.
+        /// Returns the number of files saved, or -1 with the errno.
+        /// </summary>
+        public static int Backup(VisorFsRoot root, out Errno error)
+        {
+            var files = new List<VisorTarMember>();
+            Collect(root.RamRoot, "", files);
+            byte[] localTar = Tar(files, out error);
+            int count = files.Count;
+            for (int i = 0; i < files.Count; i++)
+            {
+                Allocator.Free(files[i].Data);
+                Allocator.Free(files[i].Path);
+                Allocator.Free(files[i]);
+            }
+            Allocator.Free(files);
+            if (localTar == null)
+                return -1;
+            s_deflater ??= new Deflater();
+            uint now = (uint)VisorFsRoot.Now;
+            byte[] local = GzipWriter.Compress(s_deflater, localTar, now);
+            Allocator.Free(localTar);
+            var outer = new List<VisorTarMember>();
+            outer.Add(new VisorTarMember(LocalArchive, 0x1A4, TarEntryType.File, local) { ModificationTime = now });
+            byte[] stateTar = Tar(outer, out error);
+            Allocator.Free(outer[0]);
+            Allocator.Free(outer);
+            Allocator.Free(local);
+            if (stateTar == null)
+                return -1;
+            byte[] state = GzipWriter.Compress(s_deflater, stateTar, now);
+            Allocator.Free(stateTar);
+            if (root.Resolve("/", "/bootbank", true, out FsNode bank) != Errno.Ok)
+                root.Mkdir("/", "/bootbank", 0x1ED);
+            error = root.WriteFile("/", BackupPath, state, false);
+            Allocator.Free(state);
+            if (error != Errno.Ok)
+            {
+                Log.Warning("VisorFs", string.Concat("backup.sh: cannot write ", BackupPath, ": ", ErrnoText.Describe(error)));
+                return -1;
+            }
+            Log.Info("VisorFs", string.Concat("backup.sh: saved ", count.ToString(), " files to ", BackupPath));
+            return count;
+        }
+
+        private static byte[] Tar(List<VisorTarMember> members, out Errno error)
+        {
+            error = Errno.Ok;
+            if (UstarTarWriter.TryWrite(members, out byte[] archive, out string why))
+                return archive;
+            Log.Warning("VisorFs", string.Concat("backup.sh: ", why));
+            error = Errno.ENAMETOOLONG;
+            return null;
+        }
+
+        // Every ramdisk file with a live `.#name` marker beside it, depth first.
+        private static void Collect(RamNode dir, string path, List<VisorTarMember> into)
+        {
+            if (dir == null || dir.Children == null)
+                return;
+            for (int i = 0; i < dir.Children.Count; i++)
+            {
+                RamNode c = dir.Children[i];
+                if (c.Kind == RamNodeKind.Directory)
+                {
+                    string sub = path.Length == 0 ? c.Name : string.Concat(path, "/", c.Name);
+                    Collect(c, sub, into);
+                    Allocator.Free(sub);
+                    continue;
+                }
+                if (c.Kind != RamNodeKind.File || FsPath.IsMarkerName(c.Name))
+                    continue;
+                RamNode marker = FindMarker(dir, c.Name);
+                if (marker == null)
+                    continue;
+                var data = new byte[c.Size];
+                Ramdisk.Read(c, 0, data);
+                into.Add(new VisorTarMember(path.Length == 0 ? string.Concat(c.Name) : string.Concat(path, "/", c.Name), c.Mode | FileMode.Sticky, TarEntryType.File, data)
+                {
+                    ModificationTime = c.ModificationTime,
+                });
+            }
+        }
+
+        private static RamNode FindMarker(RamNode dir, string name)
+        {
+            for (int i = 0; i < dir.Children.Count; i++)
+            {
+                RamNode m = dir.Children[i];
+                string n = m.Name;
+                if (m.Kind != RamNodeKind.File || n.Length != name.Length + 2 || !FsPath.IsMarkerName(n))
+                    continue;
+                int k = 0;
+                while (k < name.Length && n[k + 2] == name[k])
+                    k++;
+                if (k == name.Length)
+                    return m;
+            }
+            return null;
+        }
+
         private static int Extract(VisorFsRoot root, ReadOnlySpan<byte> archive)
         {
             TarIndex index = TarIndex.Build(archive);

@@ -1,5 +1,6 @@
-// TarIndexMemory.cs -- the kernel half of TarIndex's memory story: with no collector, grown-out arrays are freed
-// as the index builds (TarIndex.Discard) and a whole index is freed when its tardisk is unmounted.
+// TarIndexMemory.cs -- the kernel half of the VisorFs library's memory story: with no collector, grown-out and
+// scratch arrays are freed at once (TarIndex.Discard, GzipWriter.Discard) and a whole index is freed when its
+// tardisk is unmounted.
 using Internal.Runtime;
 using VisorFs;
 
@@ -41,5 +42,13 @@ namespace Kernel.VisorFs
     internal static class TarIndexMemory
     {
         public static void Free(TarIndex index) => index?.ReleaseMemory();
+    }
+}
+
+namespace VisorFs
+{
+    public static partial class GzipWriter
+    {
+        static partial void Discard(object obj) => Allocator.Free(obj);
     }
 }

@@ -163,6 +163,30 @@ namespace Kernel.VisorFs
             return e;
         }
 
+        /// <summary>
+        /// Reads a whole file into a new heap array (the caller frees it); EFBIG above <paramref name="limit"/> bytes.
+        /// </summary>
+        public Errno ReadAll(string cwd, string path, long limit, out byte[] data)
+        {
+            data = null;
+            Errno e = Resolve(cwd, path, true, out FsNode node);
+            if (e != Errno.Ok)
+                return e;
+            if (node.IsDirectory)
+                return Errno.EISDIR;
+            if (node.Kind != FileKind.File)
+                return Errno.EINVAL;
+            if (node.Size > limit || node.Size > int.MaxValue)
+                return Errno.EFBIG;
+            e = Files.Open(node, "kernel", out int fd);
+            if (e != Errno.Ok)
+                return e;
+            data = new byte[node.Size];
+            Files.Read(fd, data);
+            Files.Close(fd);
+            return Errno.Ok;
+        }
+
         /// <summary>`touch`: creates an empty file or updates the time (a tardisk file is copied up).</summary>
         public Errno Touch(string cwd, string path)
         {

@@ -31,6 +31,9 @@ namespace Kernel.VisorFs
         private readonly List<Tardisk> _tardisks = new List<Tardisk>();
         private RamNode _root;
 
+        /// <summary>The top of the ramdisk tree (sticky-state backup walks it: markers only live in ramdisks).</summary>
+        internal RamNode RamRoot => _root;
+
         public int RamdiskCount => _ramdisks.Count;
         public Ramdisk RamdiskAt(int i) => _ramdisks[i];
         public int TardiskCount => _tardisks.Count;
