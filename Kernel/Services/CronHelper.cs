@@ -74,6 +74,14 @@ namespace Kernel.Services
 
         private static string ReadCrontab()
         {
+            FsLock.Enter();
+            string text = ReadCrontabLocked();
+            FsLock.Exit();
+            return text;
+        }
+
+        private static string ReadCrontabLocked()
+        {
             VisorFsRoot root = VisorFsRoot.Instance;
             if (root == null || root.Resolve("/", CrontabPath, true, out FsNode node) != Errno.Ok || node.IsDirectory)
                 return null;

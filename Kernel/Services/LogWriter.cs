@@ -45,6 +45,13 @@ namespace Kernel.Services
             VisorFsRoot root = VisorFsRoot.Instance;
             if (root == null)
                 return;
+            FsLock.Enter();
+            FlushLocked(root, chars, bytes);
+            FsLock.Exit();
+        }
+
+        private static void FlushLocked(VisorFsRoot root, char[] chars, byte[] bytes)
+        {
             while (true)
             {
                 long from = s_position;

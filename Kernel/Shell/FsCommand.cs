@@ -16,7 +16,10 @@ namespace Kernel.Shell
                 shell.WriteError(string.Concat(Name, ": no file system"));
                 return 1;
             }
-            return RunFs(shell, args);
+            FsLock.Enter();
+            int status = RunFs(shell, args);
+            FsLock.Exit();
+            return status;
         }
 
         protected abstract int RunFs(Shell shell, string[] args);

@@ -47,7 +47,9 @@ namespace Kernel.Shell
             int length = global::VisorFs.Utf8.GetByteCount(text);
             byte[] bytes = new byte[length];
             global::VisorFs.Utf8.Encode(text, bytes);
+            FsLock.Enter();
             Errno e = root.WriteFile(shell.WorkingDirectory, target, bytes, append);
+            FsLock.Exit();
             Allocator.Free(bytes);
             Allocator.Free(text);
             Allocator.Free(captured);

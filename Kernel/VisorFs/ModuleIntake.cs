@@ -16,6 +16,14 @@ namespace Kernel.VisorFs
         /// <summary>Builds the root from the boot modules; tardisks may take at most half of RAM together.</summary>
         public static VisorFsRoot Run(ResourceGroupTree tree, long ramBytes)
         {
+            FsLock.Enter();
+            VisorFsRoot root = Build(tree, ramBytes);
+            FsLock.Exit();
+            return root;
+        }
+
+        private static VisorFsRoot Build(ResourceGroupTree tree, long ramBytes)
+        {
             VisorFsRoot root = VisorFsRoot.Create(tree, tree.Root, "visorfs", ramBytes / 2 & ~((1L << 20) - 1));
             if (root == null)
             {

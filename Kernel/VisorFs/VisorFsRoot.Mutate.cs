@@ -154,6 +154,14 @@ namespace Kernel.VisorFs
         /// <summary>Appends to (or replaces) a file's contents; marks a sticky file modified.</summary>
         public Errno WriteFile(string cwd, string path, ReadOnlySpan<byte> data, bool append)
         {
+            FsLock.Enter();
+            Errno e = WriteFileLocked(cwd, path, data, append);
+            FsLock.Exit();
+            return e;
+        }
+
+        private Errno WriteFileLocked(string cwd, string path, ReadOnlySpan<byte> data, bool append)
+        {
             Errno e = OpenForWrite(cwd, path, append, out RamNode file, out string canonical);
             if (e != Errno.Ok)
                 return e;

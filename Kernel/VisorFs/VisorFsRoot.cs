@@ -5,7 +5,8 @@
 // Model: the ramdisks form one tree of RamNodes (a ramdisk's mount point is a node owned by that ramdisk; every
 // node below it belongs to it). A path exists in the upper layer if that tree has it; a whiteout node hides the
 // tardisk entries of its path; an opaque directory hides the tardisk directories below it. Otherwise the
-// tardisks are searched latest first. Not thread safe: the shell and boot intake use it one at a time.
+// tardisks are searched latest first. Callers hold FsLock around each sequence of calls (the shell's file
+// commands and redirection, the log writer, cron and boot intake do); WriteFile takes it itself.
 using System.Collections.Generic;
 using Internal.Runtime;
 using Kernel.Arch;
