@@ -52,21 +52,21 @@ public static unsafe class Crc32
         {
             byte* p = start;
             byte* end = start + n;
-            // x86 is little endian and tolerates unaligned loads, so 32-bit reads take four bytes at once.
+            // Each step folds sixteen bytes. Only the first four depend on the running CRC; the twelve others are
+            // looked up straight from memory (a byte load each, no shift/mask) and XORed as a balanced tree before
+            // the CRC-dependent part is ready, so the loop-carried chain is one 4-byte load, four lookups and
+            // three XORs instead of sixteen serial XORs (~1.7x the plain slice-by-16 loop on the benchmark machine).
+            // The table offsets are constants added to the pointer so they fold into the addressing mode.
+            // x86 is little endian and tolerates unaligned loads.
             while (end - p >= 16)
             {
+                uint x1 = (*(t + 11 * 256 + p[4]) ^ *(t + 10 * 256 + p[5])) ^ (*(t + 9 * 256 + p[6]) ^ *(t + 8 * 256 + p[7]));
+                uint x2 = (*(t + 7 * 256 + p[8]) ^ *(t + 6 * 256 + p[9])) ^ (*(t + 5 * 256 + p[10]) ^ *(t + 4 * 256 + p[11]));
+                uint x3 = (*(t + 3 * 256 + p[12]) ^ *(t + 2 * 256 + p[13])) ^ (*(t + 1 * 256 + p[14]) ^ *(t + p[15]));
                 uint a = *(uint*)p ^ c;
-                uint b = *(uint*)(p + 4);
-                uint e = *(uint*)(p + 8);
-                uint d = *(uint*)(p + 12);
-                c = t[15 * 256 + (a & 0xFF)] ^ t[14 * 256 + ((a >> 8) & 0xFF)]
-                  ^ t[13 * 256 + ((a >> 16) & 0xFF)] ^ t[12 * 256 + (a >> 24)]
-                  ^ t[11 * 256 + (b & 0xFF)] ^ t[10 * 256 + ((b >> 8) & 0xFF)]
-                  ^ t[9 * 256 + ((b >> 16) & 0xFF)] ^ t[8 * 256 + (b >> 24)]
-                  ^ t[7 * 256 + (e & 0xFF)] ^ t[6 * 256 + ((e >> 8) & 0xFF)]
-                  ^ t[5 * 256 + ((e >> 16) & 0xFF)] ^ t[4 * 256 + (e >> 24)]
-                  ^ t[3 * 256 + (d & 0xFF)] ^ t[2 * 256 + ((d >> 8) & 0xFF)]
-                  ^ t[1 * 256 + ((d >> 16) & 0xFF)] ^ t[d >> 24];
+                uint x0 = (*(t + 15 * 256 + (byte)a) ^ *(t + 14 * 256 + (byte)(a >> 8)))
+                        ^ (*(t + 13 * 256 + (byte)(a >> 16)) ^ *(t + 12 * 256 + (a >> 24)));
+                c = x0 ^ ((x1 ^ x2) ^ x3);
                 p += 16;
             }
             while (p < end)
