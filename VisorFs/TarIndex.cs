@@ -33,20 +33,52 @@ namespace VisorFs;
 /// </remarks>
 public sealed partial class TarIndex
 {
-    private TarEntry[] _items = new TarEntry[16];
-    // Paths by entry index, so a lookup touches slot, path and nothing else (one cache miss fewer than via the
-    // entry object).
-    private string[] _paths = new string[16];
+    // One record per entry, all in one array: no object or string per member at mount time. Paths (and symlink
+    // targets) live in one shared char pool; an implicit directory's path is a prefix of the member path that
+    // created it and shares its characters. TarEntry objects are made on first access (index, lookup, children)
+    // and cached, so repeated lookups return the same object.
+    private struct Rec
+    {
+        public long DataOffset;
+        public long Size;
+        public long MTime;
+        public int PathStart;
+        public int PathLength;
+        public int LinkStart;
+        public int LinkLength;
+        public int Parent;
+        public int FirstChild;
+        public int LastChild;
+        public int NextSibling;
+        public int LinkIndex;
+        public int Mode;
+        public int Uid;
+        public int Gid;
+        public int DevMajor;
+        public int DevMinor;
+        public uint TextOffset;
+        public uint TextSize;
+        public uint FixupPageCount;
+        public uint Hash;
+        public TarEntryType Type;
+        public bool IsImplicit;
+    }
+
+    private Rec[] _recs;
     private int _count;
-    private int[] _slots = new int[32];      // entry index + 1; 0 is empty
-    private uint[] _slotHashes = new uint[32];
+    private char[] _pool;
+    private int _poolLength;
+    // Open addressing, linear probing, load <= 0.5: (hash << 32) | (entry index + 1); 0 is empty. Hash and index in
+    // one word, so a probe is one memory access.
+    private ulong[] _table;
+    private TarEntry?[]? _objects;
     private readonly List<TarDiagnostic> _diagnostics = new List<TarDiagnostic>();
 
-    // Scratch for decoding and normalizing names: bytes -> chars -> normalized chars.
+    // Scratch for decoding names: bytes -> chars (normalized straight into the pool).
     private readonly char[] _raw = new char[2 * TarPath.MaxLength + 512];
-    private readonly char[] _norm = new char[TarPath.MaxLength + 1];
     private readonly char[] _linkNorm = new char[TarPath.MaxLength + 1];
     private int _lastParent;
+    private int _touch; // sink for the early loads of the next header (see IndexArchive)
 
     // What 'L'/'K' and 'x' members said about the next member. Offsets point into the archive (-1: not set).
     private int _gnuNameOffset, _gnuNameLength, _gnuLinkOffset, _gnuLinkLength;
@@ -60,22 +92,39 @@ public sealed partial class TarIndex
     /// <summary>Number of entries including the root.</summary>
     public int Count => _count;
 
-    public TarEntry this[int index] => _items[index];
+    public TarEntry this[int index] => Materialize(index);
 
     /// <summary>The root directory (entry 0, path "").</summary>
-    public TarEntry Root => _items[0];
+    public TarEntry Root => Materialize(0);
 
     /// <summary>One record per rejected or replaced member, in archive order.</summary>
     public List<TarDiagnostic> Diagnostics => _diagnostics;
 
-    private TarIndex()
+    private TarIndex(long archiveLength)
     {
-        var root = new TarEntry();
-        root.Type = TarEntryType.Directory;
-        root.Mode = 0x1ED; // 0755
-        root.IsImplicit = true;
-        root.Hash = TarPath.Hash("");
-        Append(root);
+        // Every member takes at least one 512-byte block, so length / 512 bounds the member count (implicit
+        // directories aside). Pre-size for that, capped so a huge hostile archive of empty blocks does not reserve
+        // memory it will never use; beyond the cap the arrays double as usual.
+        long expect = archiveLength / TarHeader.BlockSize + 16;
+        if (expect > 1 << 17)
+        {
+            expect = 1 << 17;
+        }
+        _recs = new Rec[(int)expect];
+        int tableSize = 32;
+        while (tableSize < expect * 2)
+        {
+            tableSize *= 2;
+        }
+        _table = new ulong[tableSize];
+        _pool = new char[(int)expect * 24 + 2 * TarPath.MaxLength + 2];
+        int root = NewRec();
+        ref Rec r = ref _recs[root];
+        r.Type = TarEntryType.Directory;
+        r.Mode = 0x1ED; // 0755
+        r.IsImplicit = true;
+        r.Hash = TarPath.Hash("");
+        InsertSlot(root, r.Hash);
     }
 
     /// <summary>
@@ -87,7 +136,7 @@ public sealed partial class TarIndex
     /// <summary>Indexes <paramref name="archive"/>. Never fails: problems become <see cref="Diagnostics"/>.</summary>
     public static TarIndex Build(ReadOnlySpan<byte> archive)
     {
-        var index = new TarIndex();
+        var index = new TarIndex(archive.Length);
         index.IndexArchive(archive);
         return index;
     }
@@ -95,37 +144,46 @@ public sealed partial class TarIndex
     /// <summary>Looks up a normalized path ("a/b"; a leading '/' is tolerated, "" or "/" is the root).</summary>
     public bool TryFind(string path, out TarEntry entry)
     {
-        int start = path.Length > 0 && path[0] == '/' ? 1 : 0;
-        uint h = 2166136261;
-        for (int i = start; i < path.Length; i++)
+        int found = Find(path, path.Length > 0 && path[0] == '/' ? 1 : 0);
+        if (found < 0)
         {
-            h = (h ^ path[i]) * 16777619;
+            entry = null!;
+            return false;
         }
-        int mask = _slots.Length - 1;
+        entry = Materialize(found);
+        return true;
+    }
+
+    private int Find(string path, int start)
+    {
+        uint h = TarPath.Hash(path, start);
+        ulong[] table = _table;
+        int mask = table.Length - 1;
         int slot = (int)h & mask;
         int len = path.Length - start;
+        char[] pool = _pool;
         while (true)
         {
-            int s = _slots[slot];
+            ulong s = table[slot];
             if (s == 0)
             {
-                entry = null!;
-                return false;
+                return -1;
             }
-            if (_slotHashes[slot] == h)
+            if ((uint)(s >> 32) == h)
             {
-                string p = _paths[s - 1];
-                if (p.Length == len)
+                int idx = (int)(uint)s - 1;
+                ref Rec r = ref _recs[idx];
+                if (r.PathLength == len)
                 {
+                    int p = r.PathStart;
                     int k = 0;
-                    while (k < len && p[k] == path[start + k])
+                    while (k < len && pool[p + k] == path[start + k])
                     {
                         k++;
                     }
                     if (k == len)
                     {
-                        entry = _items[s - 1];
-                        return true;
+                        return idx;
                     }
                 }
             }
@@ -140,9 +198,9 @@ public sealed partial class TarIndex
     public int GetChildren(TarEntry directory, List<TarEntry> into)
     {
         int n = 0;
-        for (int c = directory.FirstChild; c >= 0; c = _items[c].NextSibling)
+        for (int c = directory.FirstChild; c >= 0; c = _recs[c].NextSibling)
         {
-            into.Add(_items[c]);
+            into.Add(Materialize(c));
             n++;
         }
         return n;
@@ -159,70 +217,165 @@ public sealed partial class TarIndex
         return archive.Slice((int)entry.DataOffset, (int)entry.Size);
     }
 
-    private void Append(TarEntry e)
+    // The TarEntry of record i, made on first use. The index is complete when Build returns, so the object is a
+    // snapshot that never changes. (Not synchronized: two threads racing on the first access of one entry may
+    // each make one; give each CPU its own view or touch the entries once if identity matters.)
+    private TarEntry Materialize(int i)
     {
-        if (_count == _items.Length)
+        TarEntry?[]? objects = _objects;
+        if (objects == null)
         {
-            var bigger = new TarEntry[_items.Length * 2];
-            var biggerPaths = new string[_items.Length * 2];
+            objects = new TarEntry?[_count];
+            _objects = objects;
+        }
+        TarEntry? e = objects[i];
+        if (e != null)
+        {
+            return e;
+        }
+        ref Rec r = ref _recs[i];
+        e = new TarEntry();
+        e.Path = r.PathLength == 0 ? "" : new string(_pool, r.PathStart, r.PathLength);
+        e.Type = r.Type;
+        e.Mode = r.Mode;
+        e.Uid = r.Uid;
+        e.Gid = r.Gid;
+        e.Size = r.Size;
+        e.ModificationTime = r.MTime;
+        e.DataOffset = r.DataOffset;
+        e.LinkTarget = r.LinkLength == 0 ? "" : new string(_pool, r.LinkStart, r.LinkLength);
+        e.LinkIndex = r.LinkIndex;
+        e.DeviceMajor = r.DevMajor;
+        e.DeviceMinor = r.DevMinor;
+        e.TextOffset = r.TextOffset;
+        e.TextSize = r.TextSize;
+        e.FixupPageCount = r.FixupPageCount;
+        e.IsImplicit = r.IsImplicit;
+        e.Index = i;
+        e.Parent = r.Parent;
+        e.FirstChild = r.FirstChild;
+        e.NextSibling = r.NextSibling;
+        e.LastChild = r.LastChild;
+        e.Hash = r.Hash;
+        objects[i] = e;
+        return e;
+    }
+
+    // A new record with the link fields empty; the caller fills in the rest.
+    private int NewRec()
+    {
+        if (_count == _recs.Length)
+        {
+            var bigger = new Rec[_recs.Length * 2];
             for (int i = 0; i < _count; i++)
             {
-                bigger[i] = _items[i];
-                biggerPaths[i] = _paths[i];
+                bigger[i] = _recs[i];
             }
-            Discard(_items);
-            Discard(_paths);
-            _items = bigger;
-            _paths = biggerPaths;
+            Discard(_recs);
+            _recs = bigger;
         }
-        e.Index = _count;
-        _paths[_count] = e.Path;
-        _items[_count++] = e;
-        if (_count * 2 > _slots.Length)
+        int idx = _count++;
+        ref Rec r = ref _recs[idx];
+        r.Parent = -1;
+        r.FirstChild = -1;
+        r.LastChild = -1;
+        r.NextSibling = -1;
+        r.LinkIndex = -1;
+        return idx;
+    }
+
+    // Appends a record for a new path (already in the pool) and enters it in the hash table.
+    private int AppendPath(int pathStart, int pathLength, uint hash, int parent)
+    {
+        int idx = NewRec();
+        ref Rec r = ref _recs[idx];
+        r.PathStart = pathStart;
+        r.PathLength = pathLength;
+        r.Hash = hash;
+        r.Parent = parent;
+        if (_count * 2 > _table.Length)
         {
-            Rehash(_slots.Length * 2);
+            Rehash(_table.Length * 2);
         }
-        InsertSlot(e.Index, e.Hash);
+        InsertSlot(idx, hash);
+        return idx;
     }
 
     private void InsertSlot(int index, uint hash)
     {
-        int mask = _slots.Length - 1;
+        ulong[] table = _table;
+        int mask = table.Length - 1;
         int slot = (int)hash & mask;
-        while (_slots[slot] != 0)
+        while (table[slot] != 0)
         {
             slot = (slot + 1) & mask;
         }
-        _slots[slot] = index + 1;
-        _slotHashes[slot] = hash;
+        table[slot] = ((ulong)hash << 32) | (uint)(index + 1);
     }
 
     private void Rehash(int size)
     {
-        Discard(_slots);
-        Discard(_slotHashes);
-        _slots = new int[size];
-        _slotHashes = new uint[size];
+        Discard(_table);
+        _table = new ulong[size];
         for (int i = 0; i < _count; i++)
         {
-            InsertSlot(i, _items[i].Hash);
+            InsertSlot(i, _recs[i].Hash);
         }
+    }
+
+    // Makes room for `extra` more chars after the committed part of the pool, keeping whatever was already written
+    // past it (a path being added).
+    private void EnsurePool(int extra)
+    {
+        if (_pool.Length - _poolLength >= extra)
+        {
+            return;
+        }
+        int size = _pool.Length * 2;
+        while (size - _poolLength < extra)
+        {
+            size *= 2;
+        }
+        var bigger = new char[size];
+        new ReadOnlySpan<char>(_pool).CopyTo(bigger);
+        Discard(_pool);
+        _pool = bigger;
+    }
+
+    private bool PathEquals(int idx, ReadOnlySpan<char> path)
+    {
+        ref Rec r = ref _recs[idx];
+        if (r.PathLength != path.Length)
+        {
+            return false;
+        }
+        char[] pool = _pool;
+        int p = r.PathStart;
+        for (int i = 0; i < path.Length; i++)
+        {
+            if (pool[p + i] != path[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int Lookup(ReadOnlySpan<char> path, uint hash)
     {
-        int mask = _slots.Length - 1;
+        ulong[] table = _table;
+        int mask = table.Length - 1;
         int slot = (int)hash & mask;
         while (true)
         {
-            int s = _slots[slot];
+            ulong s = table[slot];
             if (s == 0)
             {
                 return -1;
             }
-            if (_slotHashes[slot] == hash && TarPath.SameAs(_paths[s - 1], path))
+            if ((uint)(s >> 32) == hash && PathEquals((int)(uint)s - 1, path))
             {
-                return s - 1;
+                return (int)(uint)s - 1;
             }
             slot = (slot + 1) & mask;
         }
@@ -258,6 +411,7 @@ public sealed partial class TarIndex
         ClearPending();
         long pos = 0;
         bool resync = false;
+        int touch = 0;
         while (true)
         {
             if (len - pos < TarHeader.BlockSize)
@@ -270,24 +424,24 @@ public sealed partial class TarIndex
             }
             ReadOnlySpan<byte> h = a.Slice((int)pos, TarHeader.BlockSize);
             long headerOffset = pos;
-            if (visor)
+            if (visor && !TarHeader.IsVisor(h))
             {
-                if (!TarHeader.IsVisor(h))
-                {
-                    break;
-                }
-            }
-            else if (TarHeader.IsZeroBlock(h))
-            {
-                if (resync)
-                {
-                    pos += TarHeader.BlockSize;
-                    continue;
-                }
                 break;
             }
+            // The checksum is tested first: an all-zero block (end of a plain archive) never matches (its stored
+            // checksum reads 0, its sum is 8 spaces = 256), so the zero test only runs on blocks that failed it
+            // and a valid header is read once, not twice.
             if (!TarHeader.ChecksumMatches(h))
             {
+                if (!visor && TarHeader.IsZeroBlock(h))
+                {
+                    if (resync)
+                    {
+                        pos += TarHeader.BlockSize;
+                        continue;
+                    }
+                    break;
+                }
                 // In plain tar the size of a damaged header cannot be trusted, so scan for the next valid header
                 // block by block, reporting the damage once.
                 if (!resync)
@@ -334,6 +488,13 @@ public sealed partial class TarIndex
             {
                 pos = len; // the last member's padding may be missing
             }
+            // Touch the next header now: on an archive larger than the cache its first line is a memory miss, and
+            // issuing the load here lets it overlap this member's name decoding and hashing instead of stalling
+            // the next iteration. (An ordinary load; the value only feeds a field nobody reads.)
+            if (len - pos >= TarHeader.BlockSize)
+            {
+                touch += a[(int)pos] + a[(int)pos + 448];
+            }
 
             if (type == (byte)'L')
             {
@@ -367,6 +528,7 @@ public sealed partial class TarIndex
             AddMember(a, h, type, size, dataOffset, headerOffset, visor);
             ClearPending();
         }
+        _touch = touch;
     }
 
     // The bytes of a NUL-terminated field, without the terminator.
@@ -493,14 +655,16 @@ public sealed partial class TarIndex
                 return;
         }
 
-        Span<char> norm = _norm;
+        // Normalize straight into the free end of the pool; the chars are kept only if an entry is added.
+        EnsurePool(TarPath.MaxLength + 1);
+        int pathStart = _poolLength;
+        Span<char> norm = new Span<char>(_pool, pathStart, TarPath.MaxLength + 1);
         string? reason = TarPath.Normalize(raw.Slice(0, rawLength), norm, out int normLength);
         if (reason != null)
         {
             Diagnose(DiagName(prefix, name), reason, headerOffset);
             return;
         }
-        ReadOnlySpan<char> path = norm.Slice(0, normLength);
 
         if (!TarHeader.TryParseNumber(h.Slice(TarHeader.ModeOffset, 8), out long mode)
             || !TarHeader.TryParseNumber(h.Slice(TarHeader.UidOffset, 8), out long uid)
@@ -530,7 +694,7 @@ public sealed partial class TarIndex
         }
 
         // Link target: pax linkpath, else GNU long link, else the linkname field.
-        string linkTarget = "";
+        int linkChars = 0;
         int linkIndex = -1;
         if (entryType == TarEntryType.Symlink || entryType == TarEntryType.HardLink)
         {
@@ -557,7 +721,7 @@ public sealed partial class TarIndex
                 Diagnose(DiagName(prefix, name), "NUL byte inside link target", headerOffset);
                 return;
             }
-            if (link.Length > _raw.Length || !Utf8.TryDecode(link, raw, out int linkChars))
+            if (link.Length > _raw.Length || !Utf8.TryDecode(link, raw, out linkChars))
             {
                 Diagnose(DiagName(prefix, name), "link target is not valid UTF-8 or too long", headerOffset);
                 return;
@@ -567,33 +731,27 @@ public sealed partial class TarIndex
                 Diagnose(DiagName(prefix, name), "empty link target", headerOffset);
                 return;
             }
-            if (entryType == TarEntryType.Symlink)
-            {
-                // A symlink's target is just data at this level; it is resolved (and confined) at lookup time.
-                linkTarget = new string(raw.Slice(0, linkChars));
-            }
-            else
+            if (entryType == TarEntryType.HardLink)
             {
                 Span<char> linkNorm = _linkNorm;
-                string? linkReason = TarPath.Normalize(raw.Slice(0, linkChars), linkNorm, out int linkLength);
+                string? linkReason = TarPath.Normalize(raw.Slice(0, linkChars), linkNorm, out int targetLength);
                 if (linkReason != null)
                 {
                     Diagnose(DiagName(prefix, name), string.Concat("hard link target: ", linkReason), headerOffset);
                     return;
                 }
-                ReadOnlySpan<char> target = linkNorm.Slice(0, linkLength);
+                ReadOnlySpan<char> target = linkNorm.Slice(0, targetLength);
                 linkIndex = Lookup(target, TarPath.Hash(target));
                 if (linkIndex < 0)
                 {
                     Diagnose(DiagName(prefix, name), "hard link target missing", headerOffset);
                     return;
                 }
-                if (_items[linkIndex].IsDirectory)
+                if (_recs[linkIndex].Type == TarEntryType.Directory)
                 {
                     Diagnose(DiagName(prefix, name), "hard link to a directory", headerOffset);
                     return;
                 }
-                linkTarget = _items[linkIndex].Path;
             }
         }
 
@@ -605,98 +763,121 @@ public sealed partial class TarIndex
                 Diagnose(DiagName(prefix, name), "empty name", headerOffset);
                 return;
             }
-            TarEntry root = _items[0];
+            ref Rec root = ref _recs[0];
             root.Mode = (int)(mode & 0xFFF);
             root.Uid = (int)uid;
             root.Gid = (int)gid;
-            root.ModificationTime = mtime;
+            root.MTime = mtime;
             root.IsImplicit = false;
             return;
         }
 
+        ReadOnlySpan<char> path = new ReadOnlySpan<char>(_pool, pathStart, normLength);
         uint hash = TarPath.Hash(path);
         int existing = Lookup(path, hash);
-        TarEntry entry;
+        int idx;
+        int used = 0;
         if (existing >= 0)
         {
-            entry = _items[existing];
-            if (entry.IsDirectory && entry.FirstChild >= 0 && entryType != TarEntryType.Directory)
+            idx = existing;
+            ref Rec old = ref _recs[existing];
+            if (old.Type == TarEntryType.Directory && old.FirstChild >= 0 && entryType != TarEntryType.Directory)
             {
                 Diagnose(DiagName(prefix, name), "would replace a non-empty directory", headerOffset);
                 return;
             }
-            if (!entry.IsImplicit)
+            if (!old.IsImplicit)
             {
                 Diagnose(DiagName(prefix, name), "duplicate path, later entry wins", headerOffset);
             }
         }
         else
         {
-            int parent = FindParent(path, out string? parentReason);
+            int parent = FindParent(pathStart, normLength, out string? parentReason);
             if (parent < 0)
             {
                 Diagnose(DiagName(prefix, name), parentReason!, headerOffset);
                 return;
             }
-            entry = new TarEntry();
-            entry.Path = new string(path);
-            entry.Hash = hash;
-            entry.Parent = parent;
-            Append(entry);
-            LinkChild(parent, entry.Index);
+            idx = AppendPath(pathStart, normLength, hash, parent);
+            LinkChild(parent, idx);
+            used = normLength;
         }
-        entry.Type = entryType;
-        entry.IsImplicit = false;
-        entry.Mode = (int)(mode & 0xFFF);
-        entry.Uid = (int)uid;
-        entry.Gid = (int)gid;
-        entry.ModificationTime = mtime;
-        entry.LinkTarget = linkTarget;
-        entry.LinkIndex = linkIndex;
-        entry.DeviceMajor = (int)devMajor;
-        entry.DeviceMinor = (int)devMinor;
-        if (entryType == TarEntryType.File)
+        // A symlink's target is just data at this level (resolved and confined at lookup time): its chars follow
+        // the path in the pool. A hard link shares its target's path chars.
+        int linkStart = 0;
+        int linkLength = 0;
+        if (entryType == TarEntryType.Symlink)
         {
-            entry.Size = size;
-            entry.DataOffset = dataOffset;
+            EnsurePool(used + linkChars);
+            linkStart = pathStart + used;
+            new ReadOnlySpan<char>(_raw, 0, linkChars).CopyTo(new Span<char>(_pool, linkStart, linkChars));
+            linkLength = linkChars;
+            used += linkChars;
         }
         else if (entryType == TarEntryType.HardLink)
         {
-            entry.Size = _items[linkIndex].Size;
-            entry.DataOffset = _items[linkIndex].DataOffset;
+            linkStart = _recs[linkIndex].PathStart;
+            linkLength = _recs[linkIndex].PathLength;
+        }
+        _poolLength = pathStart + used;
+
+        ref Rec e = ref _recs[idx];
+        e.Type = entryType;
+        e.IsImplicit = false;
+        e.Mode = (int)(mode & 0xFFF);
+        e.Uid = (int)uid;
+        e.Gid = (int)gid;
+        e.MTime = mtime;
+        e.LinkStart = linkStart;
+        e.LinkLength = linkLength;
+        e.LinkIndex = linkIndex;
+        e.DevMajor = (int)devMajor;
+        e.DevMinor = (int)devMinor;
+        if (entryType == TarEntryType.File)
+        {
+            e.Size = size;
+            e.DataOffset = dataOffset;
+        }
+        else if (entryType == TarEntryType.HardLink)
+        {
+            e.Size = _recs[linkIndex].Size;
+            e.DataOffset = _recs[linkIndex].DataOffset;
         }
         else
         {
-            entry.Size = 0;
-            entry.DataOffset = dataOffset;
+            e.Size = 0;
+            e.DataOffset = dataOffset;
         }
         if (visor)
         {
-            entry.TextOffset = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset);
-            entry.TextSize = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize);
-            entry.FixupPageCount = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages);
+            e.TextOffset = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset);
+            e.TextSize = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize);
+            e.FixupPageCount = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages);
         }
     }
 
     private void LinkChild(int parent, int child)
     {
-        TarEntry p = _items[parent];
+        ref Rec p = ref _recs[parent];
         if (p.LastChild < 0)
         {
             p.FirstChild = child;
         }
         else
         {
-            _items[p.LastChild].NextSibling = child;
+            _recs[p.LastChild].NextSibling = child;
         }
         p.LastChild = child;
     }
 
-    // The directory containing a normalized path, creating implicit directories for missing ancestors. -1 and a
-    // reason if an ancestor exists but is not a directory.
-    private int FindParent(ReadOnlySpan<char> path, out string? reason)
+    // The directory containing the normalized path at pool[start, start + length), creating implicit directories
+    // for missing ancestors (their paths are prefixes of this one and share its chars). -1 and a reason if an
+    // ancestor exists but is not a directory.
+    private int FindParent(int start, int length, out string? reason)
     {
         reason = null;
+        ReadOnlySpan<char> path = new ReadOnlySpan<char>(_pool, start, length);
         int slash = path.Length - 1;
         while (slash >= 0 && path[slash] != '/')
         {
@@ -708,14 +889,14 @@ public sealed partial class TarIndex
         }
         ReadOnlySpan<char> dir = path.Slice(0, slash);
         // Archives list a directory's members together: most members share the previous member's parent.
-        if (TarPath.SameAs(_items[_lastParent].Path, dir))
+        if (PathEquals(_lastParent, dir))
         {
             return _lastParent;
         }
         int found = Lookup(dir, TarPath.Hash(dir));
         if (found >= 0)
         {
-            if (!_items[found].IsDirectory)
+            if (_recs[found].Type != TarEntryType.Directory)
             {
                 reason = "parent is not a directory";
                 return -1;
@@ -744,7 +925,7 @@ public sealed partial class TarIndex
             existingEnd = s;
             if (idx >= 0)
             {
-                if (!_items[idx].IsDirectory)
+                if (_recs[idx].Type != TarEntryType.Directory)
                 {
                     reason = "parent is not a directory";
                     return -1;
@@ -753,30 +934,26 @@ public sealed partial class TarIndex
                 break;
             }
         }
-        int start = existingEnd + 1;
+        int begin = existingEnd + 1;
         while (true)
         {
-            int end = start;
+            int end = begin;
             while (end < slash && path[end] != '/')
             {
                 end++;
             }
-            ReadOnlySpan<char> prefix = path.Slice(0, end);
-            var dirEntry = new TarEntry();
-            dirEntry.Path = new string(prefix);
-            dirEntry.Hash = TarPath.Hash(prefix);
-            dirEntry.Type = TarEntryType.Directory;
-            dirEntry.Mode = 0x1ED; // 0755
-            dirEntry.IsImplicit = true;
-            dirEntry.Parent = parent;
-            Append(dirEntry);
-            LinkChild(parent, dirEntry.Index);
-            parent = dirEntry.Index;
+            int dirIndex = AppendPath(start, end, TarPath.Hash(path.Slice(0, end)), parent);
+            ref Rec d = ref _recs[dirIndex];
+            d.Type = TarEntryType.Directory;
+            d.Mode = 0x1ED; // 0755
+            d.IsImplicit = true;
+            LinkChild(parent, dirIndex);
+            parent = dirIndex;
             if (end >= slash)
             {
                 break;
             }
-            start = end + 1;
+            begin = end + 1;
         }
         _lastParent = parent;
         return parent;

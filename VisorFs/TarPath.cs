@@ -91,10 +91,13 @@ public static class TarPath
     }
 
     /// <summary>The same hash for a string, without converting it to a span.</summary>
-    public static uint Hash(string path)
+    public static uint Hash(string path) => Hash(path, 0);
+
+    /// <summary>The same hash for the part of a string from <paramref name="start"/> on.</summary>
+    public static uint Hash(string path, int start)
     {
         uint h = 2166136261;
-        for (int i = 0; i < path.Length; i++)
+        for (int i = start; i < path.Length; i++)
         {
             h = (h ^ path[i]) * 16777619;
         }

@@ -13,24 +13,32 @@ namespace VisorFs
         /// <summary>Frees every object the index owns; the index must not be used afterwards.</summary>
         internal void ReleaseMemory()
         {
-            for (int i = 0; i < _count; i++)
+            // Entries live in one struct array and one char pool; TarEntry objects exist only for entries that were
+            // looked at (made on first access), each with its own Path and LinkTarget strings ("" when empty).
+            TarEntry[] objects = _objects;
+            if (objects != null)
             {
-                TarEntry e = _items[i];
-                // A hard link's target string is its target's path: freed with that entry.
-                if (e.Type != TarEntryType.HardLink)
-                    Allocator.Free(e.LinkTarget);
-                Allocator.Free(e.Path);
-                Allocator.Free(e);
+                for (int i = 0; i < objects.Length; i++)
+                {
+                    TarEntry e = objects[i];
+                    if (e == null)
+                        continue;
+                    if (e.LinkTarget.Length != 0)
+                        Allocator.Free(e.LinkTarget);
+                    if (e.Path.Length != 0)
+                        Allocator.Free(e.Path);
+                    Allocator.Free(e);
+                }
+                Allocator.Free(objects);
+                _objects = null;
             }
             for (int i = 0; i < _diagnostics.Count; i++)
                 Allocator.Free(_diagnostics[i].EntryName);
             Allocator.Free(_diagnostics);
-            Allocator.Free(_items);
-            Allocator.Free(_paths);
-            Allocator.Free(_slots);
-            Allocator.Free(_slotHashes);
+            Allocator.Free(_recs);
+            Allocator.Free(_pool);
+            Allocator.Free(_table);
             Allocator.Free(_raw);
-            Allocator.Free(_norm);
             Allocator.Free(_linkNorm);
             _count = 0;
         }
