@@ -113,42 +113,52 @@ public static class TarHeader
     /// </summary>
     public static unsafe bool ChecksumMatches(ReadOnlySpan<byte> header)
     {
-        if (!TryParseNumber(header.Slice(ChecksumOffset, 8), out long stored))
+        if (header.Length < BlockSize || !TryParseNumber(header.Slice(ChecksumOffset, 8), out long stored))
         {
             return false;
         }
         long unsignedSum;
-        long high = 0;
         fixed (byte* p = header)
         {
-            // Eight bytes at a time: add the byte lanes pairwise into 16-bit lanes, which cannot overflow for 64
-            // words (64 * 2 * 255 < 65536).
+            // Eight bytes at a time: the even and odd bytes of each word go into 16-bit lanes of two accumulators
+            // (64 words * 255 < 65536, so no lane overflows); four words per step keep the adds independent.
+            const ulong M = 0x00FF00FF00FF00FFUL;
             ulong* q = (ulong*)p;
-            ulong lanes = 0;
-            for (int i = 0; i < BlockSize / 8; i++)
+            ulong even = 0;
+            ulong odd = 0;
+            for (int i = 0; i < BlockSize / 8; i += 4)
             {
-                ulong v = q[i];
-                lanes += (v & 0x00FF00FF00FF00FFUL) + ((v >> 8) & 0x00FF00FF00FF00FFUL);
-                high += (long)((((v & 0x8080808080808080UL) >> 7) * 0x0101010101010101UL) >> 56);
+                ulong v0 = q[i];
+                ulong v1 = q[i + 1];
+                ulong v2 = q[i + 2];
+                ulong v3 = q[i + 3];
+                even += ((v0 & M) + (v1 & M)) + ((v2 & M) + (v3 & M));
+                odd += (((v0 >> 8) & M) + ((v1 >> 8) & M)) + (((v2 >> 8) & M) + ((v3 >> 8) & M));
             }
+            ulong lanes = even + odd; // <= 2 * 64 * 255 per lane
             unsignedSum = (long)((lanes & 0xFFFF) + ((lanes >> 16) & 0xFFFF) + ((lanes >> 32) & 0xFFFF) + (lanes >> 48));
             // The checksum field itself counts as eight spaces.
             for (int i = ChecksumOffset; i < ChecksumOffset + 8; i++)
             {
                 unsignedSum -= p[i];
-                if (p[i] >= 0x80)
+            }
+            unsignedSum += 8 * ' ';
+            if (stored == unsignedSum)
+            {
+                return true;
+            }
+            // Signed sum (historic tars): each byte >= 0x80 outside the checksum field counts 256 less. Only
+            // computed when the unsigned sum fails, which a valid modern header never does.
+            long high = 0;
+            for (int i = 0; i < BlockSize; i++)
+            {
+                if (p[i] >= 0x80 && (i < ChecksumOffset || i >= ChecksumOffset + 8))
                 {
-                    high--;
+                    high++;
                 }
             }
+            return high != 0 && stored == unsignedSum - 256 * high;
         }
-        unsignedSum += 8 * ' ';
-        if (stored == unsignedSum)
-        {
-            return true;
-        }
-        // Signed sum: each byte >= 0x80 counts 256 less.
-        return stored == unsignedSum - 256 * high;
     }
 
     /// <summary>The checksum to store for a header whose checksum field is about to be written.</summary>
@@ -166,12 +176,26 @@ public static class TarHeader
     /// Parses an octal or base-256 numeric field. False for garbage or a value that does not fit in 63 bits.
     /// An empty (all NUL or all space) field is 0.
     /// </summary>
-    public static bool TryParseNumber(ReadOnlySpan<byte> field, out long value)
+    public static unsafe bool TryParseNumber(ReadOnlySpan<byte> field, out long value)
     {
         value = 0;
         if (field.Length == 0)
         {
             return true;
+        }
+        if (field.Length == 8 || field.Length == 12)
+        {
+            // Fast path for what every writer emits: digits filling the field up to one or two terminators
+            // ("0000644\0", "00000001750\0", the checksum's "012345\0 "). Anything else takes the general parser,
+            // which gives the same value for these cases.
+            fixed (byte* f = field)
+            {
+                if (TryParseCanonicalOctal(f, field.Length, out value))
+                {
+                    return true;
+                }
+            }
+            value = 0;
         }
         byte first = field[0];
         if ((first & 0x80) != 0)
@@ -211,6 +235,68 @@ public static class TarHeader
             return false;
         }
         value = v;
+        return true;
+    }
+
+    // Eight octal digits in the eight bytes of `w` (first digit in the lowest byte), or -1 if a byte is not '0'-'7'.
+    // SWAR: every byte must look like 0b00110xxx; then adjacent digit groups are merged pairwise (3+3, 6+6, 12+12
+    // bits) with multiplies that cannot carry across lanes.
+    private static long Octal8(ulong w)
+    {
+        if ((w & 0xF8F8F8F8F8F8F8F8UL) != 0x3030303030303030UL)
+        {
+            return -1;
+        }
+        ulong v = w & 0x0707070707070707UL;
+        v = ((v * 8) + (v >> 8)) & 0x00FF00FF00FF00FFUL;
+        v = ((v * 64) + (v >> 16)) & 0x0000FFFF0000FFFFUL;
+        v = ((v * 4096) + (v >> 32)) & 0xFFFFFFFFUL;
+        return (long)v;
+    }
+
+    private static bool IsTerminator(byte b) => b == 0 || b == (byte)' ';
+
+    // 8-byte field: 7 digits + terminator or 6 digits + 2 terminators. 12-byte field: 11 digits + terminator or
+    // 10 digits + 2 terminators. Values fit easily (at most 33 bits).
+    private static unsafe bool TryParseCanonicalOctal(byte* f, int length, out long value)
+    {
+        value = 0;
+        int digits;
+        if (!IsTerminator(f[length - 1]))
+        {
+            return false;
+        }
+        digits = IsTerminator(f[length - 2]) ? length - 2 : length - 1;
+        // Shift the digits to the top of eight bytes, padding the front with '0's.
+        ulong tail;
+        long high = 0;
+        if (length == 8)
+        {
+            ulong w = *(ulong*)f;
+            tail = w << (8 * (8 - digits));
+            tail |= 0x3030303030303030UL >> (8 * digits);
+        }
+        else
+        {
+            // 12 bytes: the last eight digits end at digits - 1; the first (digits - 8) come before them.
+            ulong w = *(ulong*)(f + digits - 8);
+            tail = w;
+            for (int i = 0; i < digits - 8; i++)
+            {
+                byte c = f[i];
+                if (c < (byte)'0' || c > (byte)'7')
+                {
+                    return false;
+                }
+                high = (high << 3) | (long)(c - '0');
+            }
+        }
+        long low = Octal8(tail);
+        if (low < 0)
+        {
+            return false;
+        }
+        value = (high << 24) | low;
         return true;
     }
 

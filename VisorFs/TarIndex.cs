@@ -488,12 +488,14 @@ public sealed partial class TarIndex
             {
                 pos = len; // the last member's padding may be missing
             }
-            // Touch the next header now: on an archive larger than the cache its first line is a memory miss, and
+            // Touch the next header now: on an archive larger than the cache its eight lines are memory misses, and
             // issuing the load here lets it overlap this member's name decoding and hashing instead of stalling
             // the next iteration. (An ordinary load; the value only feeds a field nobody reads.)
             if (len - pos >= TarHeader.BlockSize)
             {
-                touch += a[(int)pos] + a[(int)pos + 448];
+                int next = (int)pos;
+                touch += a[next] + a[next + 64] + a[next + 128] + a[next + 192] + a[next + 256] + a[next + 320]
+                    + a[next + 384] + a[next + 448];
             }
 
             if (type == (byte)'L')
