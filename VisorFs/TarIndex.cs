@@ -533,55 +533,190 @@ public sealed partial class TarIndex
         _touch = touch;
     }
 
+    // Index of the first NUL in f, or its length. Eight bytes per step: (w - 0x01..) & ~w & 0x80.. is non-zero
+    // exactly when some byte of w is zero.
+    private static unsafe int TextLength(ReadOnlySpan<byte> f)
+    {
+        int n = f.Length;
+        if (n == 0)
+        {
+            return 0;
+        }
+        fixed (byte* p = f)
+        {
+            int i = 0;
+            for (; i + 8 <= n; i += 8)
+            {
+                ulong w = *(ulong*)(p + i);
+                if (((w - 0x0101010101010101UL) & ~w & 0x8080808080808080UL) != 0)
+                {
+                    break;
+                }
+            }
+            for (; i < n; i++)
+            {
+                if (p[i] == 0)
+                {
+                    return i;
+                }
+            }
+            return n;
+        }
+    }
+
     // The bytes of a NUL-terminated field, without the terminator.
     private static ReadOnlySpan<byte> FieldText(ReadOnlySpan<byte> h, int offset, int length)
     {
         ReadOnlySpan<byte> f = h.Slice(offset, length);
-        for (int i = 0; i < f.Length; i++)
-        {
-            if (f[i] == 0)
-            {
-                return f.Slice(0, i);
-            }
-        }
-        return f;
+        return f.Slice(0, TextLength(f));
     }
 
     private static bool ContainsNul(ReadOnlySpan<byte> s)
     {
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (s[i] == 0)
-            {
-                return true;
-            }
-        }
-        return false;
+        return TextLength(s) < s.Length;
     }
 
     // True if a NUL-terminated field has anything but NULs after its terminator (a NUL inside the name).
-    private static bool HasEmbeddedNul(ReadOnlySpan<byte> f)
+    private static unsafe bool HasEmbeddedNul(ReadOnlySpan<byte> f)
     {
-        int i = 0;
-        while (i < f.Length && f[i] != 0)
+        int i = TextLength(f);
+        int n = f.Length;
+        if (i >= n)
         {
-            i++;
+            return false;
         }
-        for (; i < f.Length; i++)
+        fixed (byte* p = f)
         {
-            if (f[i] != 0)
+            ulong acc = 0;
+            for (; i + 8 <= n; i += 8)
             {
+                acc |= *(ulong*)(p + i);
+            }
+            for (; i < n; i++)
+            {
+                acc |= p[i];
+            }
+            return acc != 0;
+        }
+    }
+
+    private static bool TryMapType(byte type, bool trailingSlash, out TarEntryType entryType)
+    {
+        switch (type)
+        {
+            case (byte)'0':
+            case 0:
+            case (byte)'7':
+                // V7 marked directories only by the trailing slash.
+                entryType = trailingSlash ? TarEntryType.Directory : TarEntryType.File;
                 return true;
+            case (byte)'1': entryType = TarEntryType.HardLink; return true;
+            case (byte)'2': entryType = TarEntryType.Symlink; return true;
+            case (byte)'3': entryType = TarEntryType.CharDevice; return true;
+            case (byte)'4': entryType = TarEntryType.BlockDevice; return true;
+            case (byte)'5': entryType = TarEntryType.Directory; return true;
+            case (byte)'6': entryType = TarEntryType.Fifo; return true;
+            default:
+                entryType = TarEntryType.File;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Fast path for the names nearly every archive has: prefix + '/' + name (or just name) that is ASCII without
+    /// NUL, has no empty, "." or ".." component and at most one trailing '/'. Such a name normalizes to itself
+    /// (minus the trailing '/'), so it is widened straight into <paramref name="output"/> at
+    /// <paramref name="at"/> in one pass. False for anything else, including an empty name or one longer than
+    /// <see cref="TarPath.MaxLength"/>: the general path (strict UTF-8 decode, then <see cref="TarPath.Normalize"/>)
+    /// takes it and reports whatever is wrong, so the fast path never accepts a name the general path would refuse
+    /// or spell differently.
+    /// </summary>
+    private static unsafe bool TryCopySimpleName(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> name, char[] output, int at, out int length, out bool trailingSlash)
+    {
+        length = 0;
+        trailingSlash = false;
+        int total = prefix.Length + (prefix.Length > 0 ? 1 : 0) + name.Length;
+        if (total == 0 || total > TarPath.MaxLength + 1 || output.Length - at < total)
+        {
+            return false;
+        }
+        int n = 0;
+        int compLength = 0;
+        int compDots = 0;
+        fixed (char* outStart = output)
+        fixed (byte* pre = prefix)
+        fixed (byte* nam = name)
+        {
+            char* o = outStart + at;
+            for (int part = 0; part < 2; part++)
+            {
+                byte* src = part == 0 ? pre : nam;
+                int count = part == 0 ? prefix.Length : name.Length;
+                if (part == 1 && prefix.Length > 0)
+                {
+                    // The '/' joining prefix and name.
+                    if (compLength == 0 || (compLength == compDots && compLength <= 2))
+                    {
+                        return false;
+                    }
+                    o[n++] = '/';
+                    compLength = 0;
+                    compDots = 0;
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    byte b = src[i];
+                    if (b == (byte)'/')
+                    {
+                        if (compLength == 0 || (compLength == compDots && compLength <= 2))
+                        {
+                            return false; // leading '/', "//", "." or ".."
+                        }
+                        compLength = 0;
+                        compDots = 0;
+                    }
+                    else
+                    {
+                        if (b == 0 || b >= 0x80)
+                        {
+                            return false;
+                        }
+                        compLength++;
+                        if (b == (byte)'.')
+                        {
+                            compDots++;
+                        }
+                    }
+                    o[n++] = (char)b;
+                }
             }
         }
-        return false;
+        if (compLength == 0)
+        {
+            // Ends with '/': drop it once (the component before it was checked when the '/' was seen).
+            n--;
+            trailingSlash = true;
+            if (n == 0)
+            {
+                return false;
+            }
+        }
+        else if (compLength == compDots && compLength <= 2)
+        {
+            return false;
+        }
+        if (n > TarPath.MaxLength)
+        {
+            return false;
+        }
+        length = n;
+        return true;
     }
 
     private void AddMember(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, byte type, long size, long dataOffset, long headerOffset, bool visor)
     {
         // Name: pax path, else GNU long name, else prefix + '/' + name (POSIX ustar and visor only: GNU keeps
         // times where the prefix would be).
-        ReadOnlySpan<byte> nameField = FieldText(h, TarHeader.NameOffset, TarHeader.NameLength);
         ReadOnlySpan<byte> prefix = default;
         ReadOnlySpan<byte> name;
         bool embeddedNul;
@@ -598,7 +733,7 @@ public sealed partial class TarIndex
         }
         else
         {
-            name = nameField;
+            name = FieldText(h, TarHeader.NameOffset, TarHeader.NameLength);
             embeddedNul = HasEmbeddedNul(h.Slice(TarHeader.NameOffset, TarHeader.NameLength));
             TarFormat format = visor ? TarFormat.Visor : TarHeader.GetFormat(h);
             if (format == TarFormat.Ustar || format == TarFormat.Visor)
@@ -618,54 +753,52 @@ public sealed partial class TarIndex
             return;
         }
         Span<char> raw = _raw;
-        int rawLength = 0;
-        if (prefix.Length > 0)
+        EnsurePool(TarPath.MaxLength + 1);
+        int pathStart = _poolLength;
+        int normLength;
+        TarEntryType entryType;
+        if (TryCopySimpleName(prefix, name, _pool, pathStart, out normLength, out bool simpleTrailingSlash))
         {
-            if (!Utf8.TryDecode(prefix, raw, out int n))
+            // Already normalized (see TryCopySimpleName): only the type can still be refused.
+            if (!TryMapType(type, simpleTrailingSlash, out entryType))
+            {
+                Diagnose(DiagName(prefix, name), UnsupportedType(type), headerOffset);
+                return;
+            }
+        }
+        else
+        {
+            int rawLength = 0;
+            if (prefix.Length > 0)
+            {
+                if (!Utf8.TryDecode(prefix, raw, out int n))
+                {
+                    Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
+                    return;
+                }
+                raw[n] = '/';
+                rawLength = n + 1;
+            }
+            if (!Utf8.TryDecode(name, raw.Slice(rawLength), out int nameChars))
             {
                 Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
                 return;
             }
-            raw[n] = '/';
-            rawLength = n + 1;
-        }
-        if (!Utf8.TryDecode(name, raw.Slice(rawLength), out int nameChars))
-        {
-            Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
-            return;
-        }
-        rawLength += nameChars;
-        bool trailingSlash = rawLength > 0 && raw[rawLength - 1] == '/';
-
-        TarEntryType entryType;
-        switch (type)
-        {
-            case (byte)'0':
-            case 0:
-            case (byte)'7':
-                // V7 marked directories only by the trailing slash.
-                entryType = trailingSlash ? TarEntryType.Directory : TarEntryType.File;
-                break;
-            case (byte)'1': entryType = TarEntryType.HardLink; break;
-            case (byte)'2': entryType = TarEntryType.Symlink; break;
-            case (byte)'3': entryType = TarEntryType.CharDevice; break;
-            case (byte)'4': entryType = TarEntryType.BlockDevice; break;
-            case (byte)'5': entryType = TarEntryType.Directory; break;
-            case (byte)'6': entryType = TarEntryType.Fifo; break;
-            default:
+            rawLength += nameChars;
+            bool trailingSlash = rawLength > 0 && raw[rawLength - 1] == '/';
+            if (!TryMapType(type, trailingSlash, out entryType))
+            {
                 Diagnose(DiagName(prefix, name), UnsupportedType(type), headerOffset);
                 return;
-        }
-
-        // Normalize straight into the free end of the pool; the chars are kept only if an entry is added.
-        EnsurePool(TarPath.MaxLength + 1);
-        int pathStart = _poolLength;
-        Span<char> norm = new Span<char>(_pool, pathStart, TarPath.MaxLength + 1);
-        string? reason = TarPath.Normalize(raw.Slice(0, rawLength), norm, out int normLength);
-        if (reason != null)
-        {
-            Diagnose(DiagName(prefix, name), reason, headerOffset);
-            return;
+            }
+            // Normalize straight into the free end of the pool; the chars are kept only if an entry is added.
+            Span<char> norm = new Span<char>(_pool, pathStart, TarPath.MaxLength + 1);
+            string? reason = TarPath.Normalize(raw.Slice(0, rawLength), norm, out normLength);
+            if (reason != null)
+            {
+                Diagnose(DiagName(prefix, name), reason, headerOffset);
+                return;
+            }
         }
 
         if (!TarHeader.TryParseNumber(h.Slice(TarHeader.ModeOffset, 8), out long mode)
