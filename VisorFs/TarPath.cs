@@ -79,15 +79,39 @@ public static class TarPath
         return null;
     }
 
-    /// <summary>Hash of a normalized path (FNV-1a over UTF-16 units); the same for a string and a span.</summary>
-    public static uint Hash(ReadOnlySpan<char> path)
+    // Path hash: two UTF-16 units per step, h = (rotl(h, 5) ^ pair) * K (the FxHash step; the rotate carries the
+    // high bits a multiply produces back down), then a final xor-shift so the low bits that pick a hash slot
+    // depend on every character. Half the serial multiplies of FNV-1a per char. Not keyed: like any unkeyed hash,
+    // an archive can be built to collide; that costs probe time, never correctness.
+    private const uint HashSeed = 0x811C9DC5;
+    private const uint HashMultiplier = 0x9E3779B1;
+
+    private static uint HashStep(uint h, uint pair) => (((h << 5) | (h >> 27)) ^ pair) * HashMultiplier;
+
+    private static uint HashFinish(uint h) => h ^ (h >> 15);
+
+    /// <summary>Hash of a normalized path; the same for a string and a span.</summary>
+    public static unsafe uint Hash(ReadOnlySpan<char> path)
     {
-        uint h = 2166136261;
-        for (int i = 0; i < path.Length; i++)
+        uint h = HashSeed;
+        int n = path.Length;
+        if (n == 0)
         {
-            h = (h ^ path[i]) * 16777619;
+            return HashFinish(h);
         }
-        return h;
+        fixed (char* p = path)
+        {
+            int i = 0;
+            for (; i + 2 <= n; i += 2)
+            {
+                h = HashStep(h, *(uint*)(p + i)); // p[i] | p[i + 1] << 16 (little endian)
+            }
+            if (i < n)
+            {
+                h = HashStep(h, p[i]);
+            }
+        }
+        return HashFinish(h);
     }
 
     /// <summary>The same hash for a string, without converting it to a span.</summary>
@@ -96,12 +120,18 @@ public static class TarPath
     /// <summary>The same hash for the part of a string from <paramref name="start"/> on.</summary>
     public static uint Hash(string path, int start)
     {
-        uint h = 2166136261;
-        for (int i = start; i < path.Length; i++)
+        uint h = HashSeed;
+        int n = path.Length;
+        int i = start;
+        for (; i + 2 <= n; i += 2)
         {
-            h = (h ^ path[i]) * 16777619;
+            h = HashStep(h, (uint)(path[i] | (path[i + 1] << 16)));
         }
-        return h;
+        if (i < n)
+        {
+            h = HashStep(h, path[i]);
+        }
+        return HashFinish(h);
     }
 
     /// <summary>Ordinal equality of a string and a span (no BCL SequenceEqual in the kernel).</summary>
