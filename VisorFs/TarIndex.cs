@@ -154,40 +154,42 @@ public sealed partial class TarIndex
         return true;
     }
 
-    private int Find(string path, int start)
+    private unsafe int Find(string path, int start)
     {
         uint h = TarPath.Hash(path, start);
         ulong[] table = _table;
         int mask = table.Length - 1;
         int slot = (int)h & mask;
         int len = path.Length - start;
-        char[] pool = _pool;
-        while (true)
+        Rec[] recs = _recs;
+        fixed (char* pool = _pool)
         {
-            ulong s = table[slot];
-            if (s == 0)
+            while (true)
             {
-                return -1;
-            }
-            if ((uint)(s >> 32) == h)
-            {
-                int idx = (int)(uint)s - 1;
-                ref Rec r = ref _recs[idx];
-                if (r.PathLength == len)
+                ulong s = table[slot];
+                if (s == 0)
                 {
-                    int p = r.PathStart;
-                    int k = 0;
-                    while (k < len && pool[p + k] == path[start + k])
+                    return -1;
+                }
+                if ((uint)(s >> 32) == h)
+                {
+                    int idx = (int)(uint)s - 1;
+                    if (recs[idx].PathLength == len)
                     {
-                        k++;
-                    }
-                    if (k == len)
-                    {
-                        return idx;
+                        char* p = pool + recs[idx].PathStart;
+                        int k = 0;
+                        while (k < len && p[k] == path[start + k])
+                        {
+                            k++;
+                        }
+                        if (k == len)
+                        {
+                            return idx;
+                        }
                     }
                 }
+                slot = (slot + 1) & mask;
             }
-            slot = (slot + 1) & mask;
         }
     }
 
