@@ -117,7 +117,7 @@ public sealed partial class TarIndex
             tableSize *= 2;
         }
         _table = new ulong[tableSize];
-        _pool = new char[(int)expect * 24 + 2 * TarPath.MaxLength + 2];
+        _pool = new char[(int)expect * 24 + TarPath.MaxLength + 1];
         int root = NewRec();
         ref Rec r = ref _recs[root];
         r.Type = TarEntryType.Directory;
