@@ -55,6 +55,10 @@ namespace Kernel.VisorFs
         }
 
         public const string BackupPath = "/bootbank/state.tgz";
+        private static ulong s_changesAtLastBackup;
+
+        /// <summary>True when a sticky file was written since the last backup (what auto-backup.sh checks).</summary>
+        public static bool ChangedSinceBackup(VisorFsRoot root) => root.StickyChanges != s_changesAtLastBackup;
         private static Deflater s_deflater;
 
         /// <summary>
@@ -64,6 +68,7 @@ namespace Kernel.VisorFs
         /// </summary>
         public static int Backup(VisorFsRoot root, out Errno error)
         {
+            ulong changes = root.StickyChanges;
             var files = new List<VisorTarMember>();
             Collect(root.RamRoot, "", files);
             byte[] localTar = Tar(files, out error);
@@ -101,6 +106,7 @@ namespace Kernel.VisorFs
                 return -1;
             }
             Log.Info("VisorFs", string.Concat("backup.sh: saved ", count.ToString(), " files to ", BackupPath));
+            s_changesAtLastBackup = changes;
             return count;
         }
 
@@ -126,7 +132,8 @@ namespace Kernel.VisorFs
                 {
                     string sub = path.Length == 0 ? c.Name : string.Concat(path, "/", c.Name);
                     Collect(c, sub, into);
-                    Allocator.Free(sub);
+                    if (path.Length != 0)
+                        Allocator.Free(sub);   // never the node's own name: that would free a live inode's string
                     continue;
                 }
                 if (c.Kind != RamNodeKind.File || FsPath.IsMarkerName(c.Name))

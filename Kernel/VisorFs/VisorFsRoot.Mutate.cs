@@ -206,10 +206,14 @@ namespace Kernel.VisorFs
         }
 
         /// <summary>Gives a modified sticky file its zero-length `.#name` marker (original mode plus T), once.</summary>
+        /// <summary>Writes to sticky files so far: auto-backup.sh compares it with the count at the last backup.</summary>
+        public ulong StickyChanges { get; private set; }
+
         public void MarkModified(RamNode file)
         {
             if ((file.Mode & FileMode.Sticky) == 0 || file.Parent == null || FsPath.IsMarkerName(file.Name))
                 return;
+            StickyChanges++;
             string markerName = string.Concat(".#", file.Name);
             RamNode existing = file.Parent.FindChild(markerName);
             if (existing != null && existing.Kind != RamNodeKind.Whiteout)

@@ -1,9 +1,19 @@
-// PowerCommands.cs -- `reboot` and `poweroff` (ACPI first, then the fallbacks in Drivers.Acpi.Power).
+// PowerCommands.cs -- `reboot` and `poweroff` (ACPI first, then the fallbacks in Drivers.Acpi.Power). Like ESXi
+// they save changed sticky state first (auto-backup.sh), so configuration survives a clean shutdown.
 using Drivers.Acpi;
 using Kernel.Logging;
 
 namespace Kernel.Shell.Commands
 {
+    internal static class ShutdownSteps
+    {
+        public static void Run(Shell shell)
+        {
+            if (VisorFs.VisorFsRoot.Instance != null)
+                shell.Execute("auto-backup.sh");
+        }
+    }
+
     internal sealed class RebootCommand : ShellCommand
     {
         public override string Name => "reboot";
@@ -11,6 +21,7 @@ namespace Kernel.Shell.Commands
 
         public override int Run(Shell shell, string[] args)
         {
+            ShutdownSteps.Run(shell);
             Log.Info("Power", "Rebooting");
             Power.Reboot();
             shell.WriteLine("reboot: the machine did not restart");
@@ -25,6 +36,7 @@ namespace Kernel.Shell.Commands
 
         public override int Run(Shell shell, string[] args)
         {
+            ShutdownSteps.Run(shell);
             Log.Info("Power", "Powering off");
             Power.PowerOff();
             shell.WriteLine("poweroff: the machine did not switch off");

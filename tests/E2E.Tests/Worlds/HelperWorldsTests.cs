@@ -31,4 +31,22 @@ public sealed class HelperWorldsTests
         guest.Check(log.Contains("crond: ran 'uname -n'", StringComparison.Ordinal), $"recent lines are not in vmkernel.log:\n{log}");
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task CronAutoBackup_SavesOnlyWhenStickyStateChanged()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct, "cronperiod=2"), nameof(HelperWorldsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("echo \"* * * * * /sbin/auto-backup.sh\" > /var/spool/cron/crontabs/root");
+        int start = guest.Session.Length;
+        await guest.ExpectAsync(new Regex(@"crond: auto-backup.sh: no changes since the last backup"), TimeSpan.FromSeconds(30), start,
+            "cron's auto-backup.sh finding nothing to save");
+        await guest.RunAsync("echo \"hostname = cron-test\" >> /etc/vmware/esx.conf");
+        start = guest.Session.Length;
+        await guest.ExpectAsync(new Regex(@"backup.sh: saved [2-9] files to /bootbank/state.tgz"), TimeSpan.FromSeconds(30), start,
+            "cron's auto-backup.sh saving the changed sticky file");
+        string listing = await guest.RunAsync("tar -tzf /bootbank/state.tgz");
+        guest.Check(listing.Contains("local.tgz", StringComparison.Ordinal), $"state.tgz does not hold local.tgz:\n{listing}");
+        await guest.PowerOffAsync();
+    }
 }

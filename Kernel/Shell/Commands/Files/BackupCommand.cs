@@ -4,12 +4,14 @@ using Kernel.VisorFs;
 
 namespace Kernel.Shell.Commands
 {
-    internal sealed class BackupCommand : FsCommand
+    internal class BackupCommand : FsCommand
     {
         public override string Name => "backup.sh";
         public override string Summary => "save modified sticky files to /bootbank/state.tgz";
 
-        protected override int RunFs(Shell shell, string[] args)
+        protected override int RunFs(Shell shell, string[] args) => SaveState(shell);
+
+        protected int SaveState(Shell shell)
         {
             int saved = StickyState.Backup(Root, out Errno error);
             if (saved < 0)
