@@ -5,42 +5,38 @@ using Kernel.Logging;
 
 namespace Kernel.Shell.Commands
 {
-    internal static class ShutdownSteps
+    internal abstract class PowerCommand : ShellCommand
     {
-        public static void Run(Shell shell)
+        protected abstract string Action { get; }       // for the log: "Rebooting"
+        protected abstract string Failure { get; }      // what did not happen: "restart"
+        protected abstract void Perform();
+
+        public override int Run(Shell shell, string[] args)
         {
             if (VisorFs.VisorFsRoot.Instance != null)
                 shell.Execute("auto-backup.sh");
+            Log.Info("Power", Action);
+            Perform();
+            shell.WriteLine(string.Concat(Name, ": the machine did not ", Failure));
+            return 1;
         }
     }
 
-    internal sealed class RebootCommand : ShellCommand
+    internal sealed class RebootCommand : PowerCommand
     {
         public override string Name => "reboot";
         public override string Summary => "restart the machine";
-
-        public override int Run(Shell shell, string[] args)
-        {
-            ShutdownSteps.Run(shell);
-            Log.Info("Power", "Rebooting");
-            Power.Reboot();
-            shell.WriteLine("reboot: the machine did not restart");
-            return 1;
-        }
+        protected override string Action => "Rebooting";
+        protected override string Failure => "restart";
+        protected override void Perform() => Power.Reboot();
     }
 
-    internal sealed class PowerOffCommand : ShellCommand
+    internal sealed class PowerOffCommand : PowerCommand
     {
         public override string Name => "poweroff";
         public override string Summary => "switch the machine off (ACPI S5)";
-
-        public override int Run(Shell shell, string[] args)
-        {
-            ShutdownSteps.Run(shell);
-            Log.Info("Power", "Powering off");
-            Power.PowerOff();
-            shell.WriteLine("poweroff: the machine did not switch off");
-            return 1;
-        }
+        protected override string Action => "Powering off";
+        protected override string Failure => "switch off";
+        protected override void Perform() => Power.PowerOff();
     }
 }
