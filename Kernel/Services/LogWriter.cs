@@ -74,7 +74,10 @@ namespace Kernel.Services
 
         private static void RotateIfLarge(VisorFsRoot root)
         {
-            if (root.Resolve("/", LogPath, true, out FsNode node) != Errno.Ok || node.Size < RotateBytes)
+            Errno found = root.Resolve("/", LogPath, true, out FsNode node);
+            long size = found == Errno.Ok ? node.Size : 0;
+            Internal.Runtime.Allocator.Free(node.Path);   // runs every second: the canonical path must not leak
+            if (size < RotateBytes)
                 return;
             root.Unlink("/", "/var/log/vmkernel.2");
             root.Rename("/", "/var/log/vmkernel.1", "/var/log/vmkernel.2");

@@ -20,10 +20,25 @@ namespace Kernel.VisorFs
         public const int SetUid = 0x800;      // 04000
         public const int PermissionMask = 0xFFF;
 
-        /// <summary>`drwxr-xr-t`: type letter, then rwx triplets; s/S and t/T as ls prints them.</summary>
-        public static string ToText(FileKind kind, int mode)
+        /// <summary>`drwxr-xr-t` appended to a line (no allocation).</summary>
+        public static unsafe void Append(ref Kernel.Text.LineBuilder line, FileKind kind, int mode)
         {
-            var c = new char[10];
+            char* c = stackalloc char[10];
+            Format(kind, mode, c);
+            for (int i = 0; i < 10; i++)
+                line.Append(c[i]);
+        }
+
+        /// <summary>`drwxr-xr-t`: type letter, then rwx triplets; s/S and t/T as ls prints them.</summary>
+        public static unsafe string ToText(FileKind kind, int mode)
+        {
+            char* c = stackalloc char[10];
+            Format(kind, mode, c);
+            return new string(c, 0, 10);
+        }
+
+        private static unsafe void Format(FileKind kind, int mode, char* c)
+        {
             c[0] = kind switch
             {
                 FileKind.Directory => 'd',
@@ -46,9 +61,6 @@ namespace Kernel.VisorFs
                 c[6] = c[6] == 'x' ? 's' : 'S';
             if ((mode & Sticky) != 0)
                 c[9] = c[9] == 'x' ? 't' : 'T';
-            string text = new string(c, 0, 10);
-            Internal.Runtime.Allocator.Free(c);
-            return text;
         }
 
         /// <summary>Octal text with a leading 0 (`01777`), as ESXi's mount lines print a ramdisk's mode.</summary>

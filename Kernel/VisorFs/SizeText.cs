@@ -32,6 +32,30 @@ namespace Kernel.VisorFs
             return string.Concat(Tenths((ulong)((bytes * 10 + 1024 * Megabyte - 1) / (1024 * Megabyte))), "G");
         }
 
+        /// <summary><see cref="Human"/> appended to a line, right-aligned in <paramref name="width"/> (no allocation).</summary>
+        public static void AppendHuman(ref Kernel.Text.LineBuilder line, long bytes, int width)
+        {
+            ulong value;
+            char unit;
+            bool tenths = false;
+            if (bytes < 1024) { value = (ulong)bytes; unit = 'B'; }
+            else if (bytes < Megabyte) { value = (ulong)((bytes + 1023) / 1024); unit = 'K'; }
+            else if (bytes < 1024 * Megabyte) { value = (ulong)((bytes + Megabyte - 1) / Megabyte); unit = 'M'; }
+            else { value = (ulong)((bytes * 10 + 1024 * Megabyte - 1) / (1024 * Megabyte)); unit = 'G'; tenths = true; }
+            int digits = 1;
+            for (ulong v = tenths ? value / 10 : value; v >= 10; v /= 10)
+                digits++;
+            for (int i = digits + (tenths ? 3 : 1); i < width; i++)
+                line.Append(' ');
+            line.AppendDecimal(tenths ? value / 10 : value);
+            if (tenths)
+            {
+                line.Append('.');
+                line.AppendDecimal(value % 10);
+            }
+            line.Append(unit);
+        }
+
         /// <summary>1K blocks, rounded up (`df` without -h).</summary>
         public static string Kilobytes(long bytes) => ((bytes + 1023) / 1024).ToString();
     }

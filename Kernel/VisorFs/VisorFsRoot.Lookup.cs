@@ -17,7 +17,8 @@ namespace Kernel.VisorFs
         /// <summary>
         /// Resolves <paramref name="path"/> (relative to <paramref name="cwd"/>), following symlinks (the last
         /// component only with <paramref name="followLast"/>). On ENOENT for the last component, node.Path is the
-        /// canonical path it would have, so callers can create it.
+        /// canonical path it would have, so callers can create it. node.Path is a new string the caller owns (a
+        /// periodic caller frees it; the root's path is a literal, which Allocator.Free ignores).
         /// </summary>
         public Errno Resolve(string cwd, string path, bool followLast, out FsNode node)
         {
@@ -54,7 +55,11 @@ namespace Kernel.VisorFs
                 {
                     pos = end;
                     if (at.Path != "/")
-                        LookupExact(FsPath.Parent(at.Path), out at);
+                    {
+                        string up = at.Path;
+                        LookupExact(FsPath.Parent(up), out at);
+                        Allocator.Free(up);
+                    }
                     continue;
                 }
                 if (!at.IsDirectory)
@@ -69,6 +74,9 @@ namespace Kernel.VisorFs
                 if (found != Errno.Ok)
                 {
                     node.Path = last ? child : null;
+                    if (!last)
+                        Allocator.Free(child);
+                    Allocator.Free(at.Path);
                     return found;
                 }
                 if (next.Kind == FileKind.Symlink && (!last || followLast))
@@ -87,6 +95,8 @@ namespace Kernel.VisorFs
                     Allocator.Free(child);
                     continue;
                 }
+                // The path of the directory just walked through was made by this call and nobody keeps it.
+                Allocator.Free(at.Path);
                 at = next;
             }
         }
@@ -298,6 +308,8 @@ namespace Kernel.VisorFs
                 if (e.Node.Path != TardisksPath)
                     Allocator.Free(e.Node.Path);
             }
+            entries.Clear();
+            entries.Capacity = 0;
             Allocator.Free(entries);
         }
     }

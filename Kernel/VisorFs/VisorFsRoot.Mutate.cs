@@ -109,7 +109,9 @@ namespace Kernel.VisorFs
         private Errno CreateNode(string canonical, string name, RamNodeKind kind, int mode, out RamNode node)
         {
             node = null;
-            Errno e = EnsureRamDirectory(FsPath.Parent(canonical), out RamNode dir);
+            string parentPath = FsPath.Parent(canonical);
+            Errno e = EnsureRamDirectory(parentPath, out RamNode dir);
+            Allocator.Free(parentPath);
             if (e != Errno.Ok)
                 return e;
             RamNode old = dir.FindChild(name);
@@ -168,6 +170,7 @@ namespace Kernel.VisorFs
             e = file.Owner.Write(file, append ? file.Size : 0, data, canonical);
             file.ModificationTime = Now;
             MarkModified(file);
+            Allocator.Free(canonical);   // the log writer calls this every second: nothing may leak
             return e;
         }
 

@@ -107,6 +107,33 @@ public sealed class VisorFsTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task FullFileTable_FailsWithEnospcAndTheEvent_RemoveIsBusyWhileAFileIsOpen()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("ramdisk add -M 1 -m 0 -n tiny -t /tiny -p 0755 -i 3");
+        await guest.RunAsync("touch /tiny/a");
+        await guest.RunAsync("touch /tiny/b");
+        int logStart = guest.Session.Length;
+        string full = await guest.RunAsync("touch /tiny/c");
+        guest.Check(full.Contains("touch: /tiny/c: No space left on device", StringComparison.Ordinal), $"file table full: {full}");
+        await guest.ExpectAsync(new Regex(Regex.Escape("[esx.problem.visorfs.ramdisk.inodetable.full] The file table of the ramdisk 'tiny' is full. As a result, the file /tiny/c could not be created by the application 'shell'.")),
+            TimeSpan.FromSeconds(10), logStart, "the file-table-full event");
+        string opened = await guest.RunAsync("open /tiny/a");
+        var fd = Regex.Match(opened, @"as fd (\d+)");
+        guest.Check(fd.Success, $"open: {opened}");
+        string busy = await guest.RunAsync("ramdisk remove tiny");
+        guest.Check(busy.Contains("ramdisk: tiny: Device or resource busy", StringComparison.Ordinal), $"remove while open: {busy}");
+        await guest.RunAsync($"close {fd.Groups[1].Value}");
+        string removed = await guest.RunAsync("ramdisk remove tiny");
+        guest.Check(!removed.Contains("ramdisk:", StringComparison.Ordinal), $"remove after close: {removed}");
+        string gone = await guest.RunAsync("ls /tiny");
+        guest.Check(gone.Contains("No such file or directory", StringComparison.Ordinal), $"mount point after remove: {gone}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task LiveMount_ByCopyAndMove_UnmountIsBusyWhileAFileIsOpen()
     {
         using var modules = Standard();

@@ -1,6 +1,7 @@
 // LsCommand.cs -- `ls [-la] [PATH...]`: names one per line, or long lines with the mode string (the sticky bit
 // shows as T/t), size, time and symlink target; names starting with `.` (the `.#` markers too) only with -a.
 using System.Collections.Generic;
+using Kernel.Text;
 using Kernel.Time;
 using Kernel.VisorFs;
 
@@ -50,7 +51,10 @@ namespace Kernel.Shell.Commands
                 for (int i = 0; i < entries.Count; i++)
                     if (all || entries[i].Name[0] != '.')
                         blocks += (entries[i].Node.Size + 1023) / 1024;
-                shell.WriteLine(string.Concat("total ", blocks.ToString()));
+                var total = new LineBuilder();
+                total.Append("total ");
+                total.AppendDecimal((ulong)blocks);
+                Columns.WriteLine(shell, ref total);
             }
             for (int i = 0; i < entries.Count; i++)
             {
@@ -62,6 +66,7 @@ namespace Kernel.Shell.Commands
             return 0;
         }
 
+        // `-rw-r--r--    1 root     root           123 Nov 26 06:09 motd` as busybox prints it, built without allocating.
         private static void Print(Shell shell, FsNode node, string name, bool longFormat)
         {
             if (!longFormat)
@@ -69,21 +74,48 @@ namespace Kernel.Shell.Commands
                 shell.WriteLine(name);
                 return;
             }
-            string line = string.Concat(FileMode.ToText(node.Kind, node.Mode), "    1 root     root     ",
-                node.Size.ToString().PadLeft(10), string.Concat(" ", FormatTime(node.ModificationTime), " ", name));
+            var line = new LineBuilder();
+            FileMode.Append(ref line, node.Kind, node.Mode);
+            line.Append("    1 root     root     ");
+            Columns.Number(ref line, node.Size, 10);
+            line.Append(' ');
+            AppendTime(ref line, node.ModificationTime);
+            line.Append(' ');
+            line.Append(name);
             if (node.Kind == FileKind.Symlink)
-                line = string.Concat(line, " -> ", node.LinkTarget);
-            shell.WriteLine(line);
+            {
+                line.Append(" -> ");
+                line.Append(node.LinkTarget);
+            }
+            Columns.WriteLine(shell, ref line);
         }
 
         private static readonly string[] s_months = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-        /// <summary>`Nov 26 06:09` as busybox ls prints it.</summary>
-        public static string FormatTime(long unixSeconds)
+        /// <summary>`Nov 26 06:09`.</summary>
+        public static void AppendTime(ref LineBuilder line, long unixSeconds)
         {
             CivilTime t = CivilTime.FromUnixMilliseconds(unixSeconds * 1000);
-            string month = t.Month >= 1 && t.Month <= 12 ? s_months[t.Month - 1] : "???";
-            return string.Concat(month, " ", t.Day.ToString().PadLeft(2), string.Concat(" ", t.Hour.ToString().PadLeft(2, '0'), ":", t.Minute.ToString().PadLeft(2, '0')));
+            line.Append(t.Month >= 1 && t.Month <= 12 ? s_months[t.Month - 1] : "???");
+            line.Append(' ');
+            Columns.Number(ref line, t.Day, 2);
+            line.Append(' ');
+            line.AppendDecimal((ulong)t.Hour, 2);
+            line.Append(':');
+            line.AppendDecimal((ulong)t.Minute, 2);
+        }
+
+        /// <summary>`Nov 26 06:09` as a string (for stat).</summary>
+        public static string FormatTime(long unixSeconds)
+        {
+            var line = new LineBuilder();
+            AppendTime(ref line, unixSeconds);
+            char[] chars = new char[line.Length];
+            for (int i = 0; i < chars.Length; i++)
+                chars[i] = line[i];
+            string text = new string(chars, 0, chars.Length);
+            Internal.Runtime.Allocator.Free(chars);
+            return text;
         }
 
         private static void Sort(List<DirEntry> entries)

@@ -1,5 +1,6 @@
 // VdfCommand.cs -- `vdf [-h]`: VisorFS space as ESXi prints it: the tardisks (`Tardisk Space Used`), a `-----`
 // line, then the ramdisks (`Ramdisk Size Used Available Use% Mounted on`); 1K blocks, or human sizes with -h.
+using Kernel.Text;
 using Kernel.VisorFs;
 
 namespace Kernel.Shell.Commands
@@ -15,26 +16,48 @@ namespace Kernel.Shell.Commands
             if (first < 0 || first != args.Length)
                 return Usage(shell);
             bool human = flags.Length > 0;
-            shell.WriteLine(string.Concat("Tardisk".PadRight(20), "Space".PadLeft(10), "Used".PadLeft(10)));
+            var line = new LineBuilder();
+            Columns.Text(ref line, "Tardisk", 20);
+            Columns.Text(ref line, "Space", 10, true);
+            Columns.Text(ref line, "Used", 10, true);
+            Columns.WriteLine(shell, ref line);
             for (int i = 0; i < Root.TardiskCount; i++)
             {
                 Tardisk t = Root.TardiskAt(i);
-                shell.WriteLine(string.Concat(t.Name.PadRight(20), Size(t.Length, human).PadLeft(10), Size(t.Length, human).PadLeft(10)));
+                Columns.Text(ref line, t.Name, 20);
+                Size(ref line, t.Length, human);
+                Size(ref line, t.Length, human);
+                Columns.WriteLine(shell, ref line);
             }
             shell.WriteLine("-----");
-            shell.WriteLine(string.Concat("Ramdisk".PadRight(20), "Size".PadLeft(10), "Used".PadLeft(10), string.Concat(" Available", " Use%", " Mounted on")));
+            Columns.Text(ref line, "Ramdisk", 20);
+            Columns.Text(ref line, "Size", 10, true);
+            Columns.Text(ref line, "Used", 10, true);
+            line.Append(" Available Use% Mounted on");
+            Columns.WriteLine(shell, ref line);
             for (int i = 0; i < Root.RamdiskCount; i++)
             {
                 Ramdisk r = Root.RamdiskAt(i);
                 long used = r.UsedBytes;
                 long available = r.MaxBytes > used ? r.MaxBytes - used : 0;
                 long percent = r.MaxBytes > 0 ? used * 100 / r.MaxBytes : 0;
-                shell.WriteLine(string.Concat(string.Concat(r.Name.PadRight(20), Size(r.MaxBytes, human).PadLeft(10), Size(used, human).PadLeft(10)),
-                    string.Concat(Size(available, human).PadLeft(10), string.Concat(percent.ToString(), "%").PadLeft(5), " --")));
+                Columns.Text(ref line, r.Name, 20);
+                Size(ref line, r.MaxBytes, human);
+                Size(ref line, used, human);
+                Size(ref line, available, human);
+                Columns.Number(ref line, percent, 4);
+                line.Append("% --");
+                Columns.WriteLine(shell, ref line);
             }
             return 0;
         }
 
-        private static string Size(long bytes, bool human) => human ? SizeText.Human(bytes) : SizeText.Kilobytes(bytes);
+        private static void Size(ref LineBuilder line, long bytes, bool human)
+        {
+            if (human)
+                SizeText.AppendHuman(ref line, bytes, 10);
+            else
+                Columns.Number(ref line, (bytes + 1023) / 1024, 10);
+        }
     }
 }

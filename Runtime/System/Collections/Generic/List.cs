@@ -14,7 +14,26 @@ namespace System.Collections.Generic
 
         public int Count => _size;
 
-        public int Capacity => _items.Length;
+        /// <summary>
+        /// As in the BCL; setting it reallocates the backing array, and here the old array is freed at once (there
+        /// is no collector), so `Clear(); Capacity = 0;` gives a list's memory back before the list itself is freed.
+        /// </summary>
+        public int Capacity
+        {
+            get => _items.Length;
+            set
+            {
+                if (value < _size)
+                    ThrowHelpers.ThrowArgumentOutOfRangeException();
+                if (value == _items.Length)
+                    return;
+                T[] items = value == 0 ? Array.Empty<T>() : new T[value];
+                Array.Copy(_items, items, _size);
+                if (_items.Length != 0)
+                    Internal.Runtime.Allocator.Free(_items);
+                _items = items;
+            }
+        }
 
         public T this[int index]
         {
@@ -97,9 +116,10 @@ namespace System.Collections.Generic
 
         private void Grow()
         {
-            var larger = new T[_items.Length * 2];
+            var larger = new T[_items.Length == 0 ? 4 : _items.Length * 2];
             Array.Copy(_items, larger, _size);
-            Internal.Runtime.Allocator.Free(_items);
+            if (_items.Length != 0)   // never the shared Array.Empty<T>()
+                Internal.Runtime.Allocator.Free(_items);
             _items = larger;
         }
 
