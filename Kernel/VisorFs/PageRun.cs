@@ -1,5 +1,6 @@
-// PageRun.cs -- physically contiguous, identity-mapped pages charged to a resource group: the memory behind an
-// inflated tardisk and the scratch buffers of a live mount. Refused past the group's limit (no panic).
+// PageRun.cs -- virtually contiguous pages charged to a resource group: the memory behind an inflated tardisk and
+// the scratch buffers of a live mount. Physically contiguous (identity-mapped) when the page allocator has such a
+// run, else single pages mapped side by side in the VirtualWindow. Refused past the group's limit (no panic).
 using Kernel.Arch;
 using Kernel.Memory;
 using Kernel.Resources;
@@ -11,13 +12,20 @@ namespace Kernel.VisorFs
         public ulong Address { get; private set; }
         public ulong Pages { get; private set; }
         public ResourceGroup Group { get; private set; }
+        /// <summary>True when the pages are scattered and mapped into the VirtualWindow.</summary>
+        public bool IsMapped => _physical != null;
         private ResourceGroupTree _tree;
+        private ulong[] _physical;   // the scattered pages, when mapped
 
         public long Bytes => (long)(Pages * PhysicalMemory.PageSize);
         public byte* Pointer => (byte*)Address;
 
         /// <summary>Allocates at least <paramref name="bytes"/>; null with the refusing group when the charge or the allocation fails.</summary>
         public static PageRun TryAllocate(ResourceGroupTree tree, ResourceGroup group, long bytes, out ResourceGroup refused)
+            => TryAllocate(tree, group, bytes, false, out refused);
+
+        /// <summary>As above; <paramref name="scattered"/> skips the contiguous attempt (self-tests use it).</summary>
+        internal static PageRun TryAllocate(ResourceGroupTree tree, ResourceGroup group, long bytes, bool scattered, out ResourceGroup refused)
         {
             refused = null;
             if (bytes <= 0)
@@ -29,9 +37,16 @@ namespace Kernel.VisorFs
             Cpu.RestoreInterrupts(flags);
             if (refused != null)
                 return null;
-            ulong address = PhysicalMemory.AllocatePages(pages);
+            ulong address = scattered ? 0 : PhysicalMemory.AllocatePages(pages);
             if (address == 0)
             {
+                PageRun mapped = TryMapScattered(pages);
+                if (mapped != null)
+                {
+                    mapped.Group = group;
+                    mapped._tree = tree;
+                    return mapped;
+                }
                 flags = Cpu.SaveAndDisableInterrupts();
                 tree.Uncharge(group, charged);
                 Cpu.RestoreInterrupts(flags);
@@ -41,12 +56,66 @@ namespace Kernel.VisorFs
             return new PageRun { Address = address, Pages = pages, Group = group, _tree = tree };
         }
 
+        /// <summary>Single pages mapped side by side in the VirtualWindow; null if pages, tables or window run out.</summary>
+        internal static PageRun TryMapScattered(ulong pages)
+        {
+            if (pages > int.MaxValue)
+                return null;
+            var physical = new ulong[pages];
+            ulong virtualStart = VirtualWindow.Reserve(pages);
+            ulong got = 0;
+            ulong flags = Paging.Writable | (Paging.NoExecuteEnabled ? Paging.NoExecute : 0);
+            if (virtualStart != 0)
+            {
+                for (; got < pages; got++)
+                {
+                    ulong page = PhysicalMemory.AllocatePage();
+                    if (page == 0)
+                        break;
+                    physical[got] = page;
+                    ulong at = virtualStart + got * PhysicalMemory.PageSize;
+                    Paging.MapPage(at, page, flags);
+                    if (Paging.Query(at) == 0)
+                    {
+                        PhysicalMemory.FreePages(page, 1);
+                        break;   // no page for a page table
+                    }
+                }
+            }
+            if (got == pages)
+                return new PageRun { Address = virtualStart, Pages = pages, _physical = physical };
+            Unmap(virtualStart, physical, got);
+            if (virtualStart != 0)
+                VirtualWindow.Release(virtualStart, pages);
+            Internal.Runtime.Allocator.Free(physical);
+            return null;
+        }
+
+        private static void Unmap(ulong virtualStart, ulong[] physical, ulong count)
+        {
+            for (ulong i = 0; i < count; i++)
+            {
+                Paging.Unmap(virtualStart + i * PhysicalMemory.PageSize);
+                PhysicalMemory.FreePages(physical[i], 1);
+            }
+        }
+
         /// <summary>Gives the pages back and uncharges them; the object may be dropped afterwards.</summary>
         public void Free()
         {
             if (Address == 0)
                 return;
-            PhysicalMemory.FreePages(Address, Pages);
+            if (_physical != null)
+            {
+                Unmap(Address, _physical, Pages);
+                VirtualWindow.Release(Address, Pages);
+                Internal.Runtime.Allocator.Free(_physical);
+                _physical = null;
+            }
+            else
+            {
+                PhysicalMemory.FreePages(Address, Pages);
+            }
             ulong flags = Cpu.SaveAndDisableInterrupts();
             _tree.Uncharge(Group, Bytes);
             Cpu.RestoreInterrupts(flags);
