@@ -109,6 +109,9 @@ namespace Kernel.VisorFs
         private Errno CreateNode(string canonical, string name, RamNodeKind kind, int mode, out RamNode node)
         {
             node = null;
+            // /tardisks holds mounted archives only (cp/mv there mount them); nothing is created below it.
+            if (canonical.StartsWith(TardisksPath) && (canonical.Length == TardisksPath.Length || canonical[TardisksPath.Length] == '/'))
+                return Errno.EPERM;
             string parentPath = FsPath.Parent(canonical);
             Errno e = EnsureRamDirectory(parentPath, out RamNode dir);
             Allocator.Free(parentPath);

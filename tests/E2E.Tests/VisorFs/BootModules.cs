@@ -1,5 +1,6 @@
 // BootModules.cs -- boot modules for the VisorFS tests: visor-tar and plain tar archives, gzip'd or not, written
-// to a per-test folder and handed to a direct boot as `-initrd "a,b,c"` (in boot.cfg order; the first is the base).
+// to a per-test folder and handed to a direct boot instead of the boot bank's (the runner's --module/--state path:
+// QemuConfig.ExtraModules in order, the first being the base image, and StateFile as state.tgz).
 using System.IO.Compression;
 using System.Text;
 using VisorFs;
@@ -90,12 +91,12 @@ public sealed class BootModules : IDisposable
         return path;
     }
 
-    /// <summary>QEMU arguments that load the modules in the order added.</summary>
-    public IReadOnlyList<string> InitrdArguments() => ["-initrd", string.Join(",", _paths)];
-
+    /// <summary>A direct boot with exactly these modules (no boot bank), in the order added.</summary>
     public QemuConfig Config(string memory = "512M") => Guest.Config(BootKind.Direct) with
     {
-        ExtraArguments = InitrdArguments(),
+        BootBankDir = null,
+        ExtraModules = _paths.Where(p => Path.GetFileName(p) != "state.tgz").ToList(),
+        StateFile = _paths.FirstOrDefault(p => Path.GetFileName(p) == "state.tgz"),
         Memory = MemorySize.TryParse(memory, out var size, out _) ? size : MemorySize.Default,
     };
 

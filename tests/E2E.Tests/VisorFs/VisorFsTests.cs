@@ -34,6 +34,17 @@ public sealed class VisorFsTests
         guest.Check(motd.Trim() == "Overridden by extra.v00", $"later module does not win: {motd}");
         string plain = await guest.RunAsync("cat /opt/plain/readme");
         guest.Check(plain.Trim() == "plain tar used in place", $"plain tar file: {plain}");
+        string listing = await guest.RunAsync("tar -tf /tardisks/plain.tar");
+        guest.Check(listing.Trim() == "opt/plain/readme", $"tar -tf of a tardisk: {listing}");
+        string zlisting = await guest.RunAsync("tar -tvf /tardisks/extra.v00");
+        guest.Check(Regex.IsMatch(zlisting, @"-rw-r--r-- root/root\s+17 opt/extra/hello\.txt"), $"tar -tvf of an inflated tardisk: {zlisting}");
+        await guest.RunAsync("cp /tardisks/s.v00 /tmp/s.tar");
+        string notGzip = await guest.RunAsync("tar -tzf /tmp/s.tar");
+        guest.Check(notGzip.Contains("not in gzip format", StringComparison.Ordinal), $"tar -z of a plain tar: {notGzip}");
+        string noCreate = await guest.RunAsync("echo x > /tardisks/new");
+        guest.Check(noCreate.Contains("Operation not permitted", StringComparison.Ordinal), $"file created in /tardisks: {noCreate}");
+        string vdu = await guest.RunAsync("vdu /opt");
+        guest.Check(Regex.IsMatch(vdu, @"^1\s+/opt/plain$", RegexOptions.Multiline) && Regex.IsMatch(vdu, @"^1\s+/opt$", RegexOptions.Multiline), $"vdu /opt:\n{vdu}");
         string tardisks = await guest.RunAsync("ls /tardisks");
         guest.Check(tardisks.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is ["extra.v00", "plain.tar", "s.v00"], $"ls /tardisks: {tardisks}");
         string etc = await guest.RunAsync("ls -la /etc");
