@@ -64,13 +64,18 @@ namespace Internal.Runtime
         public ulong LiveObjects;
         public ulong FailedAllocations;
 
-        public void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, void* owner = null)
+        /// <param name="runsAreZeroed">The page source hands out zeroed memory (the kernel's does): memory never used
+        /// since then (a large block, the untouched tail of a slab) is not zeroed a second time.</param>
+        public void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, void* owner = null, bool runsAreZeroed = false)
         {
             this = default;
             _allocRun = allocRun;
             _freeRun = freeRun;
             Owner = owner;
+            _runsAreZeroed = runsAreZeroed;
         }
+
+        private bool _runsAreZeroed;
 
         private SizeClassHeap* Self => (SizeClassHeap*)Unsafe.AsPointer(ref this);
 
@@ -173,6 +178,7 @@ namespace Internal.Runtime
                     return null;
             }
             byte* obj;
+            bool pristine = false;
             if (slab->FreeList != null)
             {
                 obj = slab->FreeList;
@@ -182,11 +188,13 @@ namespace Internal.Runtime
             {
                 obj = (byte*)slab + slab->BumpOffset;
                 slab->BumpOffset += slab->ObjectSize;
+                pristine = _runsAreZeroed;
             }
             slab->InUse++;
             if (slab->FreeList == null && slab->BumpOffset + slab->ObjectSize > SlabBytes)
                 Unlink(slab, classIndex);
-            Zero(obj, slab->ObjectSize);
+            if (!pristine)
+                Zero(obj, slab->ObjectSize);
             BytesInUse += slab->ObjectSize;
             return obj;
         }
@@ -218,8 +226,11 @@ namespace Internal.Runtime
             block->InUse = 1;
             BytesInUse += bytes - HeaderBytes;
             byte* obj = (byte*)block + HeaderBytes;
-            for (nuint done = 0; done < bytes - HeaderBytes; done += 1u << 30)
-                Zero(obj + done, Math.Min(bytes - HeaderBytes - done, (nuint)1 << 30));
+            if (!_runsAreZeroed)
+            {
+                for (nuint done = 0; done < bytes - HeaderBytes; done += 1u << 30)
+                    Zero(obj + done, Math.Min(bytes - HeaderBytes - done, (nuint)1 << 30));
+            }
             return obj;
         }
 
