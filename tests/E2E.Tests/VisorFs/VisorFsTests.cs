@@ -87,6 +87,38 @@ public sealed class VisorFsTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task WorkingDirectory_RelativePaths_DirectoriesAndRenames()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("mkdir -p /tmp/a/b/c");
+        await guest.RunAsync("cd /tmp/a/b");
+        guest.Check(guest.Session.Text.TrimEnd().EndsWith("[root@localhost:/tmp/a/b]", StringComparison.Ordinal), "the prompt does not show the cwd");
+        string pwd = await guest.RunAsync("pwd");
+        guest.Check(pwd.Trim() == "/tmp/a/b", $"pwd: {pwd}");
+        await guest.RunAsync("echo note > c/../n.txt");
+        string note = await guest.RunAsync("cat ../b/n.txt");
+        guest.Check(note.Trim() == "note", $"relative paths with . and ..: {note}");
+        await guest.RunAsync("cd ..");
+        await guest.RunAsync("mv b renamed");
+        string listing = await guest.RunAsync("ls /tmp/a/renamed");
+        guest.Check(listing.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is ["c", "n.txt"], $"renamed directory: {listing}");
+        string notEmpty = await guest.RunAsync("rmdir renamed");
+        guest.Check(notEmpty.Contains("rmdir: renamed: Directory not empty", StringComparison.Ordinal), $"rmdir of a non-empty directory: {notEmpty}");
+        string isDir = await guest.RunAsync("rm renamed");
+        guest.Check(isDir.Contains("rm: renamed: Is a directory", StringComparison.Ordinal), $"rm of a directory: {isDir}");
+        string notDir = await guest.RunAsync("cd renamed/n.txt");
+        guest.Check(notDir.Contains("Not a directory", StringComparison.Ordinal), $"cd into a file: {notDir}");
+        await guest.RunAsync("cd");
+        string home = await guest.RunAsync("pwd");
+        guest.Check(home.Trim() == "/", $"cd without argument: {home}");
+        string exists = await guest.RunAsync("mkdir /etc");
+        guest.Check(exists.Contains("mkdir: /etc: File exists", StringComparison.Ordinal), $"mkdir of an existing directory: {exists}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task FullRamdisk_FailsWithEnospcAndTheEvent_ShellKeepsWorking()
     {
         using var modules = Standard();
