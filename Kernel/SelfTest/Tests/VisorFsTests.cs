@@ -19,6 +19,7 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new LimitsTest());
             tests.Add(new BusyAndStickyTest());
             tests.Add(new ScatteredPagesTest());
+            tests.Add(new RandomOperationsTest());
         }
 
         private const long Megabyte = 1L << 20;
@@ -176,6 +177,86 @@ namespace Kernel.SelfTest.Tests
                 t.Equal(root.TardiskGroup.MemSize + root.FindRamdisk("root").UsedBytes, root.Group.MemSize, "its pages were uncharged with it");
                 t.Check(root.AddRamdisk("small", "/small", 0, Megabyte, 0x1ED, 16) == Errno.Ok, "added again");
                 TearDown(t, root);
+            }
+        }
+
+        // 3,000 random operations on a few names across the root ramdisk, the small one and the tardisks, then the
+        // books must balance: each ramdisk's charge = its files' pages, its file table = its nodes.
+        private sealed class RandomOperationsTest : SelfTest
+        {
+            public override string Name => "visorfs: 3,000 random operations keep pools and file tables consistent";
+
+            private static readonly string[] s_paths =
+            {
+                "/etc/motd", "/etc/conf", "/etc/only-a", "/etc/new", "/etc/d", "/etc/d/x", "/small/a", "/small/b",
+                "/small/d", "/small/d/y", "/lib/big", "/lib", "/link", "/loop1", "/small", "/etc", "/tardisks/a.v00",
+            };
+
+            public override void Run(SelfTestContext t)
+            {
+                VisorFsRoot root = Build(t, "selftest-vfs6");
+                ulong seed = 0x9E3779B97F4A7C15UL;
+                byte[] data = new byte[9000];
+                for (int i = 0; i < data.Length; i++)
+                    data[i] = (byte)i;
+                for (int i = 0; i < 3000; i++)
+                {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    string a = s_paths[(int)(seed % (ulong)s_paths.Length)];
+                    string b = s_paths[(int)((seed >> 20) % (ulong)s_paths.Length)];
+                    int size = (int)((seed >> 40) % (ulong)data.Length);
+                    switch ((int)((seed >> 32) % 9))
+                    {
+                        case 0: root.WriteFile("/", a, new ReadOnlySpan<byte>(data, 0, size), false); break;
+                        case 1: root.WriteFile("/", a, new ReadOnlySpan<byte>(data, 0, size), true); break;
+                        case 2: root.Unlink("/", a); break;
+                        case 3: root.Mkdir("/", a, 0x1ED); break;
+                        case 4: root.Rmdir("/", a); break;
+                        case 5: root.Copy("/", a, b); break;
+                        case 6: root.Rename("/", a, b); break;
+                        case 7: root.Touch("/", a); break;
+                        default: ReadBack(root, a); break;
+                    }
+                }
+                Internal.Runtime.Allocator.Free(data);
+                for (int i = 0; i < root.RamdiskCount; i++)
+                {
+                    Ramdisk disk = root.RamdiskAt(i);
+                    long pages = 0;
+                    int nodes = Count(disk, disk.Root, ref pages);
+                    t.Equal(pages * 4096, disk.UsedBytes, string.Concat(disk.Name, ": pool charge = file pages"));
+                    t.Equal(nodes, disk.InodeCount, string.Concat(disk.Name, ": file table = nodes"));
+                }
+                t.Check(root.TardiskCount >= 1, "tardisks still mounted or cleanly unmounted");
+                if (root.FindRamdisk("small") == null)
+                    root.AddRamdisk("small", "/small", 0, Megabyte, 0x1ED, 16);
+                TearDown(t, root);
+            }
+
+            private static unsafe void ReadBack(VisorFsRoot root, string path)
+            {
+                if (root.Resolve("/", path, true, out FsNode node) != Errno.Ok || root.Files.Open(node, "selftest", out int fd) != Errno.Ok)
+                    return;
+                byte* buffer = stackalloc byte[512];
+                while (root.Files.Read(fd, new Span<byte>(buffer, 512)) > 0)
+                {
+                }
+                root.Files.Close(fd);
+            }
+
+            // Nodes of this ramdisk below (and including) a node; mount points of other ramdisks count for those.
+            private static int Count(Ramdisk disk, RamNode node, ref long pages)
+            {
+                if (node.Owner != disk)
+                    return 0;
+                int n = 1;
+                pages += node.PageCount;
+                if (node.Children != null)
+                    for (int i = 0; i < node.Children.Count; i++)
+                        n += Count(disk, node.Children[i], ref pages);
+                return n;
             }
         }
 
