@@ -52,7 +52,7 @@ namespace Kernel.Worlds
         // keeps create/destroy cycles from growing the heap.
         private static readonly List<World> s_pool = new List<World>();
         private static int s_nextId = 1;
-        private static ulong s_periodStartTick;
+        private static ulong s_periodStartTsc;
         private static bool s_running;
 
         public static ResourceGroupTree Groups { get; private set; }
@@ -102,7 +102,7 @@ namespace Kernel.Worlds
             if (idle == null)
                 Panic.PanicScreen.Show(string.Concat("cannot create the idle world: ", error));
             s_cpu.Idle = idle;
-            s_periodStartTick = Clock.Ticks;
+            s_periodStartTsc = Cpu.ReadTimestampCounter();
             Clock.SetTickHook(&OnTick);
             InterruptDispatch.SetExitHook(&OnInterruptExit);
             // From now on the kernel heap's pages are charged to the boot world's group (host/system).
@@ -517,9 +517,11 @@ namespace Kernel.Worlds
                 MakeReady(w);
             }
             KernelTimer.FireDue(now);
-            if (ticks - s_periodStartTick >= PeriodMilliseconds * Clock.TickHz / 1000)
+            // Periods are measured on the TSC, like the usage they limit: counting timer ticks, which can arrive late
+            // and then in a burst under emulation, would stretch or shrink the period the limit is a share of.
+            if (now - s_periodStartTsc >= PeriodCycles)
             {
-                s_periodStartTick = ticks;
+                s_periodStartTsc = now;
                 for (int i = 0; i < Groups.Count; i++)
                 {
                     ResourceGroup g = Groups.At(i);

@@ -56,7 +56,8 @@ public sealed partial class WorldsTests
             guest.Check(started.Contains("started world", StringComparison.Ordinal), $"memhog did not start: {started}");
             await guest.ExpectAsync(new Regex(@"Admission failure in path: host/user/hog:memhog\.\d+"), TimeSpan.FromSeconds(30), logStart,
                 "the admission-failure line for memhog");
-            await guest.ExpectAsync(new Regex(@"Out of memory in host/user/hog: killing world \d+ \(memhog"), TimeSpan.FromSeconds(30), logStart,
+            // Match through the end of the line: the next command must not start while the log line is half received.
+            await guest.ExpectAsync(new Regex(@"Out of memory in host/user/hog: killing world \d+ \(memhog, \d+ KB\)\r?\n"), TimeSpan.FromSeconds(30), logStart,
                 "the OOM kill of memhog");
             string memstats = await guest.RunAsync("memstats -r group-stats");
             guest.Check(MemSizeKb(memstats, "hog") == 0, $"round {round}: the hog group still holds memory:\n{memstats}");
