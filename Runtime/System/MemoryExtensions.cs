@@ -3,20 +3,8 @@ namespace System
 {
     public static class MemoryExtensions
     {
-        public static ReadOnlySpan<char> AsSpan(this string text) => text is null ? default : text.AsSpan();
+        public static ReadOnlySpan<char> AsSpan(this string text) => text is null ? default : text.AsSpanOfChars();
         public static Span<T> AsSpan<T>(this T[] array) => new Span<T>(array);
         public static Span<T> AsSpan<T>(this T[] array, int start, int length) => new Span<T>(array, start, length);
-
-        public static bool SequenceEqual(this ReadOnlySpan<byte> span, ReadOnlySpan<byte> other)
-        {
-            if (span.Length != other.Length)
-                return false;
-            for (int i = 0; i < span.Length; i++)
-                if (span[i] != other[i])
-                    return false;
-            return true;
-        }
-
-        public static bool SequenceEqual(this Span<byte> span, ReadOnlySpan<byte> other) => SequenceEqual((ReadOnlySpan<byte>)span, other);
     }
 }

@@ -258,7 +258,7 @@ namespace System
             return r;
         }
 
-        public ReadOnlySpan<char> AsSpan() => new ReadOnlySpan<char>(ref _firstChar, _stringLength);
+        internal ReadOnlySpan<char> AsSpanOfChars() => new ReadOnlySpan<char>(ref _firstChar, _stringLength);
 
         public static implicit operator ReadOnlySpan<char>(string value)
             => value is null ? default : new ReadOnlySpan<char>(ref value._firstChar, value._stringLength);
