@@ -110,6 +110,10 @@ namespace Kernel.VisorFs
                 return name.Length == 0 ? Errno.ENOENT : Errno.EINVAL;
             if (name.Length > 255)
                 return Errno.ENAMETOOLONG;
+            // The name becomes an inode's Name (mkdir, mv): never the caller's own string, which LastName returns
+            // whole for a path without a slash (`mkdir x`) and which the caller may free.
+            if ((object)name == path)
+                name = new string(name.AsSpan());
             Errno e = Resolve(cwd, FsPath.DirectoryPart(path), true, out parent);
             if (e != Errno.Ok)
                 return e;

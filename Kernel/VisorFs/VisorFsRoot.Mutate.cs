@@ -343,7 +343,12 @@ namespace Kernel.VisorFs
             e = CopyBytes(from, file, canonical);
             if (e != Errno.Ok)
             {
-                DropNode(file, canonical);
+                // The destination may have existed and be open (OpenForWrite returns the live inode): freeing it
+                // would leave the open-file table pointing at freed memory. Keep an open one, emptied.
+                if (file.OpenCount > 0)
+                    file.Owner.Truncate(file, 0);
+                else
+                    DropNode(file, canonical);
                 return e;
             }
             file.ModificationTime = Now;

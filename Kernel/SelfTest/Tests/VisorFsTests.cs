@@ -165,6 +165,12 @@ namespace Kernel.SelfTest.Tests
                 t.Check(root.Copy("/", "/lib/big", "/small/c") == Errno.Ok, "900 KB fit");
                 t.Equal((long)Errno.ENOSPC, (long)root.Copy("/", "/lib/big", "/small/d"), "the fourth copy does not");
                 t.Check(!Exists(root, "/small/d"), "no partial file left behind");
+                t.Check(root.WriteFile("/", "/small/held", default, false) == Errno.Ok, "file to hold open");
+                root.Resolve("/", "/small/held", true, out FsNode held);
+                t.Check(root.Files.Open(held, "selftest", out int heldFd) == Errno.Ok, "held open");
+                t.Equal((long)Errno.ENOSPC, (long)root.Copy("/", "/lib/big", "/small/held"), "copy over an open file: ENOSPC");
+                t.Check(Exists(root, "/small/held") && held.Ram.Owner == small && held.Ram.Size == 0, "the open inode is kept, not freed");
+                t.Check(root.Files.Close(heldFd) == Errno.Ok && root.Unlink("/", "/small/held") == Errno.Ok, "closed and removed");
                 t.Check(small.UsedBytes <= small.MaxBytes, "pool never above its limit");
                 t.Check(root.Unlink("/", "/small/a") == Errno.Ok && root.Copy("/", "/lib/big", "/small/d") == Errno.Ok, "room again after a delete");
                 int made = 0;
