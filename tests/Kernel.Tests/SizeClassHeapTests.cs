@@ -81,6 +81,25 @@ public unsafe class SizeClassHeapTests
     }
 
     [Fact]
+    public void Poisoned_heap_fills_freed_objects_and_still_zeroes_on_reuse()
+    {
+        using var source = new FakePageSource(Chunks);
+        SizeClassHeap heap = default;
+        heap.Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, poisonFreed: true);
+        void* keep = heap.Allocate(96);     // keeps the slab alive
+        byte* p = (byte*)heap.Allocate(96);
+        new Span<byte>(p, 96).Fill(0x5A);
+        Assert.Equal(SizeClassHeap.FreeResult.Freed, heap.Free(p));
+        Assert.True(new Span<byte>(p + 16, 80).IndexOfAnyExcept(SizeClassHeap.PoisonByte) < 0, "past link and mark: poison");
+        Assert.Equal(SizeClassHeap.FreeResult.DoubleFree, heap.Free(p));
+        byte* q = (byte*)heap.Allocate(96);
+        Assert.True(p == q, "the free list hands back the freed object first");
+        Assert.True(new Span<byte>(q, 96).IndexOfAnyExcept((byte)0) < 0, "zeroed on reallocation");
+        heap.Free(q);
+        heap.Free(keep);
+    }
+
+    [Fact]
     public void Double_free_of_small_object_is_reported_and_changes_nothing()
     {
         using var source = new FakePageSource(Chunks);

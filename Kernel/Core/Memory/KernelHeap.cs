@@ -11,10 +11,11 @@ namespace Kernel.Memory
         private static delegate*<SizeClassHeap*, long, void> s_uncharge;
 
         // PhysicalMemory.AllocatePages zeroes every page it hands out, so the heap need not zero fresh memory again.
-        public static void Initialize() => Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true);
+        // Freed small objects are poisoned (0xDD): with no collector, a use after free must read garbage, not data.
+        public static void Initialize() => Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true, poisonFreed: true);
 
         /// <summary>Sets up a heap for an owner (a world) that shares the kernel's page source and charging.</summary>
-        public static void InitializeHeap(SizeClassHeap* heap, void* owner) => heap->Initialize(&AllocateRun, &FreeRun, owner, runsAreZeroed: true);
+        public static void InitializeHeap(SizeClassHeap* heap, void* owner) => heap->Initialize(&AllocateRun, &FreeRun, owner, runsAreZeroed: true, poisonFreed: true);
 
         /// <summary>Installs the memory accounting (once resource groups exist). A refused charge fails the run.</summary>
         public static void SetAccounting(delegate*<SizeClassHeap*, long, bool> charge, delegate*<SizeClassHeap*, long, void> uncharge)

@@ -12,9 +12,9 @@ namespace Internal.Runtime
         private static SizeClassHeap* s_current;          // where `new` allocates now: the kernel heap or a world's
 
         /// <summary>Connects the kernel heap to the page allocator. Until this runs, `new` fails fast.</summary>
-        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed)
+        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, bool poisonFreed = false)
         {
-            s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed);
+            s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed);
             s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
         }
 
