@@ -2,6 +2,7 @@
 // directories cut off what is below), then the tardisks latest first; symlinks are followed component by
 // component with at most 40 hops (ELOOP); `..` works on the canonical, symlink-free path. Also directory
 // listings, which merge the upper directory with the same directory of every tardisk below it.
+using System;
 using System.Collections.Generic;
 using Internal.Runtime;
 using VisorFs;
