@@ -67,6 +67,11 @@ EXPORT k_write_rflags
     push rdi
     popfq
     ret
+EXPORT k_irq_save                ; returns the flags, then disables interrupts
+    pushfq
+    pop rax
+    cli
+    ret
 EXPORT k_lidt
     lidt [rdi]
     ret

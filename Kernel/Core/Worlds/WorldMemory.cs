@@ -54,7 +54,10 @@ namespace Kernel.Worlds
             World self = Scheduler.Current;
             if (self == null || bytes == 0 || bytes > (1UL << 40))
                 return null;
+            // Interrupts off around the heap itself: others free into it and a kill empties it (see Allocator).
+            ulong flags = Cpu.SaveAndDisableInterrupts();
             void* p = self.HeapPointer->Allocate((nuint)bytes);
+            Cpu.RestoreInterrupts(flags);
             if (p == null)
                 OnRefused(self);
             return p;
@@ -62,7 +65,12 @@ namespace Kernel.Worlds
 
         /// <summary>Frees a block from any world's heap (it goes back to the heap it came from).</summary>
         public static unsafe bool Free(void* block)
-            => Internal.Runtime.SizeClassHeap.FreeAnywhere(block) == Internal.Runtime.SizeClassHeap.FreeResult.Freed;
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            bool freed = Internal.Runtime.SizeClassHeap.FreeAnywhere(block) == Internal.Runtime.SizeClassHeap.FreeResult.Freed;
+            Cpu.RestoreInterrupts(flags);
+            return freed;
+        }
 
         /// <summary>The heap page source's accounting for world heaps (see KernelHeap.SetAccounting).</summary>
         internal static unsafe bool ChargeHeap(World owner, long bytes)

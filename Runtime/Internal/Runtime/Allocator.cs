@@ -28,10 +28,21 @@ namespace Internal.Runtime
 
         public static SizeClassHeap* CurrentHeap => s_current;
 
+        // The heap's lists are shared by every world and by interrupt handlers (which allocate too), and the scheduler
+        // preempts on timer ticks: each heap operation runs with interrupts off so no one sees a half-updated free
+        // list. One CPU today; SMP adds a spin lock here.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_irq_save")]
+        private static extern ulong DisableInterrupts();
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_write_rflags")]
+        private static extern void RestoreInterrupts(ulong flags);
+
         private static void* AllocateOrFail(nuint bytes)
         {
             SizeClassHeap* heap = s_current;
+            ulong flags = DisableInterrupts();
             void* p = heap != null ? heap->Allocate(bytes) : null;
+            RestoreInterrupts(flags);
             if (p == null)
                 RuntimeEnv.FailFast(heap != null ? "kernel heap exhausted" : "allocation before the heap exists");
             return p;
@@ -47,7 +58,9 @@ namespace Internal.Runtime
                 return;
             object o = obj;
             void* p = *(void**)Unsafe.AsPointer(ref o);
+            ulong flags = DisableInterrupts();
             SizeClassHeap.FreeResult result = SizeClassHeap.FreeAnywhere(p);
+            RestoreInterrupts(flags);
             if (result == SizeClassHeap.FreeResult.DoubleFree)
                 RuntimeEnv.FailFast("heap: double free");
             // Frozen objects (string literals, preinitialized arrays) live in the image, not the heap: ignore them.

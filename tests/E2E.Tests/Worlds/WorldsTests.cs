@@ -59,11 +59,18 @@ public sealed partial class WorldsTests
             // Match through the end of the line: the next command must not start while the log line is half received.
             await guest.ExpectAsync(new Regex(@"Out of memory in host/user/hog: killing world \d+ \(memhog, \d+ KB\)\r?\n"), TimeSpan.FromSeconds(30), logStart,
                 "the OOM kill of memhog");
+            // The OOM line is logged just before the kill; the world may still be switched out in between, so wait
+            // (bounded) until it is gone rather than racing it.
+            string ps = await guest.RunAsync("ps");
+            for (int attempt = 0; attempt < 20 && ps.Contains("memhog", StringComparison.Ordinal); attempt++)
+            {
+                await guest.RunAsync("sleep 100ms");
+                ps = await guest.RunAsync("ps");
+            }
+            guest.Check(!ps.Contains("memhog", StringComparison.Ordinal), $"round {round}: memhog is still listed:\n{ps}");
             string memstats = await guest.RunAsync("memstats -r group-stats");
             guest.Check(MemSizeKb(memstats, "hog") == 0, $"round {round}: the hog group still holds memory:\n{memstats}");
             guest.Check(MemSizeKb(memstats, "neighbour") > 0, $"round {round}: the neighbour group lost its world:\n{memstats}");
-            string ps = await guest.RunAsync("ps");
-            guest.Check(!ps.Contains("memhog", StringComparison.Ordinal), $"round {round}: memhog is still listed:\n{ps}");
             guest.Check(ps.Contains("sleeper", StringComparison.Ordinal), $"round {round}: the neighbour's sleeper died:\n{ps}");
         }
         string uname = await guest.RunAsync("uname -a");
