@@ -30,8 +30,27 @@ namespace Kernel.Resources
         IsRoot,
     }
 
-    public sealed class ResourceGroupTree
+    public sealed unsafe class ResourceGroupTree
     {
+        // The kernel reads the tree from interrupt handlers (charging heap pages, the scheduler's period reset), so
+        // structural changes run inside a critical section the kernel installs (interrupts off); host tests have none.
+        private static delegate*<ulong> s_enterCritical;
+        private static delegate*<ulong, void> s_exitCritical;
+
+        public static void SetCriticalSection(delegate*<ulong> enter, delegate*<ulong, void> exit)
+        {
+            s_enterCritical = enter;
+            s_exitCritical = exit;
+        }
+
+        private static ulong EnterCritical() => s_enterCritical != null ? s_enterCritical() : 0;
+
+        private static void ExitCritical(ulong state)
+        {
+            if (s_exitCritical != null)
+                s_exitCritical(state);
+        }
+
         private readonly List<ResourceGroup> _all = new List<ResourceGroup>();
         private int _nextId;
 
@@ -136,8 +155,10 @@ namespace Kernel.Resources
             if (error != GroupError.None)
                 return error;
             created = new ResourceGroup { Id = _nextId++, Name = name, Parent = parent, MemMin = min, MemMax = max };
+            ulong state = EnterCritical();
             parent.Children.Add(created);
             _all.Add(created);
+            ExitCritical(state);
             return GroupError.None;
         }
 
@@ -236,8 +257,10 @@ namespace Kernel.Resources
                 return GroupError.HasChildren;
             if (group.WorldCount > 0 || group.MemSize > 0)
                 return GroupError.HasWorlds;
+            ulong state = EnterCritical();
             group.Parent.Children.Remove(group);
             _all.Remove(group);
+            ExitCritical(state);
             return GroupError.None;
         }
 

@@ -80,6 +80,7 @@ namespace Kernel.Worlds
         public static void Initialize(ResourceGroupTree groups, ResourceGroup bootGroup, string bootName)
         {
             Groups = groups;
+            ResourceGroupTree.SetCriticalSection(&Cpu.SaveAndDisableInterrupts, &Cpu.RestoreInterrupts);
             s_cpu = new PerCpu { Index = 0 };
             var boot = new World
             {
