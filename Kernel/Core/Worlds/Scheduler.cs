@@ -62,7 +62,18 @@ namespace Kernel.Worlds
         public static World Current => s_cpu?.Current;
         public static World IdleWorld => s_cpu?.Idle;
         public static int WorldCount => s_all.Count;
-        public static World WorldAt(int index) => s_all[index];
+
+        /// <summary>
+        /// The live worlds at one instant. Iterate this, not the scheduler's own list: worlds die (and leave it) on
+        /// other worlds' time, so an index into the live list can run past its end between two reads.
+        /// </summary>
+        public static World[] Snapshot()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            World[] worlds = s_all.ToArray();
+            Cpu.RestoreInterrupts(flags);
+            return worlds;
+        }
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_switch_world")]
         private static extern void SwitchWorld(ulong* saveRsp, ulong newRsp, byte* saveFpu, byte* loadFpu);
@@ -371,10 +382,13 @@ namespace Kernel.Worlds
 
         public static World Find(int id)
         {
-            for (int i = 0; i < s_all.Count; i++)
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            World found = null;
+            for (int i = 0; i < s_all.Count && found == null; i++)
                 if (s_all[i].Id == id)
-                    return s_all[i];
-            return null;
+                    found = s_all[i];
+            Cpu.RestoreInterrupts(flags);
+            return found;
         }
 
         private static void Finish(World world)

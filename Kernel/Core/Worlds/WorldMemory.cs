@@ -143,19 +143,14 @@ namespace Kernel.Worlds
 
         private static void KillLargest(ResourceGroup group)
         {
-            int count = 0;
-            for (int i = 0; i < Scheduler.WorldCount; i++)
-                if (group.IsAncestorOf(Scheduler.WorldAt(i).Group) && !Scheduler.WorldAt(i).IsIdle)
-                    count++;
-            if (count == 0)
-                return;
-            var ids = new int[count];
-            var bytes = new long[count];
-            var worlds = new World[count];
+            World[] all = Scheduler.Snapshot();
+            var ids = new int[all.Length];
+            var bytes = new long[all.Length];
+            var worlds = new World[all.Length];
             int n = 0;
-            for (int i = 0; i < Scheduler.WorldCount && n < count; i++)
+            for (int i = 0; i < all.Length; i++)
             {
-                World w = Scheduler.WorldAt(i);
+                World w = all[i];
                 if (!group.IsAncestorOf(w.Group) || w.IsIdle)
                     continue;
                 ids[n] = w.Id;

@@ -11,9 +11,12 @@ namespace Kernel.Shell.Commands
         public override int Run(Shell shell, string[] args)
         {
             shell.WriteLine("     WID      CID  TYPE    STATE  GROUP                            NAME");
-            for (int i = 0; i < Scheduler.WorldCount; i++)
+            World[] worlds = Scheduler.Snapshot();
+            for (int i = 0; i < worlds.Length; i++)
             {
-                World w = Scheduler.WorldAt(i);
+                World w = worlds[i];
+                if (w.Group == null)
+                    continue;   // reaped and being reused since the snapshot
                 shell.WriteLine(string.Concat(
                     string.Concat(w.Id.ToString().PadLeft(8), w.CartelId.ToString().PadLeft(9), "  ", w.TypeName.PadRight(8)),
                     string.Concat(w.StateName.PadRight(7), w.Group.Path.PadRight(33)), w.Name));

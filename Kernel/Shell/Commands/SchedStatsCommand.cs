@@ -15,9 +15,12 @@ namespace Kernel.Shell.Commands
             ulong hz = Clock.TscHz == 0 ? 1 : Clock.TscHz;
             shell.WriteLine(string.Concat("context switches: ", Scheduler.ContextSwitches.ToString(), "  uptime ms: ", Clock.UptimeMilliseconds.ToString()));
             shell.WriteLine("     WID  NAME              GROUP                            RUN(ms)  SWITCHES");
-            for (int i = 0; i < Scheduler.WorldCount; i++)
+            World[] worlds = Scheduler.Snapshot();
+            for (int i = 0; i < worlds.Length; i++)
             {
-                World w = Scheduler.WorldAt(i);
+                World w = worlds[i];
+                if (w.Group == null)
+                    continue;   // reaped and being reused since the snapshot
                 shell.WriteLine(string.Concat(
                     string.Concat(w.Id.ToString().PadLeft(8), "  ", w.Name.PadRight(18)),
                     string.Concat(w.Group.Path.PadRight(31), (w.RunCycles * 1000 / hz).ToString().PadLeft(10)),
