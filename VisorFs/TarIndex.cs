@@ -100,15 +100,18 @@ public sealed partial class TarIndex
     /// <summary>One record per rejected or replaced member, in archive order.</summary>
     public List<TarDiagnostic> Diagnostics => _diagnostics;
 
-    private TarIndex(long archiveLength)
+    /// <summary>The default cap on up-front sizing (see <see cref="Build(ReadOnlySpan{byte}, int)"/>).</summary>
+    public const int DefaultMaxPresizedMembers = 1 << 17;
+
+    private TarIndex(long archiveLength, int maxPresizedMembers)
     {
         // Every member takes at least one 512-byte block, so length / 512 bounds the member count (implicit
         // directories aside). Pre-size for that, capped so a huge hostile archive of empty blocks does not reserve
         // memory it will never use; beyond the cap the arrays double as usual.
         long expect = archiveLength / TarHeader.BlockSize + 16;
-        if (expect > 1 << 17)
+        if (expect > maxPresizedMembers)
         {
-            expect = 1 << 17;
+            expect = maxPresizedMembers < 16 ? 16 : maxPresizedMembers;
         }
         _recs = new Rec[(int)expect];
         int tableSize = 32;
@@ -134,9 +137,17 @@ public sealed partial class TarIndex
     static partial void Discard(object obj);
 
     /// <summary>Indexes <paramref name="archive"/>. Never fails: problems become <see cref="Diagnostics"/>.</summary>
-    public static TarIndex Build(ReadOnlySpan<byte> archive)
+    public static TarIndex Build(ReadOnlySpan<byte> archive) => Build(archive, DefaultMaxPresizedMembers);
+
+    /// <summary>
+    /// Indexes <paramref name="archive"/>, sizing the index up front for at most <paramref name="maxPresizedMembers"/>
+    /// members (it grows past that). The bound from the archive length fits archives of many small members (the
+    /// host benchmark); the kernel, whose base images hold few large files and where every zeroed array costs,
+    /// passes a small cap.
+    /// </summary>
+    public static TarIndex Build(ReadOnlySpan<byte> archive, int maxPresizedMembers)
     {
-        var index = new TarIndex(archive.Length);
+        var index = new TarIndex(archive.Length, maxPresizedMembers);
         index.IndexArchive(archive);
         return index;
     }

@@ -31,7 +31,7 @@ namespace Kernel.VisorFs
                 return;
             }
             var outerBytes = new ReadOnlySpan<byte>(outer.Pointer, (int)outerLength);
-            TarIndex outerIndex = TarIndex.Build(outerBytes);
+            TarIndex outerIndex = TarIndex.Build(outerBytes, Tardisk.PresizedMembers);
             if (!outerIndex.TryFind(LocalArchive, out TarEntry local) || local.Type != TarEntryType.File)
             {
                 Log.Warning("VisorFs", "state.tgz: no local.tgz inside; configuration not restored");
@@ -169,7 +169,7 @@ namespace Kernel.VisorFs
 
         private static int Extract(VisorFsRoot root, ReadOnlySpan<byte> archive)
         {
-            TarIndex index = TarIndex.Build(archive);
+            TarIndex index = TarIndex.Build(archive, Tardisk.PresizedMembers);
             for (int i = 0; i < index.Diagnostics.Count; i++)
                 Log.Warning("VisorFs", string.Concat("state.tgz: rejected entry '", index.Diagnostics[i].EntryName, "': ", index.Diagnostics[i].Reason));
             int restored = 0;

@@ -22,10 +22,16 @@ namespace Kernel.VisorFs
         public ReadOnlySpan<byte> Bytes => new ReadOnlySpan<byte>((void*)Address, (int)Length);
 
         /// <summary>Indexes the archive at [address, address+length) and logs one line per rejected member.</summary>
+        /// <summary>
+        /// Up-front index sizing in the kernel: base images hold few, large files, so the length-based bound would
+        /// zero arrays for tens of thousands of members that never come; the index grows past this instead.
+        /// </summary>
+        public const int PresizedMembers = 1024;
+
         public static Tardisk Mount(string name, ulong address, long length, PageRun memory, long compressedLength)
         {
             var disk = new Tardisk { Name = name, Address = address, Length = length, Memory = memory, CompressedLength = compressedLength };
-            disk.Index = TarIndex.Build(disk.Bytes);
+            disk.Index = TarIndex.Build(disk.Bytes, Tardisk.PresizedMembers);
             var diagnostics = disk.Index.Diagnostics;
             for (int i = 0; i < diagnostics.Count; i++)
             {

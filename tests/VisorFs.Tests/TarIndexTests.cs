@@ -92,9 +92,9 @@ public class TarIndexTests
         return ms.ToArray();
     }
 
-    private static void CompareWithTarReader(byte[] archive)
+    private static void CompareWithTarReader(byte[] archive, int maxPresizedMembers = TarIndex.DefaultMaxPresizedMembers)
     {
-        var index = TarIndex.Build(archive);
+        var index = TarIndex.Build(archive, maxPresizedMembers);
         Assert.Empty(index.Diagnostics);
         var reader = new TarReader(new MemoryStream(archive));
         int seen = 0;
@@ -151,6 +151,23 @@ public class TarIndexTests
             var specs = RandomSpecs(new Random(seed), 1 + Math.Abs(seed % 60), longNames, longNames);
             CompareWithTarReader(WriteWithBcl(specs, format));
         }, iter: 40);
+    }
+
+    /// <summary>
+    /// An index sized up front for fewer members than the archive holds (as the kernel does) must grow its record
+    /// array, hash table and path pool and still match TarReader exactly.
+    /// </summary>
+    [Theory]
+    [InlineData(TarEntryFormat.Ustar)]
+    [InlineData(TarEntryFormat.Pax)]
+    public void MatchesTarReader_WhenTheIndexGrowsPastItsPresize(TarEntryFormat format)
+    {
+        bool longNames = format == TarEntryFormat.Pax;
+        Gen.Int.Sample(seed =>
+        {
+            var specs = RandomSpecs(new Random(seed), 40 + Math.Abs(seed % 200), longNames, longNames);
+            CompareWithTarReader(WriteWithBcl(specs, format), maxPresizedMembers: 16);
+        }, iter: 20);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ namespace Kernel.Shell.Commands
                 return 1;
             }
             var bytes = new System.ReadOnlySpan<byte>(archive, 0, length);
-            TarIndex index = TarIndex.Build(bytes);
+            TarIndex index = TarIndex.Build(bytes, Tardisk.PresizedMembers);
             for (int i = 1; i < index.Count; i++)
             {
                 TarEntry entry = index[i];
