@@ -4,6 +4,7 @@
 // A module's name is the base name of the first word of its command line (the loader passes the file name).
 using Kernel.Boot;
 using Kernel.Logging;
+using Kernel.Memory;
 using Kernel.Panic;
 using Kernel.Resources;
 
@@ -58,13 +59,20 @@ namespace Kernel.VisorFs
                     Log.Warning("VisorFs", string.Concat("Skipping module ", name, ": a tardisk of that name is already mounted"));
                     disk.Release();
                 }
+                else if (disk.Memory != null)
+                {
+                    PhysicalMemory.ReleaseBootModule(i);   // inflated or copied: the boot copy is read no more
+                }
             }
             RamdiskDefaults.Add(root, ramBytes, rootOnly: false);
             if (state >= 0)
             {
                 BootModule module = BootInfo.Module(state);
                 StickyState.Restore(root, module.Start, module.End > module.Start ? (long)(module.End - module.Start) : 0);
+                PhysicalMemory.ReleaseBootModule(state);
             }
+            if (PhysicalMemory.ReleasedBootBytes > 0)
+                Log.Info("VisorFs", string.Concat("Released ", (PhysicalMemory.ReleasedBootBytes / 1024).ToString(), " KB of boot module memory"));
             Log.Info("VisorFs", string.Concat("VisorFS ready: ", root.TardiskCount.ToString(), " tardisks, ",
                 string.Concat(root.RamdiskCount.ToString(), " ramdisks")));
             return root;

@@ -46,6 +46,7 @@ namespace Kernel.Boot
         {
             public fixed ulong Regions[MaxRegions * 3];
             public fixed ulong Modules[MaxModules * 3];
+            public fixed byte Released[MaxModules];
         }
 
         private static Tables s_tables;
@@ -94,6 +95,19 @@ namespace Kernel.Boot
                 e[2] = type;
             }
             RegionCount++;
+        }
+
+        /// <summary>True once a module's boot memory went back to the page allocator (its contents were copied out).</summary>
+        public static bool IsModuleReleased(int index)
+        {
+            fixed (byte* released = s_tables.Released)
+                return released[index] != 0;
+        }
+
+        internal static void MarkModuleReleased(int index)
+        {
+            fixed (byte* released = s_tables.Released)
+                released[index] = 1;
         }
 
         internal static void AddModule(ulong start, ulong end, ulong commandLine)

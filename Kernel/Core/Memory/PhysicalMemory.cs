@@ -155,6 +155,29 @@ namespace Kernel.Memory
             return 0;
         }
 
+        public static ulong ReleasedBootBytes { get; private set; }
+
+        /// <summary>
+        /// Gives a boot module's memory to the allocator once its contents live elsewhere (inflated or copied): only
+        /// the pages wholly inside the module, so a page shared with a neighbour's bytes stays reserved. ESXi frees the
+        /// compressed modules the same way: after boot nothing reads them again.
+        /// </summary>
+        public static void ReleaseBootModule(int index)
+        {
+            if (index < 0 || index >= BootInfo.ModuleCount || BootInfo.IsModuleReleased(index))
+                return;
+            BootModule module = BootInfo.Module(index);
+            ulong first = (module.Start + PageSize - 1) / PageSize;
+            ulong last = module.End / PageSize;
+            if (last <= first || first * PageSize < LowMemoryEnd)
+                return;
+            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            s_bitmap.MarkFree(first, last - first);
+            Arch.Cpu.RestoreInterrupts(flags);
+            BootInfo.MarkModuleReleased(index);
+            ReleasedBootBytes += (last - first) * PageSize;
+        }
+
         /// <summary>Allocates <paramref name="count"/> contiguous zeroed pages aligned to <paramref name="alignPages"/> pages; 0 when out of memory.</summary>
         public static ulong AllocatePages(ulong count, ulong alignPages = 1)
         {
