@@ -24,24 +24,6 @@ public sealed class Deflater
     private readonly int[] _head = new int[1 << HashBits];
     private readonly int[] _prev = new int[WindowSize];
 
-    private static readonly ushort[] s_lengthBase =
-    {
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
-    };
-    private static readonly byte[] s_lengthExtra =
-    {
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-    };
-    private static readonly ushort[] s_distanceBase =
-    {
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
-        6145, 8193, 12289, 16385, 24577,
-    };
-    private static readonly byte[] s_distanceExtra =
-    {
-        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
-    };
-
     /// <summary>An output size that always suffices: the stored form of <paramref name="length"/> bytes.</summary>
     public static int MaxCompressedLength(int length) => length + 5 * (length / StoredBlock + 1) + 8;
 
@@ -194,28 +176,28 @@ public sealed class Deflater
     private static void WriteLength(ref BitWriter w, int length)
     {
         int code = 28;
-        while (s_lengthBase[code] > length)
+        while (DeflateTables.LengthBase[code] > length)
         {
             code--;
         }
         WriteSymbol(ref w, 257 + code);
-        if (s_lengthExtra[code] > 0)
+        if (DeflateTables.LengthExtra[code] > 0)
         {
-            w.Write((uint)(length - s_lengthBase[code]), s_lengthExtra[code]);
+            w.Write((uint)(length - DeflateTables.LengthBase[code]), DeflateTables.LengthExtra[code]);
         }
     }
 
     private static void WriteDistance(ref BitWriter w, int distance)
     {
         int code = 29;
-        while (s_distanceBase[code] > distance)
+        while (DeflateTables.DistanceBase[code] > distance)
         {
             code--;
         }
         w.WriteReversed(code, 5);
-        if (s_distanceExtra[code] > 0)
+        if (DeflateTables.DistanceExtra[code] > 0)
         {
-            w.Write((uint)(distance - s_distanceBase[code]), s_distanceExtra[code]);
+            w.Write((uint)(distance - DeflateTables.DistanceBase[code]), DeflateTables.DistanceExtra[code]);
         }
     }
 

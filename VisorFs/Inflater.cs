@@ -67,23 +67,6 @@ public sealed unsafe class Inflater
     private const int TableDist = 1;
     private const int TableCodeLen = 2;
 
-    private static readonly ushort[] s_lengthBase =
-    [
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
-    ];
-    private static readonly byte[] s_lengthExtra =
-    [
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-    ];
-    private static readonly ushort[] s_distBase =
-    [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
-        6145, 8193, 12289, 16385, 24577,
-    ];
-    private static readonly byte[] s_distExtra =
-    [
-        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
-    ];
     private static readonly byte[] s_codeLenOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
     private readonly uint[] _litLen = new uint[LitLenTableSize];
@@ -395,7 +378,7 @@ public sealed unsafe class Inflater
             {
                 return 0;
             }
-            return ((uint)s_distBase[sym] << 16) | KindLength | ((uint)s_distExtra[sym] << 8);
+            return ((uint)DeflateTables.DistanceBase[sym] << 16) | KindLength | ((uint)DeflateTables.DistanceExtra[sym] << 8);
         }
         if (sym < 256)
         {
@@ -409,7 +392,7 @@ public sealed unsafe class Inflater
         {
             return 0;
         }
-        return ((uint)s_lengthBase[sym - 257] << 16) | KindLength | ((uint)s_lengthExtra[sym - 257] << 8);
+        return ((uint)DeflateTables.LengthBase[sym - 257] << 16) | KindLength | ((uint)DeflateTables.LengthExtra[sym - 257] << 8);
     }
 
     /// <summary>

@@ -726,28 +726,36 @@ public sealed partial class TarIndex
         return true;
     }
 
+    // A name or link target: the pax record if there was one, else the GNU long-name member, else the header field.
+    // `embeddedNul` reports a NUL inside the text (the header field may be NUL-padded after it, the others not).
+    private static ReadOnlySpan<byte> LongField(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, int paxOffset, int paxLength,
+        int gnuOffset, int gnuLength, int fieldOffset, int fieldLength, out bool embeddedNul)
+    {
+        if (paxOffset >= 0)
+        {
+            ReadOnlySpan<byte> pax = a.Slice(paxOffset, paxLength);
+            embeddedNul = ContainsNul(pax);
+            return pax;
+        }
+        if (gnuOffset >= 0)
+        {
+            ReadOnlySpan<byte> data = a.Slice(gnuOffset, gnuLength);
+            embeddedNul = HasEmbeddedNul(data);
+            return FieldText(data, 0, data.Length);
+        }
+        embeddedNul = HasEmbeddedNul(h.Slice(fieldOffset, fieldLength));
+        return FieldText(h, fieldOffset, fieldLength);
+    }
+
     private void AddMember(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, byte type, long size, long dataOffset, long headerOffset, bool visor)
     {
         // Name: pax path, else GNU long name, else prefix + '/' + name (POSIX ustar and visor only: GNU keeps
         // times where the prefix would be).
         ReadOnlySpan<byte> prefix = default;
-        ReadOnlySpan<byte> name;
-        bool embeddedNul;
-        if (_paxPathOffset >= 0)
+        ReadOnlySpan<byte> name = LongField(a, h, _paxPathOffset, _paxPathLength, _gnuNameOffset, _gnuNameLength,
+            TarHeader.NameOffset, TarHeader.NameLength, out bool embeddedNul);
+        if (_paxPathOffset < 0 && _gnuNameOffset < 0)
         {
-            name = a.Slice(_paxPathOffset, _paxPathLength);
-            embeddedNul = ContainsNul(name);
-        }
-        else if (_gnuNameOffset >= 0)
-        {
-            ReadOnlySpan<byte> data = a.Slice(_gnuNameOffset, _gnuNameLength);
-            name = FieldText(data, 0, data.Length);
-            embeddedNul = HasEmbeddedNul(data);
-        }
-        else
-        {
-            name = FieldText(h, TarHeader.NameOffset, TarHeader.NameLength);
-            embeddedNul = HasEmbeddedNul(h.Slice(TarHeader.NameOffset, TarHeader.NameLength));
             TarFormat format = visor ? TarFormat.Visor : TarHeader.GetFormat(h);
             if (format == TarFormat.Ustar || format == TarFormat.Visor)
             {
@@ -846,24 +854,8 @@ public sealed partial class TarIndex
         int linkIndex = -1;
         if (entryType == TarEntryType.Symlink || entryType == TarEntryType.HardLink)
         {
-            ReadOnlySpan<byte> link;
-            bool linkNul;
-            if (_paxLinkOffset >= 0)
-            {
-                link = a.Slice(_paxLinkOffset, _paxLinkLength);
-                linkNul = ContainsNul(link);
-            }
-            else if (_gnuLinkOffset >= 0)
-            {
-                ReadOnlySpan<byte> data = a.Slice(_gnuLinkOffset, _gnuLinkLength);
-                link = FieldText(data, 0, data.Length);
-                linkNul = HasEmbeddedNul(data);
-            }
-            else
-            {
-                link = FieldText(h, TarHeader.LinkNameOffset, 100);
-                linkNul = HasEmbeddedNul(h.Slice(TarHeader.LinkNameOffset, 100));
-            }
+            ReadOnlySpan<byte> link = LongField(a, h, _paxLinkOffset, _paxLinkLength, _gnuLinkOffset, _gnuLinkLength,
+                TarHeader.LinkNameOffset, 100, out bool linkNul);
             if (linkNul)
             {
                 Diagnose(DiagName(prefix, name), "NUL byte inside link target", headerOffset);
