@@ -7,6 +7,121 @@ namespace VisorFs;
 
 public sealed partial class TarIndex
 {
+    // The oldest queued item takes its turn: a diagnostic is reported, a member enters the index.
+    private void CommitOldest(ReadOnlySpan<byte> a)
+    {
+        ref Pending p = ref _pending[_pendingFirst];
+        _pendingFirst = (_pendingFirst + 1) & (PendingDepth - 1);
+        _pendingCount--;
+        if (p.Reason != null)
+        {
+            Diagnose(p.DiagnosticName!, p.Reason, p.HeaderOffset);
+            p = default; // drop the strings
+            return;
+        }
+        CommitMember(ref p, a);
+    }
+
+    // The index-dependent half of adding a member: hard-link targets, the archive root, duplicates, parents.
+    private void CommitMember(ref Pending p, ReadOnlySpan<byte> a)
+    {
+        int linkIndex = -1;
+        if (p.Type == TarEntryType.HardLink)
+        {
+            // Staging checked the target; decode it again (hard links are rare; no pool space is spent on it).
+            CheckLinkTarget(a.Slice(p.LinkOffset, p.LinkLength), TarEntryType.HardLink, out _, out int targetLength);
+            ReadOnlySpan<char> target = new ReadOnlySpan<char>(_linkNorm, 0, targetLength);
+            linkIndex = Lookup(target, TarPath.Hash(target));
+            if (linkIndex < 0)
+            {
+                Diagnose(PendingName(ref p, a), "hard link target missing", p.HeaderOffset);
+                return;
+            }
+            if (_recs[linkIndex].Type == TarEntryType.Directory)
+            {
+                Diagnose(PendingName(ref p, a), "hard link to a directory", p.HeaderOffset);
+                return;
+            }
+        }
+
+        if (p.PathLength == 0)
+        {
+            // "./" or "/": the archive's own root (staging let only a directory through). Take its attributes.
+            ref Rec root = ref _recs[0];
+            root.Mode = p.Mode;
+            root.Uid = p.Uid;
+            root.Gid = p.Gid;
+            root.MTime = p.MTime;
+            root.IsImplicit = false;
+            return;
+        }
+
+        ReadOnlySpan<char> path = new ReadOnlySpan<char>(_pool, p.PathStart, p.PathLength);
+        int existing = Lookup(path, p.Hash);
+        int idx;
+        if (existing >= 0)
+        {
+            idx = existing;
+            ref Rec old = ref _recs[existing];
+            if (old.Type == TarEntryType.Directory && old.FirstChild >= 0 && p.Type != TarEntryType.Directory)
+            {
+                Diagnose(PendingName(ref p, a), "would replace a non-empty directory", p.HeaderOffset);
+                return;
+            }
+            if (!old.IsImplicit)
+            {
+                Diagnose(PendingName(ref p, a), "duplicate path, later entry wins", p.HeaderOffset);
+            }
+        }
+        else
+        {
+            int parent = FindParent(p.PathStart, p.PathLength, out string? parentReason);
+            if (parent < 0)
+            {
+                Diagnose(PendingName(ref p, a), parentReason!, p.HeaderOffset);
+                return;
+            }
+            idx = AppendPath(p.PathStart, p.PathLength, p.Hash, parent);
+            LinkChild(parent, idx);
+        }
+
+        ref Rec e = ref _recs[idx];
+        e.Type = p.Type;
+        e.IsImplicit = false;
+        e.Mode = p.Mode;
+        e.Uid = p.Uid;
+        e.Gid = p.Gid;
+        e.MTime = p.MTime;
+        e.LinkIndex = linkIndex;
+        e.DevMajor = p.DevMajor;
+        e.DevMinor = p.DevMinor;
+        e.TextOffset = p.TextOffset;
+        e.TextSize = p.TextSize;
+        e.FixupPageCount = p.FixupPageCount;
+        if (p.Type == TarEntryType.HardLink)
+        {
+            // A hard link names the same file: its target's chars, data and size.
+            ref Rec target = ref _recs[linkIndex];
+            e.LinkStart = target.PathStart;
+            e.LinkLength = target.PathLength;
+            e.Size = target.Size;
+            e.DataOffset = target.DataOffset;
+        }
+        else
+        {
+            e.LinkStart = p.Type == TarEntryType.Symlink ? p.PathStart + p.PathLength : 0;
+            e.LinkLength = p.SymlinkLength;
+            e.Size = p.Size;
+            e.DataOffset = p.DataOffset;
+        }
+    }
+
+    // The member's name as written, for a diagnostic.
+    private static string PendingName(ref Pending p, ReadOnlySpan<byte> a)
+    {
+        return DiagName(a.Slice(p.PrefixOffset, p.PrefixLength), a.Slice(p.NameOffset, p.NameLength));
+    }
+
     private void LinkChild(int parent, int child)
     {
         ref Rec p = ref _recs[parent];

@@ -187,51 +187,106 @@ public sealed partial class TarIndex
         return true;
     }
 
-    // A name or link target: the pax record if there was one, else the GNU long-name member, else the header field.
-    // `embeddedNul` reports a NUL inside the text (the header field may be NUL-padded after it, the others not).
-    private static ReadOnlySpan<byte> LongField(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, int paxOffset, int paxLength,
-        int gnuOffset, int gnuLength, int fieldOffset, int fieldLength, out bool embeddedNul)
+    // A name or link target, as an (offset, length) in the archive: the pax record if there was one, else the GNU
+    // long-name member, else the header field (up to its NUL). `embeddedNul` reports a NUL inside the text (the
+    // header field may be NUL-padded after it, the others not).
+    private static void LongField(ReadOnlySpan<byte> a, int headerOffset, int paxOffset, int paxLength, int gnuOffset,
+        int gnuLength, int fieldOffset, int fieldLength, out int offset, out int length, out bool embeddedNul)
     {
         if (paxOffset >= 0)
         {
-            ReadOnlySpan<byte> pax = a.Slice(paxOffset, paxLength);
-            embeddedNul = ContainsNul(pax);
-            return pax;
+            offset = paxOffset;
+            length = paxLength;
+            embeddedNul = ContainsNul(a.Slice(paxOffset, paxLength));
+            return;
         }
-        if (gnuOffset >= 0)
-        {
-            ReadOnlySpan<byte> data = a.Slice(gnuOffset, gnuLength);
-            embeddedNul = HasEmbeddedNul(data);
-            return FieldText(data, 0, data.Length);
-        }
-        embeddedNul = HasEmbeddedNul(h.Slice(fieldOffset, fieldLength));
-        return FieldText(h, fieldOffset, fieldLength);
+        ReadOnlySpan<byte> field = gnuOffset >= 0
+            ? a.Slice(gnuOffset, gnuLength)
+            : a.Slice(headerOffset + fieldOffset, fieldLength);
+        offset = gnuOffset >= 0 ? gnuOffset : headerOffset + fieldOffset;
+        length = TextLength(field);
+        embeddedNul = HasEmbeddedNul(field);
     }
 
-    private void AddMember(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, byte type, long size, long dataOffset, long headerOffset, bool visor)
+    // A member waiting for its turn to enter the index, or a diagnostic waiting for its turn to be reported. The
+    // walk decodes and checks members a few ahead of the index updates (PendingDepth), so each member's hash-table
+    // slot, likely a cache miss in a big index, is prefetched while the members in between are decoded.
+    private struct Pending
     {
+        public string? Reason; // set: a diagnostic (DiagnosticName, Reason, HeaderOffset), not a member
+        public string? DiagnosticName;
+        public long HeaderOffset;
+        public int PrefixOffset; // the raw name in the archive (prefix, name), for diagnostics found at commit
+        public int PrefixLength;
+        public int NameOffset;
+        public int NameLength;
+        public int LinkOffset; // a hard link's raw target in the archive; it is decoded again at commit
+        public int LinkLength;
+        public int PathStart; // the normalized path in the pool, then a symlink's target
+        public int PathLength;
+        public int SymlinkLength;
+        public uint Hash;
+        public TarEntryType Type;
+        public int Mode;
+        public int Uid;
+        public int Gid;
+        public int DevMajor;
+        public int DevMinor;
+        public long MTime;
+        public long Size;
+        public long DataOffset;
+        public uint TextOffset;
+        public uint TextSize;
+        public uint FixupPageCount;
+    }
+
+    private const int PendingDepth = 8; // a power of two
+    private readonly Pending[] _pending = new Pending[PendingDepth];
+    private int _pendingFirst;
+    private int _pendingCount;
+
+    // The next free queue slot, cleared; the walk makes room (CommitOldest) before each header.
+    private ref Pending PushPending()
+    {
+        ref Pending p = ref _pending[(_pendingFirst + _pendingCount) & (PendingDepth - 1)];
+        _pendingCount++;
+        p = default;
+        return ref p;
+    }
+
+    // Decodes and checks one member (everything that does not depend on the rest of the index) and queues it.
+    // Its path, and a symlink's target after it, go to the pool now; the pool keeps them if the member is
+    // refused at commit, a waste bounded by the name bytes of such members (duplicates, missing hard-link
+    // targets, parents that are not directories), which are rare and in the archive anyway.
+    private unsafe void StageMember(ReadOnlySpan<byte> a, ReadOnlySpan<byte> h, byte type, long size, long dataOffset, long headerOffset, bool visor)
+    {
+        int hdr = (int)headerOffset;
         // Name: pax path, else GNU long name, else prefix + '/' + name (POSIX ustar and visor only: GNU keeps
         // times where the prefix would be).
-        ReadOnlySpan<byte> prefix = default;
-        ReadOnlySpan<byte> name = LongField(a, h, _paxPathOffset, _paxPathLength, _gnuNameOffset, _gnuNameLength,
-            TarHeader.NameOffset, TarHeader.NameLength, out bool embeddedNul);
+        LongField(a, hdr, _paxPathOffset, _paxPathLength, _gnuNameOffset, _gnuNameLength, TarHeader.NameOffset,
+            TarHeader.NameLength, out int nameOffset, out int nameLength, out bool embeddedNul);
+        int prefixOffset = 0;
+        int prefixLength = 0;
         if (_paxPathOffset < 0 && _gnuNameOffset < 0)
         {
             TarFormat format = visor ? TarFormat.Visor : TarHeader.GetFormat(h);
             if (format == TarFormat.Ustar || format == TarFormat.Visor)
             {
                 int plen = format == TarFormat.Visor ? TarHeader.VisorPrefixLength : TarHeader.PrefixLength;
-                prefix = FieldText(h, TarHeader.PrefixOffset, plen);
+                prefixOffset = hdr + TarHeader.PrefixOffset;
+                prefixLength = TextLength(h.Slice(TarHeader.PrefixOffset, plen));
             }
         }
+        ReadOnlySpan<byte> prefix = a.Slice(prefixOffset, prefixLength);
+        ReadOnlySpan<byte> name = a.Slice(nameOffset, nameLength);
         if (embeddedNul)
         {
-            Diagnose(DiagName(prefix, name), TarPath.ReasonNul, headerOffset);
+            Report(DiagName(prefix, name), TarPath.ReasonNul, headerOffset);
             return;
         }
         if (prefix.Length + name.Length + 1 > _raw.Length)
         {
-            Diagnose(DiagName(prefix, name), TarPath.ReasonTooLong, headerOffset);
+            Report(DiagName(prefix, name), TarPath.ReasonTooLong, headerOffset);
             return;
         }
         Span<char> raw = _raw;
@@ -244,7 +299,7 @@ public sealed partial class TarIndex
             // Already normalized (see TryCopySimpleName): only the type can still be refused.
             if (!TryMapType(type, simpleTrailingSlash, out entryType))
             {
-                Diagnose(DiagName(prefix, name), UnsupportedType(type), headerOffset);
+                Report(DiagName(prefix, name), UnsupportedType(type), headerOffset);
                 return;
             }
         }
@@ -255,7 +310,7 @@ public sealed partial class TarIndex
             {
                 if (!Utf8.TryDecode(prefix, raw, out int n))
                 {
-                    Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
+                    Report(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
                     return;
                 }
                 raw[n] = '/';
@@ -263,22 +318,22 @@ public sealed partial class TarIndex
             }
             if (!Utf8.TryDecode(name, raw.Slice(rawLength), out int nameChars))
             {
-                Diagnose(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
+                Report(DiagName(prefix, name), "name is not valid UTF-8", headerOffset);
                 return;
             }
             rawLength += nameChars;
             bool trailingSlash = rawLength > 0 && raw[rawLength - 1] == '/';
             if (!TryMapType(type, trailingSlash, out entryType))
             {
-                Diagnose(DiagName(prefix, name), UnsupportedType(type), headerOffset);
+                Report(DiagName(prefix, name), UnsupportedType(type), headerOffset);
                 return;
             }
-            // Normalize straight into the free end of the pool; the chars are kept only if an entry is added.
+            // Normalize straight into the free end of the pool; the chars are kept only if the member is staged.
             Span<char> norm = new Span<char>(_pool, pathStart, TarPath.MaxLength + 1);
             string? reason = TarPath.Normalize(raw.Slice(0, rawLength), norm, out normLength);
             if (reason != null)
             {
-                Diagnose(DiagName(prefix, name), reason, headerOffset);
+                Report(DiagName(prefix, name), reason, headerOffset);
                 return;
             }
         }
@@ -288,7 +343,7 @@ public sealed partial class TarIndex
             || !TarHeader.TryParseNumber(h.Slice(TarHeader.GidOffset, 8), out long gid)
             || !TarHeader.TryParseNumber(h.Slice(TarHeader.MTimeOffset, 12), out long mtime))
         {
-            Diagnose(DiagName(prefix, name), "bad numeric field", headerOffset);
+            Report(DiagName(prefix, name), "bad numeric field", headerOffset);
             return;
         }
         if (_hasPaxUid) uid = _paxUid;
@@ -296,7 +351,7 @@ public sealed partial class TarIndex
         if (_hasPaxMTime) mtime = _paxMTime;
         if (uid < 0 || uid > int.MaxValue || gid < 0 || gid > int.MaxValue)
         {
-            Diagnose(DiagName(prefix, name), "uid or gid out of range", headerOffset);
+            Report(DiagName(prefix, name), "uid or gid out of range", headerOffset);
             return;
         }
         long devMajor = 0;
@@ -306,156 +361,105 @@ public sealed partial class TarIndex
                 || !TarHeader.TryParseNumber(h.Slice(TarHeader.DevMinorOffset, 8), out devMinor)
                 || devMajor > int.MaxValue || devMinor > int.MaxValue))
         {
-            Diagnose(DiagName(prefix, name), "bad device number", headerOffset);
+            Report(DiagName(prefix, name), "bad device number", headerOffset);
             return;
         }
 
         // Link target: pax linkpath, else GNU long link, else the linkname field.
-        int linkChars = 0;
-        int linkIndex = -1;
+        int linkOffset = 0;
+        int linkLength = 0;
+        int symlinkChars = 0;
         if (entryType == TarEntryType.Symlink || entryType == TarEntryType.HardLink)
         {
-            ReadOnlySpan<byte> link = LongField(a, h, _paxLinkOffset, _paxLinkLength, _gnuLinkOffset, _gnuLinkLength,
-                TarHeader.LinkNameOffset, 100, out bool linkNul);
-            if (linkNul)
+            LongField(a, hdr, _paxLinkOffset, _paxLinkLength, _gnuLinkOffset, _gnuLinkLength,
+                TarHeader.LinkNameOffset, 100, out linkOffset, out linkLength, out bool linkNul);
+            string? linkReason = "NUL byte inside link target";
+            int linkChars = 0;
+            if (!linkNul)
             {
-                Diagnose(DiagName(prefix, name), "NUL byte inside link target", headerOffset);
+                linkReason = CheckLinkTarget(a.Slice(linkOffset, linkLength), entryType, out linkChars, out _);
+            }
+            if (linkReason != null)
+            {
+                Report(DiagName(prefix, name), linkReason, headerOffset);
                 return;
             }
-            if (link.Length > _raw.Length || !Utf8.TryDecode(link, raw, out linkChars))
+            if (entryType == TarEntryType.Symlink)
             {
-                Diagnose(DiagName(prefix, name), "link target is not valid UTF-8 or too long", headerOffset);
-                return;
-            }
-            if (linkChars == 0)
-            {
-                Diagnose(DiagName(prefix, name), "empty link target", headerOffset);
-                return;
-            }
-            if (entryType == TarEntryType.HardLink)
-            {
-                Span<char> linkNorm = _linkNorm;
-                string? linkReason = TarPath.Normalize(raw.Slice(0, linkChars), linkNorm, out int targetLength);
-                if (linkReason != null)
-                {
-                    Diagnose(DiagName(prefix, name), string.Concat("hard link target: ", linkReason), headerOffset);
-                    return;
-                }
-                ReadOnlySpan<char> target = linkNorm.Slice(0, targetLength);
-                linkIndex = Lookup(target, TarPath.Hash(target));
-                if (linkIndex < 0)
-                {
-                    Diagnose(DiagName(prefix, name), "hard link target missing", headerOffset);
-                    return;
-                }
-                if (_recs[linkIndex].Type == TarEntryType.Directory)
-                {
-                    Diagnose(DiagName(prefix, name), "hard link to a directory", headerOffset);
-                    return;
-                }
+                // A symlink's target is data at this level (resolved and confined at lookup): as written, after
+                // the path.
+                symlinkChars = linkChars;
+                EnsurePool(normLength + symlinkChars);
+                new ReadOnlySpan<char>(_raw, 0, symlinkChars).CopyTo(new Span<char>(_pool, pathStart + normLength, symlinkChars));
             }
         }
-
-        if (normLength == 0)
+        if (normLength == 0 && entryType != TarEntryType.Directory)
         {
-            // "./" or "/": the archive's own root. Take its attributes; anything else cannot be the root.
-            if (entryType != TarEntryType.Directory)
-            {
-                Diagnose(DiagName(prefix, name), "empty name", headerOffset);
-                return;
-            }
-            ref Rec root = ref _recs[0];
-            root.Mode = (int)(mode & 0xFFF);
-            root.Uid = (int)uid;
-            root.Gid = (int)gid;
-            root.MTime = mtime;
-            root.IsImplicit = false;
+            // "./" or "/" names the archive's own root: only a directory can be that.
+            Report(DiagName(prefix, name), "empty name", headerOffset);
             return;
         }
 
-        ReadOnlySpan<char> path = new ReadOnlySpan<char>(_pool, pathStart, normLength);
-        uint hash = TarPath.Hash(path);
-        int existing = Lookup(path, hash);
-        int idx;
-        int used = 0;
-        if (existing >= 0)
+        uint hash = TarPath.Hash(new ReadOnlySpan<char>(_pool, pathStart, normLength));
+        fixed (ulong* table = _table)
         {
-            idx = existing;
-            ref Rec old = ref _recs[existing];
-            if (old.Type == TarEntryType.Directory && old.FirstChild >= 0 && entryType != TarEntryType.Directory)
-            {
-                Diagnose(DiagName(prefix, name), "would replace a non-empty directory", headerOffset);
-                return;
-            }
-            if (!old.IsImplicit)
-            {
-                Diagnose(DiagName(prefix, name), "duplicate path, later entry wins", headerOffset);
-            }
+            CacheHint.Prefetch(table + (hash & (uint)(_table.Length - 1)));
         }
-        else
-        {
-            int parent = FindParent(pathStart, normLength, out string? parentReason);
-            if (parent < 0)
-            {
-                Diagnose(DiagName(prefix, name), parentReason!, headerOffset);
-                return;
-            }
-            idx = AppendPath(pathStart, normLength, hash, parent);
-            LinkChild(parent, idx);
-            used = normLength;
-        }
-        // A symlink's target is just data at this level (resolved and confined at lookup time): its chars follow
-        // the path in the pool. A hard link shares its target's path chars.
-        int linkStart = 0;
-        int linkLength = 0;
-        if (entryType == TarEntryType.Symlink)
-        {
-            EnsurePool(used + linkChars);
-            linkStart = pathStart + used;
-            new ReadOnlySpan<char>(_raw, 0, linkChars).CopyTo(new Span<char>(_pool, linkStart, linkChars));
-            linkLength = linkChars;
-            used += linkChars;
-        }
-        else if (entryType == TarEntryType.HardLink)
-        {
-            linkStart = _recs[linkIndex].PathStart;
-            linkLength = _recs[linkIndex].PathLength;
-        }
-        _poolLength = pathStart + used;
+        _poolLength = pathStart + normLength + symlinkChars;
 
-        ref Rec e = ref _recs[idx];
-        e.Type = entryType;
-        e.IsImplicit = false;
-        e.Mode = (int)(mode & 0xFFF);
-        e.Uid = (int)uid;
-        e.Gid = (int)gid;
-        e.MTime = mtime;
-        e.LinkStart = linkStart;
-        e.LinkLength = linkLength;
-        e.LinkIndex = linkIndex;
-        e.DevMajor = (int)devMajor;
-        e.DevMinor = (int)devMinor;
-        if (entryType == TarEntryType.File)
-        {
-            e.Size = size;
-            e.DataOffset = dataOffset;
-        }
-        else if (entryType == TarEntryType.HardLink)
-        {
-            e.Size = _recs[linkIndex].Size;
-            e.DataOffset = _recs[linkIndex].DataOffset;
-        }
-        else
-        {
-            e.Size = 0;
-            e.DataOffset = dataOffset;
-        }
+        ref Pending p = ref PushPending();
+        p.HeaderOffset = headerOffset;
+        p.PrefixOffset = prefixOffset;
+        p.PrefixLength = prefixLength;
+        p.NameOffset = nameOffset;
+        p.NameLength = nameLength;
+        p.LinkOffset = linkOffset;
+        p.LinkLength = linkLength;
+        p.PathStart = pathStart;
+        p.PathLength = normLength;
+        p.SymlinkLength = symlinkChars;
+        p.Hash = hash;
+        p.Type = entryType;
+        p.Mode = (int)(mode & 0xFFF);
+        p.Uid = (int)uid;
+        p.Gid = (int)gid;
+        p.DevMajor = (int)devMajor;
+        p.DevMinor = (int)devMinor;
+        p.MTime = mtime;
+        p.Size = entryType == TarEntryType.File ? size : 0;
+        p.DataOffset = dataOffset;
         if (visor)
         {
-            e.TextOffset = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset);
-            e.TextSize = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize);
-            e.FixupPageCount = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages);
+            p.TextOffset = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset);
+            p.TextSize = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize);
+            p.FixupPageCount = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages);
         }
+    }
+
+    // Decodes a link target into _raw (linkChars long) and checks it; null if it is usable. A hard link's target must also be a
+    // valid path (normalized into _linkNorm, targetLength long); whether it exists is decided at commit, in archive order.
+    private string? CheckLinkTarget(ReadOnlySpan<byte> link, TarEntryType type, out int linkChars, out int targetLength)
+    {
+        Span<char> raw = _raw;
+        linkChars = 0;
+        targetLength = 0;
+        if (link.Length > _raw.Length || !Utf8.TryDecode(link, raw, out linkChars))
+        {
+            return "link target is not valid UTF-8 or too long";
+        }
+        if (linkChars == 0)
+        {
+            return "empty link target";
+        }
+        if (type == TarEntryType.HardLink)
+        {
+            string? reason = TarPath.Normalize(raw.Slice(0, linkChars), _linkNorm, out targetLength);
+            if (reason != null)
+            {
+                return string.Concat("hard link target: ", reason);
+            }
+        }
+        return null;
     }
 
     private static string UnsupportedType(byte type)

@@ -8,6 +8,17 @@ namespace VisorFs;
 
 public sealed partial class TarIndex
 {
+    // A problem found by the walk or while staging a member: queued behind the members staged before it, so the
+    // diagnostics come out in archive order.
+    private void Report(string name, string reason, long offset)
+    {
+        ref Pending p = ref PushPending();
+        p.Reason = reason;
+        p.DiagnosticName = name;
+        p.HeaderOffset = offset;
+    }
+
+    // A problem found while a staged member enters the index (its turn in archive order has come).
     private void Diagnose(string name, string reason, long offset)
     {
         _diagnostics.Add(new TarDiagnostic(name, reason, offset));
@@ -29,7 +40,26 @@ public sealed partial class TarIndex
         _hasPaxGid = false;
     }
 
-    private void IndexArchive(ReadOnlySpan<byte> a)
+    // Prefetches the header at `at` (if it is inside the archive). In a pax archive the next header is usually an
+    // 'x' whose records fill the block after it, followed by the member's own header: those blocks are fetched
+    // too, since the member header's address would otherwise be known only after the 'x' header arrives.
+    private unsafe void PrefetchHeader(ReadOnlySpan<byte> a, long at)
+    {
+        if (at < 0 || a.Length - at < TarHeader.BlockSize)
+        {
+            return;
+        }
+        int blocks = Format == TarFormat.Pax && a.Length - at >= 3 * TarHeader.BlockSize ? 3 : 1;
+        fixed (byte* start = &a[(int)at])
+        {
+            for (int line = 0; line < blocks * TarHeader.BlockSize; line += CacheHint.LineSize)
+            {
+                CacheHint.Prefetch(start + line);
+            }
+        }
+    }
+
+    private unsafe void IndexArchive(ReadOnlySpan<byte> a)
     {
         long len = a.Length;
         bool visor = len >= TarHeader.BlockSize && TarHeader.IsVisor(a.Slice(0, TarHeader.BlockSize));
@@ -38,14 +68,19 @@ public sealed partial class TarIndex
         ClearPending();
         long pos = 0;
         bool resync = false;
-        int touch = 0;
         while (true)
         {
+            // Each pass stages at most one item (a member or a diagnostic); the oldest enters the index once the
+            // queue is full, PendingDepth - 1 members after its hash-table slot was prefetched.
+            if (_pendingCount == PendingDepth)
+            {
+                CommitOldest(a);
+            }
             if (len - pos < TarHeader.BlockSize)
             {
                 if (len - pos > 0 && !visor && !resync)
                 {
-                    Diagnose("", "truncated header at end of archive", pos);
+                    Report("", "truncated header at end of archive", pos);
                 }
                 break;
             }
@@ -55,6 +90,15 @@ public sealed partial class TarIndex
             {
                 break;
             }
+            // Start fetching the next header before anything else. On an archive larger than the cache its lines
+            // are memory misses whose address the hardware cannot guess (it depends on this header's size field),
+            // and each header waits on the previous one: the sooner the fetch starts, the more of this member's
+            // work hides it. The size field is trusted only for this hint; everything below checks it properly
+            // and fetches again if the real next position differs.
+            bool sizeParsed = TarHeader.TryParseNumber(h.Slice(TarHeader.SizeOffset, 12), out long size);
+            long guess = visor ? pos + TarHeader.BlockSize
+                : sizeParsed && size >= 0 && size <= len ? pos + TarHeader.BlockSize + ((size + 511) & ~511L) : -1;
+            PrefetchHeader(a, guess);
             // The checksum is tested first: an all-zero block (end of a plain archive) never matches (its stored
             // checksum reads 0, its sum is 8 spaces = 256), so the zero test only runs on blocks that failed it
             // and a valid header is read once, not twice.
@@ -73,7 +117,7 @@ public sealed partial class TarIndex
                 // block by block, reporting the damage once.
                 if (!resync)
                 {
-                    Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad header checksum", pos);
+                    Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad header checksum", pos);
                 }
                 resync = !visor;
                 ClearPending();
@@ -82,9 +126,9 @@ public sealed partial class TarIndex
             }
             resync = false;
             byte type = h[TarHeader.TypeOffset];
-            if (!TarHeader.TryParseNumber(h.Slice(TarHeader.SizeOffset, 12), out long size) || size < 0)
+            if (!sizeParsed || size < 0)
             {
-                Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad size field", pos);
+                Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad size field", pos);
                 resync = !visor;
                 ClearPending();
                 pos += TarHeader.BlockSize;
@@ -101,7 +145,7 @@ public sealed partial class TarIndex
             long dataOffset = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorDataOffset) : pos + TarHeader.BlockSize;
             if (dataOffset > len || dataSize > len - dataOffset)
             {
-                Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "data extends past end of archive", pos);
+                Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "data extends past end of archive", pos);
                 ClearPending();
                 if (visor)
                 {
@@ -115,14 +159,9 @@ public sealed partial class TarIndex
             {
                 pos = len; // the last member's padding may be missing
             }
-            // Touch the next header now: on an archive larger than the cache its eight lines are memory misses, and
-            // issuing the load here lets it overlap this member's name decoding and hashing instead of stalling
-            // the next iteration. (An ordinary load; the value only feeds a field nobody reads.)
-            if (len - pos >= TarHeader.BlockSize)
+            if (pos != guess)
             {
-                int next = (int)pos;
-                touch += a[next] + a[next + 64] + a[next + 128] + a[next + 192] + a[next + 256] + a[next + 320]
-                    + a[next + 384] + a[next + 448];
+                PrefetchHeader(a, pos);
             }
 
             if (type == (byte)'L')
@@ -145,7 +184,7 @@ public sealed partial class TarIndex
                 }
                 if (!ParsePax(a, (int)dataOffset, (int)dataSize))
                 {
-                    Diagnose(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad pax extended header", headerOffset);
+                    Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad pax extended header", headerOffset);
                     ClearPending();
                 }
                 continue;
@@ -154,9 +193,12 @@ public sealed partial class TarIndex
             {
                 continue;
             }
-            AddMember(a, h, type, size, dataOffset, headerOffset, visor);
+            StageMember(a, h, type, size, dataOffset, headerOffset, visor);
             ClearPending();
         }
-        _touch = touch;
+        while (_pendingCount > 0)
+        {
+            CommitOldest(a);
+        }
     }
 }

@@ -78,7 +78,6 @@ public sealed partial class TarIndex
     private readonly char[] _raw = new char[2 * TarPath.MaxLength + 512];
     private readonly char[] _linkNorm = new char[TarPath.MaxLength + 1];
     private int _lastParent;
-    private int _touch; // sink for the early loads of the next header (see IndexArchive)
 
     // What 'L'/'K' and 'x' members said about the next member. Offsets point into the archive (-1: not set).
     private int _gnuNameOffset, _gnuNameLength, _gnuLinkOffset, _gnuLinkLength;

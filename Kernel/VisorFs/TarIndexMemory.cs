@@ -40,6 +40,7 @@ namespace VisorFs
             Allocator.Free(_table);
             Allocator.Free(_raw);
             Allocator.Free(_linkNorm);
+            Allocator.Free(_pending);
             _count = 0;
         }
     }

@@ -208,11 +208,13 @@ public class InflaterTests
     [Fact]
     public void GarbageNeverThrows()
     {
-        var inflater = new Inflater();
-        var output = new byte[1 << 16];
+        // CsCheck samples in parallel and an Inflater (like its output buffer) is not thread safe: one per thread.
+        using var inflaters = new ThreadLocal<Inflater>(() => new Inflater());
+        using var outputs = new ThreadLocal<byte[]>(() => new byte[1 << 16]);
         Gen.Byte.Array[0, 3000].Sample(garbage =>
         {
-            var status = inflater.Inflate(garbage, output, out int consumed, out int produced);
+            byte[] output = outputs.Value!;
+            var status = inflaters.Value!.Inflate(garbage, output, out int consumed, out int produced);
             Assert.True(consumed <= garbage.Length && produced <= output.Length);
             _ = status;
         }, iter: 3000);

@@ -384,6 +384,82 @@ public class TarIndexTests
         AssertHostile([.. TarBuilder.File("d/x", [1]), .. TarBuilder.File("d", [2])], "non-empty directory");
 
     [Fact]
+    public void DiagnosticsStayInArchiveOrder_AcrossTheStagingQueue()
+    {
+        // Problems found while decoding a member (bad name, bad checksum) and problems found when it enters the
+        // index (duplicate, missing hard-link target, parent not a directory) are reported at different times;
+        // members are decoded a few ahead of entering. The report order must still be the archive order, with
+        // enough good members in between to push problems through the queue at every position.
+        var parts = new List<byte[]>();
+        var expected = new List<string>();
+        for (int round = 0; round < 12; round++)
+        {
+            for (int filler = 0; filler < round % 5; filler++)
+            {
+                parts.Add(TarBuilder.File($"r{round}/ok{filler}", [1]));
+            }
+            parts.Add(TarBuilder.File($"r{round}/f", [1]));
+            switch (round % 4)
+            {
+                case 0:
+                    parts.Add(TarBuilder.File($"r{round}/f", [2]));
+                    expected.Add("duplicate path, later entry wins");
+                    break;
+                case 1:
+                    parts.Add(TarBuilder.File($"r{round}/../x", [2]));
+                    expected.Add(TarPath.ReasonDotDot);
+                    break;
+                case 2:
+                    parts.Add(TarBuilder.Header($"r{round}/l", '1', link: "missing"));
+                    expected.Add("hard link target missing");
+                    break;
+                default:
+                    parts.Add(TarBuilder.File($"r{round}/f/below", [2]));
+                    expected.Add("parent is not a directory");
+                    break;
+            }
+            if (round % 3 == 0)
+            {
+                parts.Add(TarBuilder.Header("bad", goodChecksum: false));
+                expected.Add("bad header checksum");
+                parts.Add(TarBuilder.File($"r{round}/after-resync", [3]));
+            }
+        }
+        parts.Add(TarBuilder.End());
+        byte[] archive = TarBuilder.Concat([.. parts]);
+
+        var index = TarIndex.Build(archive);
+
+        Assert.Equal(expected, index.Diagnostics.Select(d => d.Reason.StartsWith(TarPath.ReasonDotDot, StringComparison.Ordinal) ? TarPath.ReasonDotDot : d.Reason));
+        Assert.Equal(index.Diagnostics.Select(d => d.HeaderOffset).Order(), index.Diagnostics.Select(d => d.HeaderOffset));
+        Assert.Equal([2], TarIndex.GetData(archive, index.Find("r0/f")!).ToArray());
+        Assert.NotNull(index.Find("r9/after-resync"));
+    }
+
+    [Fact]
+    public void LinksInsideTheStagingQueue_SeeTheMembersBeforeThem()
+    {
+        // A hard link right after its target (both still queued when the link is decoded), a duplicate symlink
+        // whose target must survive, and a link to a member replaced in between.
+        byte[] archive = TarBuilder.Concat(
+            TarBuilder.File("t", [1, 2, 3]),
+            TarBuilder.Header("h", '1', link: "t"),
+            TarBuilder.Header("s", '2', link: "first"),
+            TarBuilder.Header("s", '2', link: "second-target"),
+            TarBuilder.File("t", [4]),
+            TarBuilder.Header("h2", '1', link: "./t"),
+            TarBuilder.End());
+
+        var index = TarIndex.Build(archive);
+
+        Assert.Equal(["duplicate path, later entry wins", "duplicate path, later entry wins"], index.Diagnostics.Select(d => d.Reason));
+        Assert.Equal([1, 2, 3], TarIndex.GetData(archive, index.Find("h")!).ToArray());
+        Assert.Equal("t", index.Find("h")!.LinkTarget);
+        Assert.Equal("second-target", index.Find("s")!.LinkTarget);
+        Assert.Equal([4], TarIndex.GetData(archive, index.Find("h2")!).ToArray());
+    }
+
+    [Fact]
     public void SymlinkLoopsAreJustEntries()
     {
         byte[] archive = TarBuilder.Concat(TarBuilder.Header("a", '2', link: "b"), TarBuilder.Header("b", '2', link: "a"),
