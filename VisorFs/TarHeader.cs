@@ -122,16 +122,18 @@ public static class TarHeader
         {
             // Eight bytes at a time: the even and odd bytes of each word go into 16-bit lanes of two accumulators
             // (64 words * 255 < 65536, so no lane overflows); four words per step keep the adds independent.
+            // (A moving pointer, not an index: the loads then need no address arithmetic.)
             const ulong M = 0x00FF00FF00FF00FFUL;
             ulong* q = (ulong*)p;
+            ulong* end = q + BlockSize / 8;
             ulong even = 0;
             ulong odd = 0;
-            for (int i = 0; i < BlockSize / 8; i += 4)
+            for (; q < end; q += 4)
             {
-                ulong v0 = q[i];
-                ulong v1 = q[i + 1];
-                ulong v2 = q[i + 2];
-                ulong v3 = q[i + 3];
+                ulong v0 = q[0];
+                ulong v1 = q[1];
+                ulong v2 = q[2];
+                ulong v3 = q[3];
                 even += ((v0 & M) + (v1 & M)) + ((v2 & M) + (v3 & M));
                 odd += (((v0 >> 8) & M) + ((v1 >> 8) & M)) + (((v2 >> 8) & M) + ((v3 >> 8) & M));
             }

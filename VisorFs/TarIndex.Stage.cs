@@ -50,10 +50,11 @@ public sealed partial class TarIndex
         return TextLength(s) < s.Length;
     }
 
-    // True if a NUL-terminated field has anything but NULs after its terminator (a NUL inside the name).
-    private static unsafe bool HasEmbeddedNul(ReadOnlySpan<byte> f)
+    // True if a NUL-terminated field whose text is `textLength` long has anything but NULs after its terminator
+    // (a NUL inside the name).
+    private static unsafe bool HasEmbeddedNul(ReadOnlySpan<byte> f, int textLength)
     {
-        int i = TextLength(f);
+        int i = textLength;
         int n = f.Length;
         if (i >= n)
         {
@@ -205,7 +206,7 @@ public sealed partial class TarIndex
             : a.Slice(headerOffset + fieldOffset, fieldLength);
         offset = gnuOffset >= 0 ? gnuOffset : headerOffset + fieldOffset;
         length = TextLength(field);
-        embeddedNul = HasEmbeddedNul(field);
+        embeddedNul = HasEmbeddedNul(field, length);
     }
 
     // A member waiting for its turn to enter the index, or a diagnostic waiting for its turn to be reported. The
@@ -245,12 +246,12 @@ public sealed partial class TarIndex
     private int _pendingFirst;
     private int _pendingCount;
 
-    // The next free queue slot, cleared; the walk makes room (CommitOldest) before each header.
+    // The next free queue slot (holding an old item: the caller sets every field it reads back); the walk makes
+    // room (CommitOldest) before each header.
     private ref Pending PushPending()
     {
         ref Pending p = ref _pending[(_pendingFirst + _pendingCount) & (PendingDepth - 1)];
         _pendingCount++;
-        p = default;
         return ref p;
     }
 
@@ -408,6 +409,8 @@ public sealed partial class TarIndex
         _poolLength = pathStart + normLength + symlinkChars;
 
         ref Pending p = ref PushPending();
+        p.Reason = null;
+        p.DiagnosticName = null;
         p.HeaderOffset = headerOffset;
         p.PrefixOffset = prefixOffset;
         p.PrefixLength = prefixLength;
@@ -428,12 +431,9 @@ public sealed partial class TarIndex
         p.MTime = mtime;
         p.Size = entryType == TarEntryType.File ? size : 0;
         p.DataOffset = dataOffset;
-        if (visor)
-        {
-            p.TextOffset = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset);
-            p.TextSize = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize);
-            p.FixupPageCount = TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages);
-        }
+        p.TextOffset = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextOffset) : 0;
+        p.TextSize = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorTextSize) : 0;
+        p.FixupPageCount = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages) : 0;
     }
 
     // Decodes a link target into _raw (linkChars long) and checks it; null if it is usable. A hard link's target must also be a

@@ -79,59 +79,56 @@ public static class TarPath
         return null;
     }
 
-    // Path hash: two UTF-16 units per step, h = (rotl(h, 5) ^ pair) * K (the FxHash step; the rotate carries the
-    // high bits a multiply produces back down), then a final xor-shift so the low bits that pick a hash slot
-    // depend on every character. Half the serial multiplies of FNV-1a per char. Not keyed: like any unkeyed hash,
-    // an archive can be built to collide; that costs probe time, never correctness.
-    private const uint HashSeed = 0x811C9DC5;
-    private const uint HashMultiplier = 0x9E3779B1;
+    // Path hash: four UTF-16 units (one 64-bit load) per step, h = (rotl(h, 5) ^ quad) * K (the FxHash step; the
+    // rotate carries the high bits a multiply produces back down); a tail of 1-3 units is one more step. The
+    // result folds the halves together and applies a final xor-shift, so the low bits that pick a hash slot depend
+    // on every character. One serial multiply per four characters. Not keyed: like any unkeyed hash, an archive
+    // can be built to collide; that costs probe time, never correctness.
+    private const ulong HashSeed = 0xCBF29CE484222325;
+    private const ulong HashMultiplier = 0x9E3779B97F4A7C15;
 
-    private static uint HashStep(uint h, uint pair) => (((h << 5) | (h >> 27)) ^ pair) * HashMultiplier;
+    private static ulong HashStep(ulong h, ulong quad) => (((h << 5) | (h >> 59)) ^ quad) * HashMultiplier;
 
-    private static uint HashFinish(uint h) => h ^ (h >> 15);
+    private static unsafe uint Hash(char* p, int n)
+    {
+        ulong h = HashSeed;
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            h = HashStep(h, *(ulong*)(p + i)); // p[i] | p[i + 1] << 16 | ... (little endian)
+        }
+        if (i < n)
+        {
+            ulong tail = 0;
+            for (int k = 0; i + k < n; k++)
+            {
+                tail |= (ulong)p[i + k] << (16 * k);
+            }
+            h = HashStep(h, tail);
+        }
+        uint folded = (uint)(h ^ (h >> 32));
+        return folded ^ (folded >> 15);
+    }
 
     /// <summary>Hash of a normalized path; the same for a string and a span.</summary>
     public static unsafe uint Hash(ReadOnlySpan<char> path)
     {
-        uint h = HashSeed;
-        int n = path.Length;
-        if (n == 0)
-        {
-            return HashFinish(h);
-        }
         fixed (char* p = path)
         {
-            int i = 0;
-            for (; i + 2 <= n; i += 2)
-            {
-                h = HashStep(h, *(uint*)(p + i)); // p[i] | p[i + 1] << 16 (little endian)
-            }
-            if (i < n)
-            {
-                h = HashStep(h, p[i]);
-            }
+            return Hash(p, path.Length);
         }
-        return HashFinish(h);
     }
 
-    /// <summary>The same hash for a string, without converting it to a span.</summary>
+    /// <summary>The same hash for a string.</summary>
     public static uint Hash(string path) => Hash(path, 0);
 
     /// <summary>The same hash for the part of a string from <paramref name="start"/> on.</summary>
-    public static uint Hash(string path, int start)
+    public static unsafe uint Hash(string path, int start)
     {
-        uint h = HashSeed;
-        int n = path.Length;
-        int i = start;
-        for (; i + 2 <= n; i += 2)
+        fixed (char* p = path)
         {
-            h = HashStep(h, (uint)(path[i] | (path[i + 1] << 16)));
+            return Hash(p + start, path.Length - start);
         }
-        if (i < n)
-        {
-            h = HashStep(h, path[i]);
-        }
-        return HashFinish(h);
     }
 
     /// <summary>Ordinal equality of a string and a span (no BCL SequenceEqual in the kernel).</summary>
