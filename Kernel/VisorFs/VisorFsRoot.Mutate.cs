@@ -2,6 +2,7 @@
 // into the ramdisk that holds its path first), directories, deleting (a tardisk entry is hidden by a whiteout),
 // renaming, and the sticky-file markers. `.#*` names are the system's own and cannot be created by users.
 using System;
+using System.Collections.Generic;
 using Internal.Runtime;
 using VisorFs;
 
@@ -280,6 +281,53 @@ namespace Kernel.VisorFs
             if (!IsEmptyDirectory(node))
                 return Errno.ENOTEMPTY;
             return Remove(node);
+        }
+
+        /// <summary>
+        /// `rm -r`: deletes a directory and everything below it, depth first (tardisk entries are hidden, ramdisk
+        /// ones freed); anything else is deleted as by <see cref="Unlink"/>. Symlinks are removed, never followed.
+        /// Stops at the first failure (an open file: EBUSY; a mount point below: EBUSY), leaving what it has not
+        /// reached in place, as rm does.
+        /// </summary>
+        public Errno RemoveTree(string cwd, string path)
+        {
+            Errno e = Resolve(cwd, path, false, out FsNode node);
+            if (e != Errno.Ok)
+                return e;
+            if (!node.IsDirectory || node.TardiskFile != null)
+                return Unlink(cwd, path);
+            return RemoveTreeAt(node.Path, 0);
+        }
+
+        // Depth is bounded by the path length limit; the guard keeps a corrupt tree from recursing without end.
+        private const int MaxTreeDepth = 256;
+
+        private Errno RemoveTreeAt(string dirPath, int depth)
+        {
+            if (depth > MaxTreeDepth)
+                return Errno.ELOOP;
+            Errno e = Resolve("/", dirPath, false, out FsNode dir);
+            if (e != Errno.Ok)
+                return e;
+            if (dir.Path == "/" || dir.TardisksDir || (dir.Ram != null && dir.Ram == dir.Ram.Owner.Root))
+                return Errno.EBUSY;
+            var entries = new List<DirEntry>();
+            e = ReadDirectory(dir, entries);
+            for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
+            {
+                FsNode child = entries[i].Node;
+                Errno r = Resolve("/", child.Path, false, out FsNode live);
+                if (r != Errno.Ok)
+                    e = r;
+                else if (live.IsDirectory && !live.TardisksDir)
+                    e = RemoveTreeAt(live.Path, depth + 1);
+                else
+                    e = live.IsDirectory ? Errno.EBUSY : Remove(live);
+            }
+            FreeListing(entries);
+            if (e != Errno.Ok)
+                return e;
+            return Remove(dir);
         }
 
         // Drops the upper node (if any) and hides the lower entry (if any).

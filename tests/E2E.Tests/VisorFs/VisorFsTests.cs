@@ -119,6 +119,50 @@ public sealed class VisorFsTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task RecursiveRemove_DeletesRamdiskTreesAndHidesTardiskOnes_RefusesMountPoints()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        string before = await guest.RunAsync("ramdisk list");
+        await guest.RunAsync("mkdir -p /tmp/tree/a/b");
+        await guest.RunAsync("echo one > /tmp/tree/a/b/f1");
+        await guest.RunAsync("echo two > /tmp/tree/a/f2");
+        string full = await guest.RunAsync("ramdisk list");
+        guest.Check(TmpUsage(full) != TmpUsage(before), $"the tree did not show in tmp's usage:\n{before}\n{full}");
+        string gone = await guest.RunAsync("rm -r /tmp/tree");
+        guest.Check(gone.Trim().Length == 0, $"rm -r of a ramdisk tree: {gone}");
+        string missing = await guest.RunAsync("ls /tmp/tree");
+        guest.Check(missing.Contains("No such file or directory", StringComparison.Ordinal), $"tree still there: {missing}");
+        string after = await guest.RunAsync("ramdisk list");
+        guest.Check(TmpUsage(after) == TmpUsage(before), $"rm -r left ramdisk space or inodes in use:\n{before}\n{after}");
+
+        // A directory that lives in tardisks (extra.v00 and plain.tar both have /opt/...): hidden, not deleted.
+        await guest.RunAsync("echo mine > /opt/extra/local.txt");
+        string hidden = await guest.RunAsync("rm -r /opt/extra");
+        guest.Check(hidden.Trim().Length == 0, $"rm -r of a tardisk directory: {hidden}");
+        string opt = await guest.RunAsync("ls /opt");
+        guest.Check(opt.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is ["plain"], $"ls /opt after rm -r /opt/extra: {opt}");
+        string stillInTardisk = await guest.RunAsync("tar -tf /tardisks/plain.tar");
+        guest.Check(stillInTardisk.Trim() == "opt/plain/readme", $"the tardisk itself changed: {stillInTardisk}");
+
+        string busy = await guest.RunAsync("rm -r /tmp");
+        guest.Check(busy.Contains("rm: /tmp: Device or resource busy", StringComparison.Ordinal), $"rm -r of a mount point: {busy}");
+        string file = await guest.RunAsync("rm -rf /tmp/none /etc/motd");
+        guest.Check(file.Trim().Length == 0, $"rm -rf of a missing path and a file: {file}");
+        string motd = await guest.RunAsync("cat /etc/motd");
+        guest.Check(motd.Contains("No such file or directory", StringComparison.Ordinal), $"rm -r of a file: {motd}");
+        await guest.PowerOffAsync();
+    }
+
+    // The Used KB and Inodes columns of the tmp ramdisk in `ramdisk list` output.
+    private static string TmpUsage(string list)
+    {
+        Match m = Regex.Match(list, @"^tmp\s+/tmp\s+\d+\s+\d+\s+\d+\s+(\d+)\s+(\d+)", RegexOptions.Multiline);
+        return m.Success ? m.Groups[1].Value + " KB, " + m.Groups[2].Value + " inodes" : "?";
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task FullRamdisk_FailsWithEnospcAndTheEvent_ShellKeepsWorking()
     {
         using var modules = Standard();
