@@ -31,6 +31,7 @@ namespace Kernel.Shell
             commands.Add(new RmCommand());
             commands.Add(new MkdirCommand());
             commands.Add(new RmdirCommand());
+            commands.Add(new ChmodCommand());
             commands.Add(new TouchCommand());
             commands.Add(new StatCommand());
             commands.Add(new CdCommand());

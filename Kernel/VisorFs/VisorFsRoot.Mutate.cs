@@ -212,10 +212,10 @@ namespace Kernel.VisorFs
             return Errno.Ok;
         }
 
-        /// <summary>Gives a modified sticky file its zero-length `.#name` marker (original mode plus T), once.</summary>
         /// <summary>Writes to sticky files so far: auto-backup.sh compares it with the count at the last backup.</summary>
         public ulong StickyChanges { get; private set; }
 
+        /// <summary>Gives a modified sticky file its zero-length `.#name` marker (original mode plus T), once.</summary>
         public void MarkModified(RamNode file)
         {
             if ((file.Mode & FileMode.Sticky) == 0 || file.Parent == null || FsPath.IsMarkerName(file.Name))
@@ -238,6 +238,59 @@ namespace Kernel.VisorFs
                 return;
             RamNode marker = file.Owner.NewNode(file.Parent, markerName, RamNodeKind.File, file.Mode | FileMode.Sticky, Now);
             file.Parent.Children.Add(marker);
+        }
+
+        /// <summary>
+        /// `chmod`: gives a file or directory the permission bits <paramref name="expression"/> computes from its
+        /// current mode (see <see cref="ModeExpression"/>). A tardisk's file or directory is copied up first, as for
+        /// any change. Making a file sticky (`+t`) is how ESXi marks a file to persist: it gets its `.#` marker, so
+        /// the next backup saves it; clearing the bit drops the marker. EINVAL for a malformed expression.
+        /// </summary>
+        public Errno Chmod(string cwd, string path, string expression)
+        {
+            Errno e = Resolve(cwd, path, true, out FsNode node);
+            if (e != Errno.Ok)
+                return e;
+            if (node.TardisksDir || node.TardiskFile != null || FsPath.IsMarkerName(FsPath.LastName(node.Path)))
+                return Errno.EPERM;
+            if (!ModeExpression.TryApply(expression, node.Mode, node.IsDirectory, out int mode))
+                return Errno.EINVAL;
+            RamNode target = node.Ram;
+            if (target == null)
+            {
+                if (node.IsDirectory)
+                    e = EnsureRamDirectory(node.Path, out target);
+                else if (node.Kind == FileKind.File)
+                    e = CopyUp(node, true, out target);
+                else
+                    e = Errno.EPERM;   // device nodes and fifos in a tardisk stay as they are
+                if (e != Errno.Ok)
+                    return e;
+            }
+            bool wasSticky = (target.Mode & FileMode.Sticky) != 0;
+            target.Mode = mode & FileMode.PermissionMask;
+            if (target.Kind != RamNodeKind.File)
+                return Errno.Ok;
+            if ((mode & FileMode.Sticky) != 0)
+                MarkModified(target);
+            else if (wasSticky)
+                DropMarker(target);
+            return Errno.Ok;
+        }
+
+        // Removes a file's `.#name` marker (it is no longer sticky, so backups stop saving it).
+        private void DropMarker(RamNode file)
+        {
+            if (file.Parent == null)
+                return;
+            string markerName = string.Concat(".#", file.Name);
+            RamNode marker = file.Parent.FindChild(markerName);
+            Allocator.Free(markerName);
+            if (marker == null || marker.Kind != RamNodeKind.File)
+                return;
+            file.Parent.Children.Remove(marker);
+            Ramdisk.FreeTree(marker);
+            StickyChanges++;
         }
 
         public Errno Mkdir(string cwd, string path, int mode)

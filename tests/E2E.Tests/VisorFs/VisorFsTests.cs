@@ -155,6 +155,47 @@ public sealed class VisorFsTests
         await guest.PowerOffAsync();
     }
 
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Chmod_SetsModes_StickyBitMarksAFileForBackup_TardiskEntriesAreCopiedUp()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("echo secret > /tmp/f");
+        await guest.RunAsync("chmod 600 /tmp/f");
+        string f = await guest.RunAsync("ls -l /tmp/f");
+        guest.Check(f.TrimStart().StartsWith("-rw------- ", StringComparison.Ordinal), $"chmod 600: {f}");
+        await guest.RunAsync("chmod g+r,o=r /tmp/f");
+        f = await guest.RunAsync("ls -l /tmp/f");
+        guest.Check(f.TrimStart().StartsWith("-rw-r--r-- ", StringComparison.Ordinal), $"chmod g+r,o=r: {f}");
+
+        // motd lives in s.v00: chmod +t copies it up into the etc ramdisk, makes it sticky and gives it its marker.
+        await guest.RunAsync("chmod +t /etc/motd");
+        string etc = await guest.RunAsync("ls -la /etc");
+        guest.Check(Regex.IsMatch(etc, @"-rw-r--r-T\s.*\smotd\s*$", RegexOptions.Multiline) && Regex.IsMatch(etc, @"\s\.#motd\s*$", RegexOptions.Multiline),
+            $"chmod +t did not make motd sticky with a marker:\n{etc}");
+        string layer = await guest.RunAsync("stat /etc/motd");
+        guest.Check(layer.Contains("ramdisk etc", StringComparison.Ordinal), $"motd was not copied up: {layer}");
+        await guest.RunAsync("chmod -t /etc/motd");
+        etc = await guest.RunAsync("ls -la /etc");
+        guest.Check(!etc.Contains(".#motd", StringComparison.Ordinal) && Regex.IsMatch(etc, @"-rw-r--r--\s.*\smotd\s*$", RegexOptions.Multiline),
+            $"chmod -t kept the marker:\n{etc}");
+
+        await guest.RunAsync("chmod 700 /opt/plain");
+        string opt = await guest.RunAsync("ls -l /opt");
+        guest.Check(Regex.IsMatch(opt, @"^drwx------\s.*\splain\s*$", RegexOptions.Multiline), $"chmod of a tardisk directory: {opt}");
+        string readme = await guest.RunAsync("cat /opt/plain/readme");
+        guest.Check(readme.Trim() == "plain tar used in place", $"the directory's contents after chmod: {readme}");
+
+        string bad = await guest.RunAsync("chmod u+q /tmp/f");
+        guest.Check(bad.Contains("chmod: invalid mode: 'u+q'", StringComparison.Ordinal), $"bad mode: {bad}");
+        string tardisk = await guest.RunAsync("chmod 600 /tardisks/s.v00");
+        guest.Check(tardisk.Contains("Operation not permitted", StringComparison.Ordinal), $"chmod in /tardisks: {tardisk}");
+        string missing = await guest.RunAsync("chmod 600 /nope");
+        guest.Check(missing.Contains("chmod: /nope: No such file or directory", StringComparison.Ordinal), $"missing file: {missing}");
+        await guest.PowerOffAsync();
+    }
+
     // The Used KB and Inodes columns of the tmp ramdisk in `ramdisk list` output.
     private static string TmpUsage(string list)
     {
