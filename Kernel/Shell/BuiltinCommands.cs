@@ -32,6 +32,7 @@ namespace Kernel.Shell
             commands.Add(new MkdirCommand());
             commands.Add(new RmdirCommand());
             commands.Add(new ChmodCommand());
+            commands.Add(new LnCommand());
             commands.Add(new TouchCommand());
             commands.Add(new StatCommand());
             commands.Add(new CdCommand());

@@ -172,6 +172,8 @@ namespace Kernel.VisorFs
             }
             if (node.Kind == RamNodeKind.File)
                 node.Owner.Truncate(node, 0);
+            if (node.Kind == RamNodeKind.Symlink && node.LinkTarget != null)
+                Allocator.Free(node.LinkTarget);   // its own copy (VisorFsRoot.CreateSymlink)
             node.Owner.ReleaseInode();
             node.Parent = null;
             Allocator.Free(node);

@@ -380,7 +380,108 @@ namespace Kernel.VisorFs
             FreeListing(entries);
             if (e != Errno.Ok)
                 return e;
-            return Remove(dir);
+            // Look again: hiding a tardisk child copies its directory up into a ramdisk, so the node resolved
+            // above may no longer say where the directory lives.
+            e = Resolve("/", dirPath, false, out dir);
+            return e == Errno.Ok ? Remove(dir) : e;
+        }
+
+        /// <summary>
+        /// `cp -r`: copies a directory tree to <paramref name="destination"/> (a new name, or into an existing
+        /// directory); files as by <see cref="Copy"/>, symlinks as symlinks, modes kept. A copy that fails part way
+        /// (a full ramdisk) is removed again. Anything but a directory is copied as by <see cref="Copy"/>.
+        /// </summary>
+        public Errno CopyRecursive(string cwd, string source, string destination)
+        {
+            Errno e = Resolve(cwd, source, false, out FsNode from);
+            if (e != Errno.Ok)
+                return e;
+            if (!from.IsDirectory || from.TardisksDir)
+                return from.TardisksDir ? Errno.EPERM : Copy(cwd, source, destination);
+            string target = destination;
+            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok)
+            {
+                if (!to.IsDirectory)
+                    return Errno.ENOTDIR;
+                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
+            }
+            e = ResolveParent(cwd, target, out FsNode parent, out string name);
+            if (e != Errno.Ok)
+                return e;
+            string canonical = FsPath.Child(parent.Path, name);
+            if (canonical == from.Path || canonical.StartsWith(string.Concat(from.Path, "/")))
+                return Errno.EINVAL;   // into itself
+            if (LookupExact(canonical, out _) == Errno.Ok)
+                return Errno.EEXIST;
+            e = CopyTree(from.Path, canonical, 0);
+            if (e != Errno.Ok && LookupExact(canonical, out _) == Errno.Ok)
+                RemoveTreeAt(canonical, 0);
+            return e;
+        }
+
+        // Copies the directory at canonical path `from` to the new canonical path `to`, depth first.
+        private Errno CopyTree(string from, string to, int depth)
+        {
+            if (depth > MaxTreeDepth)
+                return Errno.ELOOP;
+            Errno e = Resolve("/", from, false, out FsNode dir);
+            if (e != Errno.Ok)
+                return e;
+            e = Mkdir("/", to, dir.Mode);
+            if (e != Errno.Ok)
+                return e;
+            var entries = new List<DirEntry>();
+            e = ReadDirectory(dir, entries);
+            for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
+            {
+                string childFrom = entries[i].Node.Path;
+                string childTo = FsPath.Child(to, entries[i].Name);
+                e = Resolve("/", childFrom, false, out FsNode child);
+                if (e != Errno.Ok)
+                    break;
+                if (child.IsDirectory)
+                    e = CopyTree(childFrom, childTo, depth + 1);
+                else if (child.Kind == FileKind.Symlink)
+                    e = CreateSymlink(childTo, child.LinkTarget);
+                else if (child.Kind == FileKind.File)
+                    e = Copy("/", childFrom, childTo);
+                // Device nodes and fifos (tardisk-only) are not copied: a ramdisk cannot hold them.
+            }
+            FreeListing(entries);
+            return e;
+        }
+
+        /// <summary>`ln -s TARGET LINK`: a symlink in the ramdisk that holds LINK's directory; TARGET is kept as written.</summary>
+        public Errno Symlink(string cwd, string target, string path)
+        {
+            if (target.Length == 0)
+                return Errno.ENOENT;
+            Errno e = ResolveParent(cwd, path, out FsNode parent, out string name);
+            if (e != Errno.Ok)
+                return e;
+            if (parent.TardisksDir || FsPath.IsMarkerName(name))
+                return Errno.EPERM;
+            string canonical = FsPath.Child(parent.Path, name);
+            if (LookupExact(canonical, out _) == Errno.Ok)
+                return Errno.EEXIST;
+            return CreateSymlink(canonical, target);
+        }
+
+        private Errno CreateSymlink(string canonical, string target)
+        {
+            Errno e = CreateNode(canonical, FsPath.LastName(canonical), RamNodeKind.Symlink, 0x1FF, out RamNode link);
+            if (e != Errno.Ok)
+                return e;
+            link.LinkTarget = OwnCopy(target);
+            return Errno.Ok;
+        }
+
+        // A string of the node's own (FreeTree frees it), never the caller's instance: Substring of a whole string
+        // returns the same object.
+        private static unsafe string OwnCopy(string text)
+        {
+            fixed (char* p = text)
+                return new string(p, 0, text.Length);
         }
 
         // Drops the upper node (if any) and hides the lower entry (if any).
@@ -483,8 +584,9 @@ namespace Kernel.VisorFs
         }
 
         /// <summary>
-        /// `mv`: renames. Files move by copy and delete (across ramdisks and out of tardisks alike); a directory moves
-        /// only within one ramdisk and only if no tardisk has it (EXDEV otherwise). Into /tardisks = live mount.
+        /// `mv`: renames. Files move by copy and delete (across ramdisks and out of tardisks alike); a directory is
+        /// relinked when it lives in one ramdisk only and stays there, else copied and then removed (a failed copy
+        /// is undone). A mount point is EBUSY. Into /tardisks = live mount.
         /// </summary>
         public Errno Rename(string cwd, string source, string destination)
         {
@@ -500,8 +602,8 @@ namespace Kernel.VisorFs
                     return e;
                 return Unlink(cwd, source);
             }
-            if (from.Ram == null || from.Ram == from.Ram.Owner.Root || LowerHas(from.Path))
-                return Errno.EXDEV;
+            if (from.Ram != null && from.Ram == from.Ram.Owner.Root)
+                return Errno.EBUSY;   // a mount point
             string target = destination;
             if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok)
             {
@@ -522,8 +624,19 @@ namespace Kernel.VisorFs
             e = EnsureRamDirectory(parent.Path, out RamNode dir);
             if (e != Errno.Ok)
                 return e;
-            if (dir.Owner != from.Ram.Owner)
-                return Errno.EXDEV;
+            if (from.Ram == null || LowerHas(from.Path) || dir.Owner != from.Ram.Owner)
+            {
+                // Not one ramdisk's subtree moving within that ramdisk: copy it over, then remove the original
+                // (what mv does across devices). A failed copy is undone, so nothing is lost either way.
+                e = CopyTree(from.Path, canonical, 0);
+                if (e != Errno.Ok)
+                {
+                    if (LookupExact(canonical, out _) == Errno.Ok)
+                        RemoveTreeAt(canonical, 0);
+                    return e;
+                }
+                return RemoveTreeAt(from.Path, 0);
+            }
             RamNode moving = from.Ram;
             RamNode old = dir.FindChild(name);
             if (old != null)

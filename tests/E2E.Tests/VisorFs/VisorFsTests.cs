@@ -196,6 +196,50 @@ public sealed class VisorFsTests
         await guest.PowerOffAsync();
     }
 
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task TreesMoveAcrossRamdisksAndOutOfTardisks_CopyRecursive_Symlinks()
+    {
+        using var modules = Standard();
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("mkdir -p /tmp/src/sub");
+        await guest.RunAsync("echo deep > /tmp/src/sub/deep.txt");
+        await guest.RunAsync("ln -s sub/deep.txt /tmp/src/link");
+        string viaLink = await guest.RunAsync("cat /tmp/src/link");
+        guest.Check(viaLink.Trim() == "deep", $"ln -s: {viaLink}");
+
+        // cp -r keeps the tree and copies the symlink as a symlink.
+        await guest.RunAsync("cp -r /tmp/src /tmp/copy");
+        string copied = await guest.RunAsync("ls -l /tmp/copy");
+        guest.Check(Regex.IsMatch(copied, @"^l\S+\s.*\slink -> sub/deep\.txt\s*$", RegexOptions.Multiline), $"cp -r symlink:\n{copied}");
+        string deepCopy = await guest.RunAsync("cat /tmp/copy/sub/deep.txt");
+        guest.Check(deepCopy.Trim() == "deep", $"cp -r file: {deepCopy}");
+
+        // mv from the tmp ramdisk to the var ramdisk: copied, then the original removed.
+        await guest.RunAsync("mv /tmp/src /var/moved");
+        string moved = await guest.RunAsync("cat /var/moved/link");
+        guest.Check(moved.Trim() == "deep", $"mv across ramdisks: {moved}");
+        string gone = await guest.RunAsync("ls /tmp/src");
+        guest.Check(gone.Contains("No such file or directory", StringComparison.Ordinal), $"mv left the source: {gone}");
+        string layer = await guest.RunAsync("stat /var/moved/sub/deep.txt");
+        guest.Check(layer.Contains("ramdisk var", StringComparison.Ordinal), $"moved file not in the var ramdisk: {layer}");
+
+        // mv of a directory that lives in a tardisk: its files come up into a ramdisk, the tardisk's are hidden.
+        await guest.RunAsync("mv /opt/plain /tmp/plain");
+        string readme = await guest.RunAsync("cat /tmp/plain/readme");
+        guest.Check(readme.Trim() == "plain tar used in place", $"mv out of a tardisk: {readme}");
+        string opt = await guest.RunAsync("ls /opt");
+        guest.Check(opt.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is ["extra"], $"ls /opt after mv: {opt}");
+
+        string intoItself = await guest.RunAsync("cp -r /tmp/copy /tmp/copy/sub");
+        guest.Check(intoItself.Contains("Invalid argument", StringComparison.Ordinal), $"cp -r into itself: {intoItself}");
+        string mountPoint = await guest.RunAsync("mv /var /tmp/var");
+        guest.Check(mountPoint.Contains("Device or resource busy", StringComparison.Ordinal), $"mv of a mount point: {mountPoint}");
+        string hard = await guest.RunAsync("ln /tmp/copy/sub/deep.txt /tmp/hard");
+        guest.Check(hard.Contains("hard links are not supported", StringComparison.Ordinal), $"plain ln: {hard}");
+        await guest.PowerOffAsync();
+    }
+
     // The Used KB and Inodes columns of the tmp ramdisk in `ramdisk list` output.
     private static string TmpUsage(string list)
     {
@@ -226,6 +270,13 @@ public sealed class VisorFsTests
         guest.Check(note.Trim() == "still alive", $"small file: {note}");
         string vdf = await guest.RunAsync("vdf");
         guest.Check(Regex.IsMatch(vdf, @"small\s+2048\s+4\s+2044\s+0%\s+--"), $"the failed copy left data behind:\n{vdf}");
+        // Moving a whole tree that does not fit: the partial copy is undone and the source stays where it was.
+        string mv = await guest.RunAsync("mv /opt/big /small/big");
+        guest.Check(mv.Contains("No space left on device", StringComparison.Ordinal), $"mv of a tree into a full ramdisk: {mv}");
+        string after = await guest.RunAsync("ls /small /opt/big");
+        guest.Check(Regex.IsMatch(after, @"/small:\s*\nnote\s*\n/opt/big:\s*\nblob\s*$"), $"a failed mv lost or left something:\n{after}");
+        vdf = await guest.RunAsync("vdf");
+        guest.Check(Regex.IsMatch(vdf, @"small\s+2048\s+4\s+2044\s+0%\s+--"), $"the failed mv left data behind:\n{vdf}");
         string uname = await guest.RunAsync("uname -a");
         guest.Check(uname.Contains("VMkernel", StringComparison.Ordinal), "the shell stopped working");
         await guest.RunAsync("rm /small/note");

@@ -1,4 +1,5 @@
-// CpCommand.cs -- `cp SRC DST`: copies a file (into a directory keeps the name); into /tardisks mounts it live.
+// CpCommand.cs -- `cp [-r] SRC DST`: copies a file (into a directory keeps the name), with -r a directory tree;
+// into /tardisks mounts the file live.
 using Kernel.VisorFs;
 
 namespace Kernel.Shell.Commands
@@ -6,18 +7,24 @@ namespace Kernel.Shell.Commands
     internal sealed class CpCommand : FsCommand
     {
         public override string Name => "cp";
-        public override string Summary => "cp SRC DST  copy a file (into /tardisks: mount it)";
+        public override string Summary => "cp [-r] SRC DST  copy a file, -r a directory (into /tardisks: mount it)";
 
         protected override int RunFs(Shell shell, string[] args)
         {
-            if (args.Length != 3)
+            int first = ParseFlags(args, "rR", out string flags);
+            if (first < 0 || args.Length - first != 2)
                 return Usage(shell);
-            Errno e = Root.Copy(shell.WorkingDirectory, args[1], args[2]);
+            string source = args[first];
+            string destination = args[first + 1];
+            Errno e = flags.Length != 0
+                ? Root.CopyRecursive(shell.WorkingDirectory, source, destination)
+                : Root.Copy(shell.WorkingDirectory, source, destination);
             if (e == Errno.Ok)
                 return 0;
             // Name the file the error is about: the source if it cannot be read, else the destination.
-            bool sourceOk = Root.Resolve(shell.WorkingDirectory, args[1], true, out FsNode source) == Errno.Ok && source.Kind == FileKind.File;
-            return Fail(shell, sourceOk ? args[2] : args[1], e);
+            bool sourceOk = Root.Resolve(shell.WorkingDirectory, source, true, out FsNode from) == Errno.Ok
+                && (from.Kind == FileKind.File || (flags.Length != 0 && from.IsDirectory));
+            return Fail(shell, sourceOk ? destination : source, e);
         }
     }
 }
