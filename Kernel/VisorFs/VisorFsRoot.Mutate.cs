@@ -398,24 +398,44 @@ namespace Kernel.VisorFs
                 return e;
             if (!from.IsDirectory || from.TardisksDir)
                 return from.TardisksDir ? Errno.EPERM : Copy(cwd, source, destination);
-            string target = destination;
-            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok)
-            {
-                if (!to.IsDirectory)
-                    return Errno.ENOTDIR;
-                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
-            }
-            e = ResolveParent(cwd, target, out FsNode parent, out string name);
+            e = DirectoryDestination(cwd, from, destination, out string canonical, out _);
             if (e != Errno.Ok)
                 return e;
-            string canonical = FsPath.Child(parent.Path, name);
             if (canonical == from.Path || canonical.StartsWith(string.Concat(from.Path, "/")))
                 return Errno.EINVAL;   // into itself
             if (LookupExact(canonical, out _) == Errno.Ok)
                 return Errno.EEXIST;
-            e = CopyTree(from.Path, canonical, 0);
-            if (e != Errno.Ok && LookupExact(canonical, out _) == Errno.Ok)
-                RemoveTreeAt(canonical, 0);
+            return CopyWholeTree(from.Path, canonical);
+        }
+
+        // Where a directory copied or moved to `destination` ends up: inside it if it is an existing directory
+        // (keeping the source's name), else at that path; its canonical path and the parent directory's node.
+        private Errno DirectoryDestination(string cwd, FsNode from, string destination, out string canonical, out FsNode parent)
+        {
+            canonical = null;
+            string target = destination;
+            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok)
+            {
+                if (!to.IsDirectory)
+                {
+                    parent = default;
+                    return Errno.ENOTDIR;
+                }
+                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
+            }
+            Errno e = ResolveParent(cwd, target, out parent, out string name);
+            if (e != Errno.Ok)
+                return e;
+            canonical = FsPath.Child(parent.Path, name);
+            return Errno.Ok;
+        }
+
+        // Copies a directory tree to a new path, all or nothing: a copy that fails part way is removed again.
+        private Errno CopyWholeTree(string from, string to)
+        {
+            Errno e = CopyTree(from, to, 0);
+            if (e != Errno.Ok && LookupExact(to, out _) == Errno.Ok)
+                RemoveTreeAt(to, 0);
             return e;
         }
 
@@ -604,19 +624,12 @@ namespace Kernel.VisorFs
             }
             if (from.Ram != null && from.Ram == from.Ram.Owner.Root)
                 return Errno.EBUSY;   // a mount point
-            string target = destination;
-            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok)
-            {
-                if (!to.IsDirectory)
-                    return Errno.ENOTDIR;
-                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
-            }
-            e = ResolveParent(cwd, target, out FsNode parent, out string name);
+            e = DirectoryDestination(cwd, from, destination, out string canonical, out FsNode parent);
             if (e != Errno.Ok)
                 return e;
+            string name = FsPath.LastName(canonical);
             if (FsPath.IsMarkerName(name))
                 return Errno.EPERM;
-            string canonical = FsPath.Child(parent.Path, name);
             if (LookupExact(canonical, out _) == Errno.Ok)
                 return Errno.EEXIST;
             if (canonical.StartsWith(string.Concat(from.Path, "/")))
@@ -628,14 +641,8 @@ namespace Kernel.VisorFs
             {
                 // Not one ramdisk's subtree moving within that ramdisk: copy it over, then remove the original
                 // (what mv does across devices). A failed copy is undone, so nothing is lost either way.
-                e = CopyTree(from.Path, canonical, 0);
-                if (e != Errno.Ok)
-                {
-                    if (LookupExact(canonical, out _) == Errno.Ok)
-                        RemoveTreeAt(canonical, 0);
-                    return e;
-                }
-                return RemoveTreeAt(from.Path, 0);
+                e = CopyWholeTree(from.Path, canonical);
+                return e == Errno.Ok ? RemoveTreeAt(from.Path, 0) : e;
             }
             RamNode moving = from.Ram;
             RamNode old = dir.FindChild(name);
