@@ -408,6 +408,32 @@ namespace Kernel.VisorFs
             return CopyWholeTree(from.Path, canonical);
         }
 
+        // mv of a symlink moves the link itself (its target text), replacing a file or link of that name.
+        private Errno MoveSymlink(string cwd, FsNode from, string source, string destination)
+        {
+            string target = destination;
+            if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok && to.IsDirectory)
+                target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
+            Errno e = ResolveParent(cwd, target, out FsNode parent, out string name);
+            if (e != Errno.Ok)
+                return e;
+            if (parent.TardisksDir || FsPath.IsMarkerName(name))
+                return Errno.EPERM;
+            string canonical = FsPath.Child(parent.Path, name);
+            if (canonical == from.Path)
+                return Errno.Ok;
+            if (LookupExact(canonical, out FsNode existing) == Errno.Ok)
+            {
+                if (existing.IsDirectory)
+                    return Errno.EISDIR;
+                e = Remove(existing);
+                if (e != Errno.Ok)
+                    return e;
+            }
+            e = CreateSymlink(canonical, from.LinkTarget);
+            return e == Errno.Ok ? Unlink(cwd, source) : e;
+        }
+
         // Where a directory copied or moved to `destination` ends up: inside it if it is an existing directory
         // (keeping the source's name), else at that path; its canonical path and the parent directory's node.
         private Errno DirectoryDestination(string cwd, FsNode from, string destination, out string canonical, out FsNode parent)
@@ -615,6 +641,8 @@ namespace Kernel.VisorFs
                 return e;
             if (from.Path == "/" || from.TardisksDir)
                 return Errno.EBUSY;
+            if (from.Kind == FileKind.Symlink)
+                return MoveSymlink(cwd, from, source, destination);
             if (!from.IsDirectory)
             {
                 e = Copy(cwd, source, destination);

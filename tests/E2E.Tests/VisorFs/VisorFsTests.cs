@@ -235,6 +235,12 @@ public sealed class VisorFsTests
         guest.Check(intoItself.Contains("Invalid argument", StringComparison.Ordinal), $"cp -r into itself: {intoItself}");
         string mountPoint = await guest.RunAsync("mv /var /tmp/var");
         guest.Check(mountPoint.Contains("Device or resource busy", StringComparison.Ordinal), $"mv of a mount point: {mountPoint}");
+        await guest.RunAsync("mv /tmp/copy/link /tmp/moved-link");
+        string movedLink = await guest.RunAsync("ls -l /tmp");   // the link now dangles (its target is relative): list its directory
+        guest.Check(Regex.IsMatch(movedLink, @"^l\S+\s.*moved-link -> sub/deep\.txt\s*$", RegexOptions.Multiline)
+            && !Regex.IsMatch(movedLink, @"\slink -> ", RegexOptions.Multiline), $"mv of a symlink moves the link:\n{movedLink}");
+        string dangling = await guest.RunAsync("ls -l /tmp/moved-link");
+        guest.Check(Regex.IsMatch(dangling, @"^l\S+\s.*/tmp/moved-link -> sub/deep\.txt\s*$", RegexOptions.Multiline), $"ls -l of a dangling link: {dangling}");
         string hard = await guest.RunAsync("ln /tmp/copy/sub/deep.txt /tmp/hard");
         guest.Check(hard.Contains("hard links are not supported", StringComparison.Ordinal), $"plain ln: {hard}");
         await guest.PowerOffAsync();

@@ -31,13 +31,20 @@ namespace Kernel.Shell.Commands
 
         private int List(Shell shell, string path, bool longFormat, bool all, bool heading)
         {
+            // A symlink named on the command line is shown as itself with -l, or when it leads nowhere or to a
+            // file (as ls does); without -l a link to a directory lists the directory.
+            Errno lnk = Root.Resolve(shell.WorkingDirectory, path, false, out FsNode self);
             Errno e = Root.Resolve(shell.WorkingDirectory, path, true, out FsNode node);
+            if (lnk == Errno.Ok && self.Kind == FileKind.Symlink && (longFormat || e != Errno.Ok || !node.IsDirectory))
+            {
+                Print(shell, self, path, longFormat);
+                return 0;
+            }
             if (e != Errno.Ok)
                 return Fail(shell, path, e);
             if (!node.IsDirectory)
             {
-                Errno lnk = Root.Resolve(shell.WorkingDirectory, path, false, out FsNode self);
-                Print(shell, lnk == Errno.Ok ? self : node, path, longFormat);
+                Print(shell, node, path, longFormat);
                 return 0;
             }
             var entries = new List<DirEntry>();
