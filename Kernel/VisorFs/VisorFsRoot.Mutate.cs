@@ -502,6 +502,8 @@ namespace Kernel.VisorFs
         {
             if (target.Length == 0)
                 return Errno.ENOENT;
+            if (target.Length > TarPath.MaxLength)
+                return Errno.ENAMETOOLONG;   // the same bound a tardisk's link targets have
             Errno e = ResolveParent(cwd, path, out FsNode parent, out string name);
             if (e != Errno.Ok)
                 return e;
