@@ -58,7 +58,6 @@ public sealed class TarEntry
     public int NextSibling { get; internal set; } = -1;
 
     internal int LastChild = -1;
-    internal uint Hash;
 
     public bool IsDirectory => Type == TarEntryType.Directory;
 

@@ -48,11 +48,10 @@ public sealed partial class TarIndex
         {
             // "./" or "/": the archive's own root (staging let only a directory through). Take its attributes.
             ref Rec root = ref _recs[0];
-            root.Mode = p.Mode;
-            root.Uid = p.Uid;
-            root.Gid = p.Gid;
+            root.Mode = (ushort)p.Mode;
             root.MTime = p.MTime;
             root.IsImplicit = false;
+            SetExtra(ref root, new RecExtra { LinkIndex = -1, Uid = p.Uid, Gid = p.Gid });
             return;
         }
 
@@ -88,32 +87,36 @@ public sealed partial class TarIndex
         ref Rec e = ref _recs[idx];
         e.Type = p.Type;
         e.IsImplicit = false;
-        e.Mode = p.Mode;
-        e.Uid = p.Uid;
-        e.Gid = p.Gid;
+        e.Mode = (ushort)p.Mode;
         e.MTime = p.MTime;
-        e.LinkIndex = linkIndex;
-        e.DevMajor = p.DevMajor;
-        e.DevMinor = p.DevMinor;
-        e.TextOffset = p.TextOffset;
-        e.TextSize = p.TextSize;
-        e.FixupPageCount = p.FixupPageCount;
+        var extra = new RecExtra
+        {
+            LinkIndex = linkIndex,
+            Uid = p.Uid,
+            Gid = p.Gid,
+            DevMajor = p.DevMajor,
+            DevMinor = p.DevMinor,
+            TextOffset = p.TextOffset,
+            TextSize = p.TextSize,
+            FixupPageCount = p.FixupPageCount,
+        };
         if (p.Type == TarEntryType.HardLink)
         {
             // A hard link names the same file: its target's chars, data and size.
             ref Rec target = ref _recs[linkIndex];
-            e.LinkStart = target.PathStart;
-            e.LinkLength = target.PathLength;
+            extra.LinkStart = target.PathStart;
+            extra.LinkLength = target.PathLength;
             e.Size = target.Size;
             e.DataOffset = target.DataOffset;
         }
         else
         {
-            e.LinkStart = p.Type == TarEntryType.Symlink ? p.PathStart + p.PathLength : 0;
-            e.LinkLength = p.SymlinkLength;
+            extra.LinkStart = p.Type == TarEntryType.Symlink ? p.PathStart + p.PathLength : 0;
+            extra.LinkLength = p.SymlinkLength;
             e.Size = p.Size;
             e.DataOffset = p.DataOffset;
         }
+        SetExtra(ref e, extra);
     }
 
     // The member's name as written, for a diagnostic.

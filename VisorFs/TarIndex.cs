@@ -37,21 +37,37 @@ public sealed partial class TarIndex
     // targets) live in one shared char pool; an implicit directory's path is a prefix of the member path that
     // created it and shares its characters. TarEntry objects are made on first access (index, lookup, children)
     // and cached, so repeated lookups return the same object.
+    // 56 bytes: what every entry has. Fields most entries leave empty (link target, device numbers, uid and gid
+    // other than root's, the visor-tar executable fields) live in a side array (RecExtra), so the record array,
+    // which is zeroed, written and (in the kernel) grown with the archive, stays small.
     private struct Rec
     {
         public long DataOffset;
         public long Size;
         public long MTime;
         public int PathStart;
-        public int PathLength;
-        public int LinkStart;
-        public int LinkLength;
         public int Parent;
         public int FirstChild;
         public int LastChild;
         public int NextSibling;
+        public int Extra;            // 1 + index into _extras, or 0: all those fields are empty (uid/gid 0, no link)
+        public ushort PathLength;    // <= TarPath.MaxLength
+        public ushort Mode;          // permission bits
+        private byte _type;
+        public bool IsImplicit;
+
+        public TarEntryType Type
+        {
+            readonly get => (TarEntryType)_type;
+            set => _type = (byte)value;
+        }
+    }
+
+    private struct RecExtra
+    {
+        public int LinkStart;
+        public int LinkLength;
         public int LinkIndex;
-        public int Mode;
         public int Uid;
         public int Gid;
         public int DevMajor;
@@ -59,12 +75,11 @@ public sealed partial class TarIndex
         public uint TextOffset;
         public uint TextSize;
         public uint FixupPageCount;
-        public uint Hash;
-        public TarEntryType Type;
-        public bool IsImplicit;
     }
 
     private Rec[] _recs;
+    private RecExtra[]? _extras;
+    private int _extraCount;
     private int _count;
     private char[] _pool;
     private int _poolLength;
@@ -125,8 +140,7 @@ public sealed partial class TarIndex
         r.Type = TarEntryType.Directory;
         r.Mode = 0x1ED; // 0755
         r.IsImplicit = true;
-        r.Hash = TarPath.Hash("");
-        InsertSlot(root, r.Hash);
+        InsertSlot(root, TarPath.Hash(""));
     }
 
     /// <summary>
@@ -250,25 +264,30 @@ public sealed partial class TarIndex
         e.Path = r.PathLength == 0 ? "" : new string(_pool, r.PathStart, r.PathLength);
         e.Type = r.Type;
         e.Mode = r.Mode;
-        e.Uid = r.Uid;
-        e.Gid = r.Gid;
         e.Size = r.Size;
         e.ModificationTime = r.MTime;
         e.DataOffset = r.DataOffset;
-        e.LinkTarget = r.LinkLength == 0 ? "" : new string(_pool, r.LinkStart, r.LinkLength);
-        e.LinkIndex = r.LinkIndex;
-        e.DeviceMajor = r.DevMajor;
-        e.DeviceMinor = r.DevMinor;
-        e.TextOffset = r.TextOffset;
-        e.TextSize = r.TextSize;
-        e.FixupPageCount = r.FixupPageCount;
+        e.LinkTarget = "";
+        e.LinkIndex = -1;
+        if (r.Extra != 0)
+        {
+            ref RecExtra x = ref _extras![r.Extra - 1];
+            e.Uid = x.Uid;
+            e.Gid = x.Gid;
+            e.LinkTarget = x.LinkLength == 0 ? "" : new string(_pool, x.LinkStart, x.LinkLength);
+            e.LinkIndex = x.LinkIndex;
+            e.DeviceMajor = x.DevMajor;
+            e.DeviceMinor = x.DevMinor;
+            e.TextOffset = x.TextOffset;
+            e.TextSize = x.TextSize;
+            e.FixupPageCount = x.FixupPageCount;
+        }
         e.IsImplicit = r.IsImplicit;
         e.Index = i;
         e.Parent = r.Parent;
         e.FirstChild = r.FirstChild;
         e.NextSibling = r.NextSibling;
         e.LastChild = r.LastChild;
-        e.Hash = r.Hash;
         objects[i] = e;
         return e;
     }
@@ -292,8 +311,38 @@ public sealed partial class TarIndex
         r.FirstChild = -1;
         r.LastChild = -1;
         r.NextSibling = -1;
-        r.LinkIndex = -1;
         return idx;
+    }
+
+    // Stores the rarely set fields of record `idx`: in the side array if any is set (reusing the record's slot when
+    // a duplicate path replaces it), else nothing.
+    private void SetExtra(ref Rec r, in RecExtra extra)
+    {
+        bool empty = extra.LinkLength == 0 && extra.LinkIndex < 0 && extra.Uid == 0 && extra.Gid == 0
+            && extra.DevMajor == 0 && extra.DevMinor == 0 && extra.TextOffset == 0 && extra.TextSize == 0
+            && extra.FixupPageCount == 0;
+        if (empty && r.Extra == 0)
+        {
+            return;
+        }
+        if (r.Extra == 0)
+        {
+            if (_extras == null || _extraCount == _extras.Length)
+            {
+                var bigger = new RecExtra[_extras == null ? 16 : _extras.Length * 2];
+                for (int i = 0; i < _extraCount; i++)
+                {
+                    bigger[i] = _extras![i];
+                }
+                if (_extras != null)
+                {
+                    Discard(_extras);
+                }
+                _extras = bigger;
+            }
+            r.Extra = ++_extraCount;
+        }
+        _extras![r.Extra - 1] = extra;
     }
 
     // Appends a record for a new path (already in the pool) and enters it in the hash table.
@@ -302,8 +351,7 @@ public sealed partial class TarIndex
         int idx = NewRec();
         ref Rec r = ref _recs[idx];
         r.PathStart = pathStart;
-        r.PathLength = pathLength;
-        r.Hash = hash;
+        r.PathLength = (ushort)pathLength;
         r.Parent = parent;
         if (_count * 2 > _table.Length)
         {
@@ -331,7 +379,7 @@ public sealed partial class TarIndex
         _table = new ulong[size];
         for (int i = 0; i < _count; i++)
         {
-            InsertSlot(i, _recs[i].Hash);
+            InsertSlot(i, TarPath.Hash(new ReadOnlySpan<char>(_pool, _recs[i].PathStart, _recs[i].PathLength)));
         }
     }
 

@@ -41,6 +41,8 @@ namespace VisorFs
             Allocator.Free(_raw);
             Allocator.Free(_linkNorm);
             Allocator.Free(_pending);
+            if (_extras != null)
+                Allocator.Free(_extras);
             _count = 0;
         }
     }
