@@ -414,12 +414,9 @@ namespace Kernel.VisorFs
             string target = destination;
             if (Resolve(cwd, destination, true, out FsNode to) == Errno.Ok && to.IsDirectory)
                 target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
-            Errno e = ResolveParent(cwd, target, out FsNode parent, out string name);
+            Errno e = NewEntryPath(cwd, target, out string canonical);
             if (e != Errno.Ok)
                 return e;
-            if (parent.TardisksDir || FsPath.IsMarkerName(name))
-                return Errno.EPERM;
-            string canonical = FsPath.Child(parent.Path, name);
             if (canonical == from.Path)
                 return Errno.Ok;
             if (LookupExact(canonical, out FsNode existing) == Errno.Ok)
@@ -504,15 +501,26 @@ namespace Kernel.VisorFs
                 return Errno.ENOENT;
             if (target.Length > TarPath.MaxLength)
                 return Errno.ENAMETOOLONG;   // the same bound a tardisk's link targets have
+            Errno e = NewEntryPath(cwd, path, out string canonical);
+            if (e != Errno.Ok)
+                return e;
+            if (LookupExact(canonical, out _) == Errno.Ok)
+                return Errno.EEXIST;
+            return CreateSymlink(canonical, target);
+        }
+
+        // The canonical path of an entry about to be made at `path`: its directory must exist, and neither
+        // /tardisks nor a `.#` marker name takes user entries.
+        private Errno NewEntryPath(string cwd, string path, out string canonical)
+        {
+            canonical = null;
             Errno e = ResolveParent(cwd, path, out FsNode parent, out string name);
             if (e != Errno.Ok)
                 return e;
             if (parent.TardisksDir || FsPath.IsMarkerName(name))
                 return Errno.EPERM;
-            string canonical = FsPath.Child(parent.Path, name);
-            if (LookupExact(canonical, out _) == Errno.Ok)
-                return Errno.EEXIST;
-            return CreateSymlink(canonical, target);
+            canonical = FsPath.Child(parent.Path, name);
+            return Errno.Ok;
         }
 
         private Errno CreateSymlink(string canonical, string target)
