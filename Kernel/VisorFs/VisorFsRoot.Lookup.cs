@@ -29,6 +29,17 @@ namespace Kernel.VisorFs
             if (path.Length > FsPath.MaxLength)
                 return Errno.ENAMETOOLONG;
             string pending = FsPath.Absolute(cwd ?? "/", path);
+            Errno result = Walk(path, ref pending, followLast, out node);
+            if ((object)pending != path)
+                Allocator.Free(pending);   // made here (a relative path made absolute, or a symlink expanded)
+            return result;
+        }
+
+        // Resolve's walk over `pending`, an absolute path; replaces it when a symlink is expanded (freeing the one
+        // it replaces unless that is the caller's `path`).
+        private Errno Walk(string path, ref string pending, bool followLast, out FsNode node)
+        {
+            node = default;
             FsNode at = RootNode;
             int pos = 0, hops = 0;
             while (true)
@@ -88,8 +99,11 @@ namespace Kernel.VisorFs
                     if (target == null || target.Length == 0)
                         return Errno.ENOENT;
                     string rest = pending.Substring(pos);
-                    pending = string.Concat(target, "/", rest);
+                    string expanded = string.Concat(target, "/", rest);
                     FsPath.FreePiece(rest, pending);
+                    if ((object)pending != path)
+                        Allocator.Free(pending);
+                    pending = expanded;
                     pos = 0;
                     if (target[0] == '/')
                         at = RootNode;
@@ -115,7 +129,9 @@ namespace Kernel.VisorFs
             // whole for a path without a slash (`mkdir x`) and which the caller may free.
             if ((object)name == path)
                 name = new string(name.AsSpan());
-            Errno e = Resolve(cwd, FsPath.DirectoryPart(path), true, out parent);
+            string directory = FsPath.DirectoryPart(path);
+            Errno e = Resolve(cwd, directory, true, out parent);
+            FsPath.FreePiece(directory, path);
             if (e != Errno.Ok)
                 return e;
             return parent.IsDirectory ? Errno.Ok : Errno.ENOTDIR;

@@ -301,11 +301,12 @@ namespace Kernel.VisorFs
             if (parent.TardisksDir)
                 return Errno.EPERM;
             string canonical = FsPath.Child(parent.Path, name);
-            if (LookupExact(canonical, out _) == Errno.Ok)
-                return Errno.EEXIST;
-            if (FsPath.IsMarkerName(name))
-                return Errno.EPERM;
-            return CreateNode(canonical, name, RamNodeKind.Directory, mode, out _);
+            Allocator.Free(parent.Path);
+            Errno made = LookupExact(canonical, out _) == Errno.Ok ? Errno.EEXIST
+                : FsPath.IsMarkerName(name) ? Errno.EPERM
+                : CreateNode(canonical, name, RamNodeKind.Directory, mode, out _);
+            Allocator.Free(canonical);   // the new node keeps only its name
+            return made;
         }
 
         /// <summary>`rm`: deletes a file or symlink; a tardisk's is hidden by a whiteout; /tardisks/NAME unmounts.</summary>
@@ -366,6 +367,7 @@ namespace Kernel.VisorFs
                 return Errno.EBUSY;
             var entries = new List<DirEntry>();
             e = ReadDirectory(dir, entries);
+            Allocator.Free(dir.Path);   // every path Resolve hands out is the caller's (a literal "/" is ignored)
             for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
             {
                 FsNode child = entries[i].Node;
@@ -376,6 +378,8 @@ namespace Kernel.VisorFs
                     e = RemoveTreeAt(live.Path, depth + 1);
                 else
                     e = live.IsDirectory ? Errno.EBUSY : Remove(live);
+                if (r == Errno.Ok)
+                    Allocator.Free(live.Path);
             }
             FreeListing(entries);
             if (e != Errno.Ok)
@@ -383,7 +387,11 @@ namespace Kernel.VisorFs
             // Look again: hiding a tardisk child copies its directory up into a ramdisk, so the node resolved
             // above may no longer say where the directory lives.
             e = Resolve("/", dirPath, false, out dir);
-            return e == Errno.Ok ? Remove(dir) : e;
+            if (e != Errno.Ok)
+                return e;
+            e = Remove(dir);
+            Allocator.Free(dir.Path);
+            return e;
         }
 
         /// <summary>
@@ -471,24 +479,27 @@ namespace Kernel.VisorFs
             if (e != Errno.Ok)
                 return e;
             e = Mkdir("/", to, dir.Mode);
-            if (e != Errno.Ok)
-                return e;
             var entries = new List<DirEntry>();
-            e = ReadDirectory(dir, entries);
+            if (e == Errno.Ok)
+                e = ReadDirectory(dir, entries);
+            Allocator.Free(dir.Path);
             for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
             {
                 string childFrom = entries[i].Node.Path;
                 string childTo = FsPath.Child(to, entries[i].Name);
                 e = Resolve("/", childFrom, false, out FsNode child);
-                if (e != Errno.Ok)
-                    break;
-                if (child.IsDirectory)
-                    e = CopyTree(childFrom, childTo, depth + 1);
-                else if (child.Kind == FileKind.Symlink)
-                    e = CreateSymlink(childTo, child.LinkTarget);
-                else if (child.Kind == FileKind.File)
-                    e = Copy("/", childFrom, childTo);
-                // Device nodes and fifos (tardisk-only) are not copied: a ramdisk cannot hold them.
+                if (e == Errno.Ok)
+                {
+                    if (child.IsDirectory)
+                        e = CopyTree(childFrom, childTo, depth + 1);
+                    else if (child.Kind == FileKind.Symlink)
+                        e = CreateSymlink(childTo, child.LinkTarget);
+                    else if (child.Kind == FileKind.File)
+                        e = Copy("/", childFrom, childTo);
+                    // Device nodes and fifos (tardisk-only) are not copied: a ramdisk cannot hold them.
+                    Allocator.Free(child.Path);
+                }
+                Allocator.Free(childTo);
             }
             FreeListing(entries);
             return e;

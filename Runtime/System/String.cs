@@ -101,8 +101,64 @@ namespace System
             return r;
         }
 
-        public static string Concat(string str0, string str1, string str2) => Concat(Concat(str0, str1), str2);
-        public static string Concat(string str0, string str1, string str2, string str3) => Concat(Concat(str0, str1), Concat(str2, str3));
+        // Three and four pieces in one allocation: built from the two-piece Concat, the intermediate string would be
+        // garbage, and the kernel has no collector to take it (a path join leaked one string per call that way).
+        // As in the BCL, an empty piece falls back to the shorter overload, which may hand back a piece itself.
+        public static unsafe string Concat(string str0, string str1, string str2)
+        {
+            str0 ??= Empty;
+            str1 ??= Empty;
+            str2 ??= Empty;
+            if (str0.Length == 0)
+                return Concat(str1, str2);
+            if (str1.Length == 0)
+                return Concat(str0, str2);
+            if (str2.Length == 0)
+                return Concat(str0, str1);
+            string r = FastAllocateString(str0.Length + str1.Length + str2.Length);
+            fixed (char* dst = &r._firstChar)
+            {
+                CopyChars(dst, str0);
+                CopyChars(dst + str0.Length, str1);
+                CopyChars(dst + str0.Length + str1.Length, str2);
+            }
+            return r;
+        }
+
+        public static unsafe string Concat(string str0, string str1, string str2, string str3)
+        {
+            str0 ??= Empty;
+            str1 ??= Empty;
+            str2 ??= Empty;
+            str3 ??= Empty;
+            if (str0.Length == 0)
+                return Concat(str1, str2, str3);
+            if (str1.Length == 0)
+                return Concat(str0, str2, str3);
+            if (str2.Length == 0)
+                return Concat(str0, str1, str3);
+            if (str3.Length == 0)
+                return Concat(str0, str1, str2);
+            string r = FastAllocateString(str0.Length + str1.Length + str2.Length + str3.Length);
+            fixed (char* dst = &r._firstChar)
+            {
+                char* at = dst;
+                CopyChars(at, str0);
+                at += str0.Length;
+                CopyChars(at, str1);
+                at += str1.Length;
+                CopyChars(at, str2);
+                at += str2.Length;
+                CopyChars(at, str3);
+            }
+            return r;
+        }
+
+        private static unsafe void CopyChars(char* destination, string source)
+        {
+            fixed (char* src = &source._firstChar)
+                Buffer.MemoryCopy(src, destination, source.Length * 2, source.Length * 2);
+        }
 
         public static string Concat(params string[] values)
         {

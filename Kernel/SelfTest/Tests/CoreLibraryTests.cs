@@ -18,8 +18,45 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new StaticsTest());
             tests.Add(new BoxingAndCastTest());
             tests.Add(new SpanTest());
+            tests.Add(new ConcatAllocationTest());
             tests.Add(new BlockMemoryTest());
             tests.Add(new SimdIntrinsicsTest());
+        }
+
+        // With no collector, an intermediate string is a leak: three- and four-piece Concat must allocate exactly
+        // the result (path joins did one extra allocation per call before).
+        private sealed class ConcatAllocationTest : SelfTest
+        {
+            public override string Name => "corelib: string.Concat of 3 and 4 pieces allocates once";
+
+            public override void Run(SelfTestContext t)
+            {
+                string a = new string('a', 3);
+                string b = new string('b', 2);
+                string c = new string('c', 1);
+                ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
+                ref SizeClassHeap heap = ref Allocator.Heap;
+                ulong before = heap.LiveObjects;
+                string three = string.Concat(a, b, c);
+                ulong afterThree = heap.LiveObjects;
+                string four = string.Concat(a, b, c, a);
+                ulong afterFour = heap.LiveObjects;
+                string skipsEmpty = string.Concat(a, "", c);
+                ulong afterEmpty = heap.LiveObjects;
+                Kernel.Arch.Cpu.RestoreInterrupts(flags);
+                t.Equal("aaabbc", three, "three pieces");
+                t.Equal("aaabbcaaa", four, "four pieces");
+                t.Equal("aaac", skipsEmpty, "an empty piece");
+                t.Equal(1, (long)(afterThree - before), "objects made by Concat(a, b, c)");
+                t.Equal(1, (long)(afterFour - afterThree), "objects made by Concat(a, b, c, d)");
+                t.Equal(1, (long)(afterEmpty - afterFour), "objects made with an empty piece");
+                Allocator.Free(three);
+                Allocator.Free(four);
+                Allocator.Free(skipsEmpty);
+                Allocator.Free(a);
+                Allocator.Free(b);
+                Allocator.Free(c);
+            }
         }
 
         // k_memset and k_memmove (eight bytes per iteration plus a tail) against byte loops: every length up to
