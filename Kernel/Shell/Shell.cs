@@ -57,11 +57,19 @@ namespace Kernel.Shell
             KernelOutput.Write('\n');
         }
 
-        public string Prompt => string.Concat("[root@", HostName, ":", WorkingDirectory == "/" ? "~" : WorkingDirectory, "] ");
+        // The prompt written piece by piece: no string per command line (the kernel has no collector).
+        private void WritePrompt()
+        {
+            Write("[root@");
+            Write(HostName);
+            Write(':');
+            Write(WorkingDirectory == "/" ? "~" : WorkingDirectory);
+            Write("] ");
+        }
 
         public void Run()
         {
-            Write(Prompt);
+            WritePrompt();
             while (true)
             {
                 int c = Uart16550.ReadByte();
@@ -77,7 +85,7 @@ namespace Kernel.Shell
                 if (line == null)
                     continue;
                 Execute(line);
-                Write(Prompt);
+                WritePrompt();
             }
         }
 
@@ -132,35 +140,52 @@ namespace Kernel.Shell
         }
 
         /// <summary>Splits on spaces; double quotes group words (`echo "a b"`).</summary>
+        /// <remarks>
+        /// Two passes (count, then copy) through one scratch buffer that is freed at once, so a command line leaves
+        /// only the words and their array behind: with no collector, a builder or a growing list would be garbage
+        /// after every command.
+        /// </remarks>
         public static string[] SplitWords(string line)
         {
-            var words = new List<string>();
-            var current = new System.Text.StringBuilder();
+            char[] scratch = new char[line.Length + 1];
+            var words = new string[ScanWords(line, scratch, null)];
+            ScanWords(line, scratch, words);
+            Internal.Runtime.Allocator.Free(scratch);
+            return words;
+        }
+
+        // Counts the words of `line`; with `into`, also makes them (each from `scratch`, which holds one word).
+        private static int ScanWords(string line, char[] scratch, string[] into)
+        {
+            int count = 0;
+            int length = 0;
             bool inQuotes = false, any = false;
-            for (int i = 0; i < line.Length; i++)
+            for (int i = 0; i <= line.Length; i++)
             {
-                char c = line[i];
-                if (c == '"')
+                char c = i < line.Length ? line[i] : ' ';
+                if (c == '"' && i < line.Length)
                 {
                     inQuotes = !inQuotes;
                     any = true;
                 }
-                else if ((c == ' ' || c == '\t') && !inQuotes)
+                else if ((c == ' ' || c == '\t') && (!inQuotes || i == line.Length))
                 {
                     if (any)
-                        words.Add(current.ToString());
-                    current.Clear();
+                    {
+                        if (into != null)
+                            into[count] = new string(scratch, 0, length);
+                        count++;
+                    }
+                    length = 0;
                     any = false;
                 }
                 else
                 {
-                    current.Append(c);
+                    scratch[length++] = c;
                     any = true;
                 }
             }
-            if (any)
-                words.Add(current.ToString());
-            return words.ToArray();
+            return count;
         }
     }
 
