@@ -174,6 +174,10 @@ namespace Kernel.VisorFs
                 node.Owner.Truncate(node, 0);
             if (node.Kind == RamNodeKind.Symlink && node.LinkTarget != null)
                 Allocator.Free(node.LinkTarget);   // its own copy (VisorFsRoot.CreateSymlink)
+            // Every node owns its name (a literal, like a mount root's "", is ignored by Free); a caller that passes
+            // the name on to another node clears it here first (VisorFsRoot.Remove).
+            Allocator.Free(node.Name);
+            node.Name = null;
             node.Owner.ReleaseInode();
             node.Parent = null;
             Allocator.Free(node);

@@ -130,6 +130,7 @@ namespace Kernel.VisorFs
                 node.Opaque = kind == RamNodeKind.Directory;
                 dir.Children.Remove(old);
                 old.Parent = null;
+                Allocator.Free(old.Name);
                 Allocator.Free(old);
             }
             dir.Children.Add(node);
@@ -232,6 +233,7 @@ namespace Kernel.VisorFs
             {
                 file.Parent.Children.Remove(existing);
                 existing.Owner.ReleaseInode();
+                Allocator.Free(existing.Name);
                 Allocator.Free(existing);
             }
             if (!file.Owner.TryTakeInode(markerName))
@@ -561,12 +563,15 @@ namespace Kernel.VisorFs
             {
                 RamNode dir = node.Ram.Parent;
                 string name = node.Ram.Name;
+                node.Ram.Name = null;   // the whiteout takes it over, so FreeTree must not free it
                 Ramdisk owner = node.Ram.Owner;
                 dir.Children.Remove(node.Ram);
                 Ramdisk.FreeTree(node.Ram);
                 // The freed file-table slot is the whiteout's, so hiding the tardisk entry cannot fail.
                 if (lower && owner.TryTakeInode(node.Path))
                     dir.Children.Add(owner.NewNode(dir, name, RamNodeKind.Whiteout, 0, Now));
+                else
+                    Allocator.Free(name);
                 return Errno.Ok;
             }
             Errno e = EnsureRamDirectory(FsPath.Parent(node.Path), out RamNode parent);
