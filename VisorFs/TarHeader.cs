@@ -122,7 +122,7 @@ public static class TarHeader
         long unsignedSum;
         fixed (byte* p = header)
         {
-            unsignedSum = Sse2.IsSupported ? SumBlockSse2(p) : SumBlockScalar(p);
+            unsignedSum = SumBlock(p);
             // The checksum field itself counts as eight spaces.
             for (int i = ChecksumOffset; i < ChecksumOffset + 8; i++)
             {
@@ -191,9 +191,11 @@ public static class TarHeader
     {
         fixed (byte* p = block)
         {
-            return Sse2.IsSupported ? SumBlockSse2(p) : SumBlockScalar(p);
+            return SumBlock(p);
         }
     }
+
+    private static unsafe long SumBlock(byte* p) => Sse2.IsSupported ? SumBlockSse2(p) : SumBlockScalar(p);
 
     /// <summary>The checksum to store for a header whose checksum field is about to be written.</summary>
     public static int ComputeChecksum(ReadOnlySpan<byte> header)

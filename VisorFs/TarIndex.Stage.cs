@@ -436,8 +436,9 @@ public sealed partial class TarIndex
         p.FixupPageCount = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorFixupPages) : 0;
     }
 
-    // Decodes a link target into _raw (linkChars long) and checks it; null if it is usable. A hard link's target must also be a
-    // valid path (normalized into _linkNorm, targetLength long); whether it exists is decided at commit, in archive order.
+    // Decodes a link target into _raw (linkChars long) and checks it; null if it is usable. A hard link's target
+    // must also be a valid path (normalized into _linkNorm, targetLength long); whether it exists is decided at
+    // commit, in archive order.
     private string? CheckLinkTarget(ReadOnlySpan<byte> link, TarEntryType type, out int linkChars, out int targetLength)
     {
         Span<char> raw = _raw;

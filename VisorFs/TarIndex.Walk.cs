@@ -18,6 +18,10 @@ public sealed partial class TarIndex
         p.HeaderOffset = offset;
     }
 
+    // The name field of a header as it stands, for a diagnostic about the header itself.
+    private static string HeaderName(ReadOnlySpan<byte> h) =>
+        Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength));
+
     // A problem found while a staged member enters the index (its turn in archive order has come).
     private void Diagnose(string name, string reason, long offset)
     {
@@ -59,7 +63,7 @@ public sealed partial class TarIndex
         }
     }
 
-    private unsafe void IndexArchive(ReadOnlySpan<byte> a)
+    private void IndexArchive(ReadOnlySpan<byte> a)
     {
         long len = a.Length;
         bool visor = len >= TarHeader.BlockSize && TarHeader.IsVisor(a.Slice(0, TarHeader.BlockSize));
@@ -117,7 +121,7 @@ public sealed partial class TarIndex
                 // block by block, reporting the damage once.
                 if (!resync)
                 {
-                    Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad header checksum", pos);
+                    Report(HeaderName(h), "bad header checksum", pos);
                 }
                 resync = !visor;
                 ClearPending();
@@ -128,7 +132,7 @@ public sealed partial class TarIndex
             byte type = h[TarHeader.TypeOffset];
             if (!sizeParsed || size < 0)
             {
-                Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad size field", pos);
+                Report(HeaderName(h), "bad size field", pos);
                 resync = !visor;
                 ClearPending();
                 pos += TarHeader.BlockSize;
@@ -145,7 +149,7 @@ public sealed partial class TarIndex
             long dataOffset = visor ? TarHeader.ReadUInt32LittleEndian(h, TarHeader.VisorDataOffset) : pos + TarHeader.BlockSize;
             if (dataOffset > len || dataSize > len - dataOffset)
             {
-                Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "data extends past end of archive", pos);
+                Report(HeaderName(h), "data extends past end of archive", pos);
                 ClearPending();
                 if (visor)
                 {
@@ -184,7 +188,7 @@ public sealed partial class TarIndex
                 }
                 if (!ParsePax(a, (int)dataOffset, (int)dataSize))
                 {
-                    Report(Utf8.Printable(FieldText(h, TarHeader.NameOffset, TarHeader.NameLength)), "bad pax extended header", headerOffset);
+                    Report(HeaderName(h), "bad pax extended header", headerOffset);
                     ClearPending();
                 }
                 continue;

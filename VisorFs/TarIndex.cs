@@ -297,13 +297,7 @@ public sealed partial class TarIndex
     {
         if (_count == _recs.Length)
         {
-            var bigger = new Rec[_recs.Length * 2];
-            for (int i = 0; i < _count; i++)
-            {
-                bigger[i] = _recs[i];
-            }
-            Discard(_recs);
-            _recs = bigger;
+            _recs = Grown(_recs, _count, _recs.Length * 2);
         }
         int idx = _count++;
         ref Rec r = ref _recs[idx];
@@ -327,18 +321,13 @@ public sealed partial class TarIndex
         }
         if (r.Extra == 0)
         {
-            if (_extras == null || _extraCount == _extras.Length)
+            if (_extras == null)
             {
-                var bigger = new RecExtra[_extras == null ? 16 : _extras.Length * 2];
-                for (int i = 0; i < _extraCount; i++)
-                {
-                    bigger[i] = _extras![i];
-                }
-                if (_extras != null)
-                {
-                    Discard(_extras);
-                }
-                _extras = bigger;
+                _extras = new RecExtra[16];
+            }
+            else if (_extraCount == _extras.Length)
+            {
+                _extras = Grown(_extras, _extraCount, _extras.Length * 2);
             }
             r.Extra = ++_extraCount;
         }
@@ -396,10 +385,17 @@ public sealed partial class TarIndex
         {
             size *= 2;
         }
-        var bigger = new char[size];
-        new ReadOnlySpan<char>(_pool).CopyTo(bigger);
-        Discard(_pool);
-        _pool = bigger;
+        _pool = Grown(_pool, _pool.Length, size);
+    }
+
+    // A larger copy of `array` holding its first `used` elements (one block copy); the old one goes back through
+    // Discard.
+    private static T[] Grown<T>(T[] array, int used, int size)
+    {
+        var bigger = new T[size];
+        new ReadOnlySpan<T>(array, 0, used).CopyTo(bigger);
+        Discard(array);
+        return bigger;
     }
 
     private bool PathEquals(int idx, ReadOnlySpan<char> path)
