@@ -8,6 +8,13 @@ namespace Kernel.VisorFs
         /// <summary>`/` + name, or parent + `/` + name.</summary>
         public static string Child(string parent, string name) => parent == "/" ? string.Concat("/", name) : string.Concat(parent, "/", name);
 
+        /// <summary>
+        /// True when canonical <paramref name="path"/> is <paramref name="dir"/> or lies below it (`/a/b` is within
+        /// `/a`, `/ab` is not). Compares in place: no string is made.
+        /// </summary>
+        public static bool IsWithin(string path, string dir) =>
+            path == dir || (path.Length > dir.Length && path[dir.Length] == '/' && path.StartsWith(dir));
+
         /// <summary>The canonical parent of a canonical path (`/` for `/` and `/x`).</summary>
         public static string Parent(string path)
         {

@@ -111,7 +111,7 @@ namespace Kernel.VisorFs
         {
             node = null;
             // /tardisks holds mounted archives only (cp/mv there mount them); nothing is created below it.
-            if (canonical.StartsWith(TardisksPath) && (canonical.Length == TardisksPath.Length || canonical[TardisksPath.Length] == '/'))
+            if (FsPath.IsWithin(canonical, TardisksPath))
                 return Errno.EPERM;
             string parentPath = FsPath.Parent(canonical);
             Errno e = EnsureRamDirectory(parentPath, out RamNode dir);
@@ -411,7 +411,7 @@ namespace Kernel.VisorFs
             e = DirectoryDestination(cwd, from, destination, out string canonical, out _);
             if (e != Errno.Ok)
                 return e;
-            if (canonical == from.Path || canonical.StartsWith(string.Concat(from.Path, "/")))
+            if (FsPath.IsWithin(canonical, from.Path))
                 return Errno.EINVAL;   // into itself
             if (LookupExact(canonical, out _) == Errno.Ok)
                 return Errno.EEXIST;
@@ -686,8 +686,8 @@ namespace Kernel.VisorFs
                 return Errno.EPERM;
             if (LookupExact(canonical, out _) == Errno.Ok)
                 return Errno.EEXIST;
-            if (canonical.StartsWith(string.Concat(from.Path, "/")))
-                return Errno.EINVAL;
+            if (FsPath.IsWithin(canonical, from.Path))
+                return Errno.EINVAL;   // into itself (an existing path was refused above)
             e = EnsureRamDirectory(parent.Path, out RamNode dir);
             if (e != Errno.Ok)
                 return e;
