@@ -44,7 +44,14 @@ namespace Kernel.Resources
         public ResourceGroup Child(int index) => Children[index];
 
         /// <summary>The path from the root, `host/vim/vmvisor/shell`.</summary>
-        public string Path => Parent == null ? Name : string.Concat(Parent.Path, "/", Name);
+        /// <remarks>
+        /// Made on first use and kept: a group's name and parent never change after creation, and building it on
+        /// every access left a string per level behind each time (`ps`, `sched-stats` and the admission log read it
+        /// once per world or group), with no collector to take them.
+        /// </remarks>
+        public string Path => _path ??= Parent == null ? Name : string.Concat(Parent.Path, "/", Name);
+
+        private string _path;
 
         /// <summary>Sum of the reservations this group has handed to its children.</summary>
         public long ChildReservations

@@ -1,4 +1,5 @@
 // PsCommand.cs -- `ps`: every world with its id, cartel, type, state, resource group and name.
+using Kernel.Text;
 using Kernel.Worlds;
 
 namespace Kernel.Shell.Commands
@@ -17,9 +18,16 @@ namespace Kernel.Shell.Commands
                 World w = worlds[i];
                 if (w.Group == null)
                     continue;   // reaped and being reused since the snapshot
-                shell.WriteLine(string.Concat(
-                    string.Concat(w.Id.ToString().PadLeft(8), w.CartelId.ToString().PadLeft(9), "  ", w.TypeName.PadRight(8)),
-                    string.Concat(w.StateName.PadRight(7), w.Group.Path.PadRight(33)), w.Name));
+                // Built on the stack (Columns): a line per world must not leave strings behind.
+                var line = new LineBuilder();
+                Columns.Number(ref line, w.Id, 8);
+                Columns.Number(ref line, w.CartelId, 9);
+                line.Append("  ");
+                Columns.Text(ref line, w.TypeName, 8);
+                Columns.Text(ref line, w.StateName, 7);
+                Columns.Text(ref line, w.Group.Path, 33);
+                line.Append(w.Name);
+                Columns.WriteLine(shell, ref line);
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 // SchedStatsCommand.cs -- `sched-stats`: CPU time per world and per group since boot, context switches.
 using Kernel.Resources;
+using Kernel.Text;
 using Kernel.Time;
 using Kernel.Worlds;
 
@@ -13,7 +14,13 @@ namespace Kernel.Shell.Commands
         public override int Run(Shell shell, string[] args)
         {
             ulong hz = Clock.TscHz == 0 ? 1 : Clock.TscHz;
-            shell.WriteLine(string.Concat("context switches: ", Scheduler.ContextSwitches.ToString(), "  uptime ms: ", Clock.UptimeMilliseconds.ToString()));
+            // Lines are built on the stack (Columns): nothing is left behind per world or group.
+            var line = new LineBuilder();
+            line.Append("context switches: ");
+            line.AppendDecimal((ulong)Scheduler.ContextSwitches);
+            line.Append("  uptime ms: ");
+            line.AppendDecimal((ulong)Clock.UptimeMilliseconds);
+            Columns.WriteLine(shell, ref line);
             shell.WriteLine("     WID  NAME              GROUP                            RUN(ms)  SWITCHES");
             World[] worlds = Scheduler.Snapshot();
             for (int i = 0; i < worlds.Length; i++)
@@ -21,18 +28,24 @@ namespace Kernel.Shell.Commands
                 World w = worlds[i];
                 if (w.Group == null)
                     continue;   // reaped and being reused since the snapshot
-                shell.WriteLine(string.Concat(
-                    string.Concat(w.Id.ToString().PadLeft(8), "  ", w.Name.PadRight(18)),
-                    string.Concat(w.Group.Path.PadRight(31), (w.RunCycles * 1000 / hz).ToString().PadLeft(10)),
-                    w.Switches.ToString().PadLeft(10)));
+                Columns.Number(ref line, w.Id, 8);
+                line.Append("  ");
+                Columns.Text(ref line, w.Name, 18);
+                Columns.Text(ref line, w.Group.Path, 31);
+                Columns.Number(ref line, (long)(w.RunCycles * 1000 / hz), 10);
+                Columns.Number(ref line, (long)w.Switches, 10);
+                Columns.WriteLine(shell, ref line);
             }
             shell.WriteLine("GROUP                            SHARES  CPUMAX   RUN(ms)");
             ResourceGroupTree groups = Scheduler.Groups;
             for (int i = 0; i < groups.Count; i++)
             {
                 ResourceGroup g = groups.At(i);
-                shell.WriteLine(string.Concat(g.Path.PadRight(33), g.CpuShares.ToString().PadLeft(6),
-                    (g.CpuMax < 0 ? "-1" : g.CpuMax.ToString()).PadLeft(8), (g.CpuUsedTotal * 1000 / hz).ToString().PadLeft(10)));
+                Columns.Text(ref line, g.Path, 33);
+                Columns.Number(ref line, g.CpuShares, 6);
+                Columns.Number(ref line, g.CpuMax < 0 ? -1 : g.CpuMax, 8);
+                Columns.Number(ref line, (long)(g.CpuUsedTotal * 1000 / hz), 10);
+                Columns.WriteLine(shell, ref line);
             }
             return 0;
         }
