@@ -1,4 +1,5 @@
-// BootMediaTests.cs -- module options of the runner: -initrd generation, symlinks for renamed files, CLI parsing.
+// BootMediaTests.cs -- module options of the runner: -initrd generation and symlinks for renamed files (their
+// command-line parsing is in RunnerLogicTests.cs).
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.ImageBuilder;
 using Vmk.Iso;
@@ -125,53 +126,5 @@ public sealed class BootMediaTests : IDisposable
             new RunnerEnvironment(false, false), CancellationToken.None);
         Assert.Equal(ExitCodes.UsageOrBuildError, code);
         Assert.Contains("--module /nonexistent/extra.v00: no such file", error.ToString(), StringComparison.Ordinal);
-    }
-
-    private static (int Code, RunnerOptions? Options, string Error) Invoke(params string[] args)
-    {
-        RunnerOptions? captured = null;
-        var root = RunnerCli.Build((options, _) =>
-        {
-            captured = options;
-            return Task.FromResult(0);
-        });
-        var error = new StringWriter();
-        int code = root.Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Error = error, Output = new StringWriter() });
-        return (code, captured, error.ToString());
-    }
-
-    [Fact]
-    public void Cli_ModuleIsRepeatable_StateIsSingle_PathsAreMadeFull()
-    {
-        var (code, o, _) = Invoke("--direct", "--module", "a.tgz", "--module", "b/c.v00", "--state", "s.tgz");
-        Assert.Equal(0, code);
-        Assert.Equal([Path.GetFullPath("a.tgz"), Path.GetFullPath("b/c.v00")], o!.Modules);
-        Assert.Equal(Path.GetFullPath("s.tgz"), o.StateFile);
-        var (_, defaults, _) = Invoke();
-        Assert.Empty(defaults!.Modules);
-        Assert.Null(defaults.StateFile);
-    }
-
-    [Theory]
-    [InlineData("--bench", "3", "--module", "a.tgz")]
-    [InlineData("--bench", "3", "--state", "s.tgz")]
-    [InlineData("--iso", "x.iso", "--module", "a.tgz")]
-    [InlineData("--state", "a", "--state", "b")]
-    public void Cli_Conflicts_AreUsageErrors(params string[] args)
-    {
-        var (code, options, error) = Invoke(args);
-        Assert.Equal(ExitCodes.UsageOrBuildError, code);
-        Assert.Null(options);
-        Assert.NotEmpty(error);
-    }
-
-    [Fact]
-    public void Help_DocumentsModuleAndState()
-    {
-        var output = new StringWriter();
-        RunnerCli.Build((_, _) => Task.FromResult(0)).Parse(["--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
-        Assert.Contains("--module", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("--state", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("state.tgz", output.ToString(), StringComparison.Ordinal);
     }
 }

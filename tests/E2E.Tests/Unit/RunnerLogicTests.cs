@@ -200,12 +200,38 @@ public sealed class RunnerCliTests
     [InlineData("--uefi", "--direct")]
     [InlineData("--bench", "0")]
     [InlineData("--nosuchoption")]
+    [InlineData("--bench", "3", "--module", "a.tgz")]
+    [InlineData("--bench", "3", "--state", "s.tgz")]
+    [InlineData("--iso", "x.iso", "--module", "a.tgz")]
+    [InlineData("--state", "a", "--state", "b")]
     public void BadInput_IsUsageError(params string[] args)
     {
         var (code, options, error) = Invoke(args);
         Assert.Equal(ExitCodes.UsageOrBuildError, code);
         Assert.Null(options);
         Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void ModuleIsRepeatable_StateIsSingle_PathsAreMadeFull()
+    {
+        var (code, o, _) = Invoke("--direct", "--module", "a.tgz", "--module", "b/c.v00", "--state", "s.tgz");
+        Assert.Equal(0, code);
+        Assert.Equal([Path.GetFullPath("a.tgz"), Path.GetFullPath("b/c.v00")], o!.Modules);
+        Assert.Equal(Path.GetFullPath("s.tgz"), o.StateFile);
+        var (_, defaults, _) = Invoke();
+        Assert.Empty(defaults!.Modules);
+        Assert.Null(defaults.StateFile);
+    }
+
+    [Fact]
+    public void Help_DocumentsModuleAndState()
+    {
+        var output = new StringWriter();
+        RunnerCli.Build((_, _) => Task.FromResult(0)).Parse(["--help"]).Invoke(new InvocationConfiguration { Output = output });
+        Assert.Contains("--module", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--state", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("state.tgz", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
