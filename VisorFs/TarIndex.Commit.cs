@@ -1,7 +1,6 @@
 // TarIndex.Commit.cs -- a staged member enters the index: duplicates, parents, implicit directories, the tree.
 
 using System;
-using System.Collections.Generic;
 
 namespace VisorFs;
 

@@ -1,7 +1,6 @@
 // TarIndex.Pax.cs -- pax extended header records ("LEN key=value\n") for the member that follows.
 
 using System;
-using System.Collections.Generic;
 
 namespace VisorFs;
 

@@ -1,7 +1,6 @@
 // TarIndex.Stage.cs -- a member's name, type, numbers and link text, decoded and checked without touching the index.
 
 using System;
-using System.Collections.Generic;
 
 namespace VisorFs;
 

@@ -2,7 +2,6 @@
 // what the next steps will read.
 
 using System;
-using System.Collections.Generic;
 
 namespace VisorFs;
 
