@@ -23,6 +23,7 @@ namespace Kernel.Resources
         BadName,
         ReservationExceedsLimit,
         ReservationDoesNotFit,
+        CpuReservationDoesNotFit,
         ReservationAboveMinLimit,
         LimitBelowUsage,
         HasChildren,
@@ -86,6 +87,7 @@ namespace Kernel.Resources
             GroupError.BadName => "invalid group name",
             GroupError.ReservationExceedsLimit => "reservation (min) is larger than the limit (max)",
             GroupError.ReservationDoesNotFit => "reservation does not fit the parent's unreserved memory",
+            GroupError.CpuReservationDoesNotFit => "CPU reservation does not fit the host's unreserved CPU (90% of it may be reserved)",
             GroupError.ReservationAboveMinLimit => "reservation exceeds the parent's minLimit",
             GroupError.LimitBelowUsage => "limit is below the memory the group already uses",
             GroupError.HasChildren => "group has child groups",
@@ -216,23 +218,43 @@ namespace Kernel.Resources
                 group.CpuShares = cpuShares;
         }
 
-        /// <summary>CPU reservation and limit in percent of one CPU; sibling reservations must fit in one CPU.</summary>
+        /// <summary>CPU capacity in percent (100 per CPU); the kernel sets it once it knows how many CPUs run.</summary>
+        public static int CpuCapacityPercent { get; set; } = 100;
+
+        /// <summary>
+        /// Percent of the CPU capacity no reservation may take. The scheduler serves groups below their reservation
+        /// before everyone else, so if reservations could cover the whole CPU, the driver worlds, helpers and the
+        /// shell (which reserve nothing) could wait a whole period for every keystroke; this headroom guarantees them
+        /// time in every period.
+        /// </summary>
+        public const int CpuUnreservableShare = 10;
+
+        /// <summary>
+        /// CPU reservation and limit in percent of one CPU. The scheduler treats groups flat (each world counts
+        /// against its own group only), so admission is flat too: the reservations of all groups together must fit
+        /// the CPU capacity minus <see cref="CpuUnreservableShare"/>.
+        /// </summary>
         public static GroupError SetCpu(ResourceGroup group, int min, int max)
         {
             if (min < 0 || (max != (int)ResourceGroup.Unlimited && (max < 1 || min > max)))
                 return GroupError.ReservationExceedsLimit;
-            if (group.Parent != null)
-            {
-                int siblings = 0;
-                for (int i = 0; i < group.Parent.Children.Count; i++)
-                    if (group.Parent.Children[i] != group)
-                        siblings += group.Parent.Children[i].CpuMin;
-                if (siblings + min > 100)
-                    return GroupError.ReservationDoesNotFit;
-            }
+            ResourceGroup root = group;
+            while (root.Parent != null)
+                root = root.Parent;
+            int others = TotalCpuReservation(root) - group.CpuMin;
+            if (others + min > CpuCapacityPercent * (100 - CpuUnreservableShare) / 100)
+                return GroupError.CpuReservationDoesNotFit;
             group.CpuMin = min;
             group.CpuMax = max;
             return GroupError.None;
+        }
+
+        private static int TotalCpuReservation(ResourceGroup group)
+        {
+            int total = group.CpuMin;
+            for (int i = 0; i < group.Children.Count; i++)
+                total += TotalCpuReservation(group.Children[i]);
+            return total;
         }
 
         private GroupError CheckReservation(ResourceGroup parent, ResourceGroup self, long min, long max)

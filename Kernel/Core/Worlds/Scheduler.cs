@@ -1,10 +1,10 @@
 // Scheduler.cs -- preemptive, timer-driven world scheduling with per-CPU run queues (one CPU today; every piece
 // of state hangs off PerCpu, so SMP adds CPUs rather than undoing globals).
 //
-// Policy, in one paragraph: CPU is shared between resource groups in proportion to their CPU shares (stride
-// scheduling: a group's virtual time advances by run time / shares and the ready world whose group has the least
-// virtual time runs next; worlds of one group take turns), except that a group still below its CPU reservation
-// (min, percent of a CPU) in the current period goes first. A group with a CPU limit (max, percent of a CPU) is
+// Policy, in one paragraph (the decisions live in CpuSharePolicy, host-tested): CPU is shared between resource
+// groups in proportion to their CPU shares (stride scheduling: a group's virtual time advances by run time / shares
+// and the ready world whose group has the least virtual time runs next; worlds of one group take turns), except that
+// a group still below its CPU reservation (min, percent of a CPU) in the current period goes first. A group with a CPU limit (max, percent of a CPU) is
 // throttled for the rest of the 100 ms period once it used its share of the period, even on an idle machine. A
 // slice is 10 ms; the timer tick preempts at slice end, when a group hits its limit, or when the idle world runs
 // and something became ready. The idle world runs only when no other world can. Only a world's own group counts
@@ -41,7 +41,7 @@ namespace Kernel.Worlds
             public World PendingReap;
             public bool NeedResched;
             public ulong SliceStartTick;
-            public ulong VirtualTimeFloor;
+            public CpuSharePolicy Policy;
         }
 
         private static PerCpu s_cpu;
@@ -92,7 +92,7 @@ namespace Kernel.Worlds
         {
             Groups = groups;
             ResourceGroupTree.SetCriticalSection(&Cpu.SaveAndDisableInterrupts, &Cpu.RestoreInterrupts);
-            s_cpu = new PerCpu { Index = 0 };
+            s_cpu = new PerCpu { Index = 0, Policy = new CpuSharePolicy(PeriodCycles, SliceTicks * Clock.TscPerTick) };
             var boot = new World
             {
                 Id = s_nextId++,
@@ -257,9 +257,8 @@ namespace Kernel.Worlds
             s_sleepers.Remove(world);
             world.WaitingOn = null;
             world.State = WorldState.Ready;
-            ResourceGroup group = world.Group;
-            if (group.CpuVirtualTime < s_cpu.VirtualTimeFloor)
-                group.CpuVirtualTime = s_cpu.VirtualTimeFloor;
+            World running = s_cpu.Current;
+            s_cpu.Policy.OnReady(world.Group, s_cpu.Ready, running == null || running.IsIdle || running.State != WorldState.Running ? null : running.Group);
             s_cpu.Ready.Add(world);
             if (s_cpu.Current.IsIdle)
                 s_cpu.NeedResched = true;
@@ -429,49 +428,20 @@ namespace Kernel.Worlds
             ulong delta = now - world.LastStartTsc;
             world.LastStartTsc = now;
             world.RunCycles += delta;
-            if (world.IsIdle)
-                return;
-            ResourceGroup group = world.Group;
-            group.CpuVirtualTime += delta * 1024 / (ulong)(group.CpuShares > 0 ? group.CpuShares : 1);
-            group.CpuUsedThisPeriod += delta;
-            group.CpuUsedTotal += delta;
-            if (group.CpuMax >= 0 && group.CpuUsedThisPeriod >= PeriodCycles * (ulong)group.CpuMax / 100)
-                group.CpuThrottled = true;
+            if (!world.IsIdle)
+                s_cpu.Policy.Charge(world.Group, delta);
         }
 
         private static ulong PeriodCycles => Clock.TscHz * PeriodMilliseconds / 1000;
 
-        // A group below its CPU reservation (min) this period goes first; otherwise the least virtual time wins.
-        private static bool BelowReservation(ResourceGroup group)
-            => group.CpuMin > 0 && group.CpuUsedThisPeriod < PeriodCycles * (ulong)group.CpuMin / 100;
-
         private static World PickNext()
         {
             List<World> ready = s_cpu.Ready;
-            int best = -1;
-            ulong bestTime = 0;
-            bool bestReserved = false;
-            for (int i = 0; i < ready.Count; i++)
-            {
-                ResourceGroup group = ready[i].Group;
-                if (group.CpuThrottled)
-                    continue;
-                bool reserved = BelowReservation(group);
-                if (best >= 0 && bestReserved && !reserved)
-                    continue;
-                if (best < 0 || (reserved && !bestReserved) || group.CpuVirtualTime < bestTime)
-                {
-                    best = i;
-                    bestTime = group.CpuVirtualTime;
-                    bestReserved = reserved;
-                }
-            }
+            int best = s_cpu.Policy.Pick(ready, Cpu.ReadTimestampCounter());
             if (best < 0)
                 return null;
             World next = ready[best];
             ready.RemoveAt(best);
-            if (bestTime > s_cpu.VirtualTimeFloor)
-                s_cpu.VirtualTimeFloor = bestTime;
             return next;
         }
 
@@ -537,21 +507,12 @@ namespace Kernel.Worlds
             if (now - s_periodStartTsc >= PeriodCycles)
             {
                 s_periodStartTsc = now;
-                for (int i = 0; i < Groups.Count; i++)
-                {
-                    ResourceGroup g = Groups.At(i);
-                    g.CpuUsedThisPeriod = 0;
-                    g.CpuThrottled = false;
-                }
-                cpu.NeedResched = true;
+                if (cpu.Policy.StartPeriod(Groups, now))
+                    cpu.NeedResched = true;
             }
             World current = cpu.Current;
             Account(current, Cpu.ReadTimestampCounter());
-            if (!current.IsIdle && current.Group.CpuThrottled)
-                cpu.NeedResched = true;
-            if (ticks - cpu.SliceStartTick >= SliceTicks && cpu.Ready.Count > 0)
-                cpu.NeedResched = true;
-            if (current.IsIdle && cpu.Ready.Count > 0)
+            if (CpuSharePolicy.ShouldPreempt(current.Group, current.IsIdle, ticks - cpu.SliceStartTick, SliceTicks, cpu.Ready.Count > 0))
                 cpu.NeedResched = true;
         }
 

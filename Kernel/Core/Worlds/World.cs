@@ -6,7 +6,7 @@ using Kernel.Sync;
 
 namespace Kernel.Worlds
 {
-    public sealed unsafe class World
+    public sealed unsafe class World : ICpuClient
     {
         public int Id { get; internal set; }
 

@@ -96,6 +96,30 @@ public sealed partial class WorldsTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task ShellAnswers_NextToAHighShareSpinnerAndAReservedSpinner()
+    {
+        // The starved-shell report: with these two spinners the shell never showed its prompt again (a group picked
+        // for its reservation dragged the scheduler's virtual-time floor past the woken shell).
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(WorldsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("run ++group=a,cpushares=9000 spin");
+        await guest.RunAsync("run ++group=b,cpumin=50 spin", TimeSpan.FromSeconds(20));
+        for (int i = 0; i < 5; i++)
+        {
+            string echoed = await guest.RunAsync($"echo still-here-{i}", TimeSpan.FromSeconds(20));
+            guest.Check(echoed.Contains($"still-here-{i}"), $"the shell did not answer command {i}:\n{echoed}");
+        }
+        string before = await guest.RunAsync("sched-stats", TimeSpan.FromSeconds(20));
+        await guest.RunAsync("sleep 2", TimeSpan.FromSeconds(60));
+        string after = await guest.RunAsync("sched-stats", TimeSpan.FromSeconds(20));
+        long reserved = RunTimes(after)["spin@host/user/b"] - RunTimes(before)["spin@host/user/b"];
+        long elapsed = Uptime(after) - Uptime(before);
+        double percent = 100.0 * reserved / elapsed;
+        guest.Check(percent > 40, $"the 50% reservation got {percent:F1}% over {elapsed} ms\n{after}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task CpuLimit25Percent_HoldsOnAnIdleMachine()
     {
         await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(WorldsTests));
