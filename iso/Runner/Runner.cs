@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace Vmk.Iso.Runner;
 
-public sealed class Runner(TextWriter output, TextWriter error)
+/// <param name="output">Where serial output goes (stdout).</param>
+/// <param name="error">The runner's own messages (stderr).</param>
+/// <param name="input">Piped mode's input (stdin when null): the lines typed into the guest's serial shell.</param>
+public sealed class Runner(TextWriter output, TextWriter error, TextReader? input = null)
 {
     public async Task<int> RunAsync(RunnerOptions options, RunnerEnvironment environment, CancellationToken cancellationToken)
     {
@@ -119,16 +122,7 @@ public sealed class Runner(TextWriter output, TextWriter error)
                 output.Flush();
             }
         };
-        _ = Task.Run(async () =>
-        {
-            using var stdin = Console.OpenStandardInput();
-            var buffer = new byte[1024];
-            int n;
-            while ((n = await stdin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await session.SendAsync(System.Text.Encoding.UTF8.GetString(buffer, 0, n), cancellationToken).ConfigureAwait(false);
-            }
-        }, cancellationToken);
+        _ = Task.Run(() => ForwardInputAsync(session, input ?? Console.In, cancellationToken), cancellationToken);
         int? exit;
         try
         {
@@ -146,6 +140,34 @@ public sealed class Runner(TextWriter output, TextWriter error)
             return ExitCodes.Timeout;
         }
         return Report(exit.Value, session.PanicSeen);
+    }
+
+    /// <summary>
+    /// Types piped input into the guest's shell the way a person at the console would: nothing before the first
+    /// prompt, then one line at a time, each once the shell is back at its prompt. The serial port is read by the
+    /// firmware and by GRUB before the kernel owns it (GRUB takes a byte to mean "stop the menu countdown"), and the
+    /// kernel's receive ring is finite, so bytes sent ahead of the shell are lost or mangled (`printf 'uname -a' |`
+    /// used to answer `sh: ame: not found` on the ISO paths). A command that never returns holds the rest of the
+    /// input, as a terminal would; when the guest ends, the rest is dropped.
+    /// </summary>
+    private static async Task ForwardInputAsync(SerialConsole session, TextReader lines, CancellationToken cancellationToken)
+    {
+        var ready = await session.WaitForPromptAsync(Timeout.InfiniteTimeSpan, 0, cancellationToken).ConfigureAwait(false);
+        if (!ready.IsMatch)
+        {
+            return;
+        }
+        string? line;
+        while ((line = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false)) is not null)
+        {
+            int start = session.Length;
+            await session.SendLineAsync(line, cancellationToken).ConfigureAwait(false);
+            var back = await session.WaitForPromptAsync(Timeout.InfiniteTimeSpan, start, cancellationToken).ConfigureAwait(false);
+            if (!back.IsMatch)
+            {
+                return;
+            }
+        }
     }
 
     private async Task<int> RunExecAsync(RunPlan plan, RunnerOptions options, CancellationToken cancellationToken)
