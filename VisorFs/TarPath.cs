@@ -9,8 +9,11 @@ namespace VisorFs;
 /// archive describes, and two spellings of one file must become one path.
 /// </summary>
 /// <remarks>
-/// Normalizing: leading '/' and "./" are stripped, empty and "." components dropped, a trailing '/' removed, so
-/// "/./a//b/" is "a/b". Rejected: any ".." component (even "a/../b": a tardisk has no reason to contain one, and
+/// Normalizing: a leading "./" is stripped, empty and "." components dropped, a trailing '/' removed, so
+/// "./a//b/./" is "a/b". Rejected: an absolute name (a leading '/': a tardisk's members are relative to the mount
+/// point, and no tool that builds one writes an absolute name; GNU tar strips the '/' with a warning, but a module
+/// whose names were meant for another root is better refused whole-member and logged than mounted somewhere it did
+/// not say), any ".." component (even "a/../b": a tardisk has no reason to contain one, and
 /// refusing them all means a symlink in the middle can never turn a harmless-looking ".." into an escape), NUL
 /// characters, and paths longer than <see cref="MaxLength"/>. The root itself normalizes to "".
 /// </remarks>
@@ -20,6 +23,7 @@ public static class TarPath
     public const int MaxLength = 4096;
 
     public const string ReasonDotDot = "path contains '..' (escapes the archive root)";
+    public const string ReasonAbsolute = "absolute path (members are relative to the archive root)";
     public const string ReasonNul = "NUL byte inside name";
     public const string ReasonTooLong = "name too long";
 
@@ -30,6 +34,10 @@ public static class TarPath
     public static string? Normalize(ReadOnlySpan<char> path, Span<char> output, out int length)
     {
         length = 0;
+        if (path.Length > 0 && path[0] == '/')
+        {
+            return ReasonAbsolute;
+        }
         int n = 0;
         int i = 0;
         int len = path.Length;

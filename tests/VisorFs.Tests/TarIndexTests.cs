@@ -201,17 +201,34 @@ public class TarIndexTests
         byte[] archive = TarBuilder.Concat(
             TarBuilder.Header("./", '5'),
             TarBuilder.File("./a//b/./c", [1]),
-            TarBuilder.File("/abs/path", [2]),
             TarBuilder.Header("dir/", '5'),
             TarBuilder.File("v7dir/", []),
             TarBuilder.End());
         var index = TarIndex.Build(archive);
         Assert.Empty(index.Diagnostics);
         Assert.NotNull(index.Find("a/b/c"));
-        Assert.NotNull(index.Find("abs/path"));
         Assert.Equal(TarEntryType.Directory, index.Find("dir")!.Type);
         Assert.Equal(TarEntryType.Directory, index.Find("v7dir")!.Type);
         Assert.False(index.Root.IsImplicit);
+    }
+
+    [Fact]
+    public void AbsoluteNamesAreRejectedOneDiagnosticEach()
+    {
+        byte[] archive = TarBuilder.Concat(
+            TarBuilder.File("/abs.txt", [1]),
+            TarBuilder.File("//etc/passwd", [2]),
+            TarBuilder.Header("/", '5'),
+            TarBuilder.Header("x", '0', 0, prefix: "/usr"),
+            TarBuilder.File("kept", [3]),
+            TarBuilder.End());
+        var index = TarIndex.Build(archive);
+        Assert.Equal(["/abs.txt", "//etc/passwd", "/", "/usr/x"], index.Diagnostics.Select(d => d.EntryName));
+        Assert.All(index.Diagnostics, d => Assert.Equal(TarPath.ReasonAbsolute, d.Reason));
+        Assert.Null(index.Find("abs.txt"));
+        Assert.Null(index.Find("etc/passwd"));
+        Assert.Null(index.Find("usr/x"));
+        Assert.NotNull(index.Find("kept"));
     }
 
     [Fact]
@@ -300,8 +317,13 @@ public class TarIndexTests
     [InlineData("a/../../x")]
     [InlineData("a/b/../c")]
     [InlineData("..")]
-    [InlineData("/../etc/shadow")]
+    [InlineData("./../etc/shadow")]
     public void Hostile_Traversal(string name) => AssertHostile(TarBuilder.File(name, [9]), TarPath.ReasonDotDot, name);
+
+    [Theory]
+    [InlineData("/../etc/shadow")]
+    [InlineData("/etc/shadow")]
+    public void Hostile_Absolute(string name) => AssertHostile(TarBuilder.File(name, [9]), TarPath.ReasonAbsolute, name);
 
     [Fact]
     public void Hostile_NulInsideName()

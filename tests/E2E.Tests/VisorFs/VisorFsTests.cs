@@ -393,12 +393,15 @@ public sealed class VisorFsTests
         byte[] bad = Gzip(VisorTar([File("opt/bad/file", new string('x', 100000))]));
         bad[^8] ^= 0xFF;   // the CRC-32 in the trailer
         modules.Add("bad.v00", bad);
-        var hostile = UstarTar(("opt/ok/file", "fine\n"), ("opt/../../escape", "nope\n"));
+        var hostile = UstarTar(("opt/ok/file", "fine\n"), ("opt/../../escape", "nope\n"), ("/abs.txt", "absolute\n"));
         modules.Add("hostile.tar", hostile);
         await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
         await guest.ExpectPromptAsync();
         guest.Check(guest.Session.Text.Contains("VisorFs: Skipping module bad.v00: CRC-32 mismatch", StringComparison.Ordinal), "no skip line for bad.v00");
         guest.Check(Regex.IsMatch(guest.Session.Text, @"Tardisk hostile\.tar: rejected entry 'opt/\.\./\.\./escape' at offset \d+: path contains '\.\.'"), "no rejection line for the hostile entry");
+        guest.Check(Regex.IsMatch(guest.Session.Text, @"Tardisk hostile\.tar: rejected entry '/abs\.txt' at offset \d+: absolute path"), "no rejection line for the absolute entry");
+        string absolute = await guest.RunAsync("cat /abs.txt");
+        guest.Check(absolute.Contains("No such file or directory", StringComparison.Ordinal), $"the absolute member was mounted: {absolute}");
         string ok = await guest.RunAsync("cat /opt/ok/file");
         guest.Check(ok.Trim() == "fine", $"the rest of the hostile tar: {ok}");
         string tardisks = await guest.RunAsync("ls /tardisks");
