@@ -180,4 +180,66 @@ public class ResourceGroupTreeTests
         Assert.False(OomPolicy.KillsOnExhaustion(tree.Find("system")!));
         Assert.False(OomPolicy.KillsOnExhaustion(tree.Root));
     }
+
+    [Fact]
+    public void MemorySharesPickTheGroupThatGivesMemoryBack()
+    {
+        var tree = Standard();
+        Assert.Equal(GroupError.None, tree.AddPath("host/user/pool", out var pool));
+        Assert.Equal(GroupError.None, tree.SetMemory(pool, 0, 64 * MB, ResourceGroup.Unlimited));
+        tree.AddPath("host/user/pool/rich", out var rich);
+        tree.AddPath("host/user/pool/poor", out var poor);
+        ResourceGroupTree.SetShares(rich, 4000, 0);
+        ResourceGroupTree.SetShares(poor, 1000, 0);
+        // rich holds twice as much as poor, but has four times the shares: poor has more memory per share.
+        Assert.Null(tree.TryCharge(rich, 30 * MB));
+        Assert.Null(tree.TryCharge(poor, 15 * MB));
+        Assert.Same(poor, OomPolicy.ChooseVictimGroup(pool));
+        // With equal shares the larger holder gives memory back.
+        ResourceGroupTree.SetShares(rich, 1000, 0);
+        Assert.Same(rich, OomPolicy.ChooseVictimGroup(pool));
+        // Memory within a reservation is not contended: rich reserves what it holds, so poor pays.
+        Assert.Equal(GroupError.None, tree.SetMemory(rich, 30 * MB, ResourceGroup.Unlimited, ResourceGroup.Unlimited));
+        Assert.Same(poor, OomPolicy.ChooseVictimGroup(pool));
+        // From the host's root the contention is settled inside host/user; kernel groups are never chosen.
+        Assert.Null(tree.TryCharge(tree.Find("host/system")!, 100 * MB));
+        Assert.Same(poor, OomPolicy.ChooseVictimGroup(tree.Root));
+        Assert.Null(OomPolicy.ChooseVictimGroup(tree.Find("host/system")!));
+    }
+
+    [Fact]
+    public void MemorySharesHoldAtEveryLevel()
+    {
+        // Property: the chosen group never has less memory above its reservation per share than a killable sibling
+        // on the path from the refusing group.
+        Gen.Select(Gen.Int[1, 20_000].Array[6], Gen.Long[0, 40].Array[6], Gen.Long[0, 10].Array[6]).Sample((shares, used, reserved) =>
+        {
+            var tree = Standard();
+            var groups = new List<ResourceGroup>();
+            for (int i = 0; i < 6; i++)
+            {
+                string path = i < 3 ? $"host/user/a{i}" : $"host/user/a{i % 3}/b{i}";
+                tree.AddPath(path, out var g);
+                tree.SetMemory(g, reserved[i] * MB, ResourceGroup.Unlimited, ResourceGroup.Unlimited);
+                ResourceGroupTree.SetShares(g, shares[i], 0);
+                tree.TryCharge(g, used[i] * MB);
+                groups.Add(g);
+            }
+            ResourceGroup victim = OomPolicy.ChooseVictimGroup(tree.Root)!;
+            Assert.NotNull(victim);
+            for (ResourceGroup g = victim; g.Parent != null && g != tree.Root; g = g.Parent)
+            {
+                long above = g.MemSize - g.MemMin;
+                for (int i = 0; i < g.Parent.ChildCount; i++)
+                {
+                    ResourceGroup sibling = g.Parent.Child(i);
+                    long siblingAbove = sibling.MemSize - sibling.MemMin;
+                    if (sibling == g || siblingAbove <= 0 || !OomPolicy.KillsOnExhaustion(sibling))
+                        continue;
+                    Assert.True(above * sibling.MemShares >= siblingAbove * g.MemShares,
+                        $"{g.Path} ({above} above, {g.MemShares} shares) chosen over {sibling.Path} ({siblingAbove}, {sibling.MemShares})");
+                }
+            }
+        }, iter: 500);
+    }
 }

@@ -17,6 +17,10 @@ namespace Kernel.Worlds
         public WorldType Type { get; internal set; }
         public WorldState State { get; internal set; }
         public ResourceGroup Group { get; internal set; }
+
+        /// <summary>The group that refused this world's last heap page charge (null after a success): the OOM policy
+        /// settles contention under the group that was full, which need not be the world's own.</summary>
+        internal ResourceGroup LastRefusingGroup;
         public int Cpu { get; internal set; }
 
         internal ulong StackBase;                             // guard page address; 0 for the boot world
@@ -55,6 +59,7 @@ namespace Kernel.Worlds
         {
             Generation++;
             Id = 0;
+            LastRefusingGroup = null;
             CartelId = 0;
             Name = null;
             Type = 0;

@@ -29,7 +29,7 @@ namespace Kernel.Worlds
             Cpu.RestoreInterrupts(flags);
             if (refused != null)
             {
-                OnRefused(self);
+                OnRefused(self, refused);
                 return 0;
             }
             ulong address = PhysicalMemory.AllocatePages(count);
@@ -59,7 +59,7 @@ namespace Kernel.Worlds
             void* p = self.HeapPointer->Allocate((nuint)bytes);
             Cpu.RestoreInterrupts(flags);
             if (p == null)
-                OnRefused(self);
+                OnRefused(self, self.LastRefusingGroup ?? self.Group);
             return p;
         }
 
@@ -76,7 +76,9 @@ namespace Kernel.Worlds
         internal static unsafe bool ChargeHeap(World owner, long bytes)
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
-            bool ok = Scheduler.Groups.TryCharge(owner.Group, bytes) == null;
+            ResourceGroup refused = Scheduler.Groups.TryCharge(owner.Group, bytes);
+            owner.LastRefusingGroup = refused;
+            bool ok = refused == null;
             if (ok)
             {
                 owner.MemBytes += bytes;
@@ -95,10 +97,15 @@ namespace Kernel.Worlds
             Cpu.RestoreInterrupts(flags);
         }
 
-        private static void OnRefused(World self)
+        // A user world's allocation was refused by `refusing` (its own group's limit, an ancestor's, or the host's
+        // memory): memory shares pick the group under `refusing` that gives memory back, and its largest world dies.
+        private static void OnRefused(World self, ResourceGroup refusing)
         {
             Log.Warning("MemSched", string.Concat("Admission failure in path: ", self.Group.Path, ":", self.Name, string.Concat(".", self.Id.ToString())));
-            if (OomPolicy.KillsOnExhaustion(self.Group))
+            if (!OomPolicy.KillsOnExhaustion(self.Group))
+                return;
+            ResourceGroup victims = OomPolicy.ChooseVictimGroup(refusing);
+            if (victims == null || !KillLargest(victims))
                 KillLargest(self.Group);
         }
 
@@ -141,7 +148,7 @@ namespace Kernel.Worlds
             world.MemBytes -= bytes;
         }
 
-        private static void KillLargest(ResourceGroup group)
+        private static bool KillLargest(ResourceGroup group)
         {
             World[] all = Scheduler.Snapshot();
             var ids = new int[all.Length];
@@ -159,11 +166,12 @@ namespace Kernel.Worlds
             }
             int victim = OomPolicy.ChooseVictim(ids, bytes, n);
             if (victim < 0)
-                return;
+                return false;
             World target = worlds[victim];
             Log.Warning("MemSched", string.Concat("Out of memory in ", group.Path, string.Concat(": killing world ", target.Id.ToString(), " (", target.Name),
                 string.Concat(", ", (target.MemBytes / 1024).ToString(), " KB)")));
             Scheduler.Kill(target);
+            return true;
         }
     }
 }

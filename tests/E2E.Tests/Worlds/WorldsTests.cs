@@ -120,6 +120,26 @@ public sealed partial class WorldsTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task MemoryShares_DecideWhichGroupGivesMemoryBack()
+    {
+        // Two memory hogs share a 32 MB pool. The one with 16x the shares asks last and hits the pool's limit, yet the
+        // one holding more memory per share (the smaller, poorer one) is killed and the rich one keeps its memory.
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(WorldsTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("group add host/user/pool --max 32");
+        await guest.RunAsync("run ++group=pool/poor,shares=500 memhog 12");
+        await guest.ExpectAsync(new Regex(@"memhog: allocated 12 MB of 12 MB in host/user/pool/poor"), TimeSpan.FromSeconds(30), what: "the poor hog's report");
+        await guest.RunAsync("run ++group=pool/rich,shares=8000 memhog 30");
+        await guest.ExpectAsync(new Regex(@"Out of memory in host/user/pool/poor: killing world \d+ \(memhog"), TimeSpan.FromSeconds(30), what: "the poor hog killed");
+        string ps = await guest.RunAsync("ps");
+        guest.Check(ps.Contains("host/user/pool/rich", StringComparison.Ordinal) && !ps.Contains("host/user/pool/poor", StringComparison.Ordinal),
+            $"the wrong hog died:\n{ps}");
+        string memstats = await guest.RunAsync("memstats -r group-stats");
+        guest.Check(MemSizeKb(memstats, "poor") == 0 && MemSizeKb(memstats, "rich") > 12 * 1024, $"memory did not move to the rich group:\n{memstats}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task CpuLimit25Percent_HoldsOnAnIdleMachine()
     {
         await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(WorldsTests));
