@@ -1,24 +1,28 @@
-// InputRing.cs -- a small lock-free-by-construction byte ring filled by an interrupt handler and drained with
-// interrupts disabled; when full, new bytes are dropped and counted (never overwrite unread input).
+// InputRing.cs -- the console's receive ring, filled by the UART interrupt handler and drained with interrupts
+// disabled. It never overwrites unread input: the UART driver stops taking bytes when the ring is full (back-pressure,
+// see Uart16550), so a byte is lost only where the hardware itself overran, and that is counted.
 namespace Drivers.Serial
 {
     public unsafe struct InputRing
     {
-        private const int Capacity = 1024;
+        /// <summary>16 KiB: a pasted page of commands fits while the shell is busy; beyond it, back-pressure.</summary>
+        public const int Capacity = 16384;
         private fixed byte _bytes[Capacity];
         private int _head, _tail;
         public ulong Dropped;
 
-        public void Put(byte value)
+        /// <summary>Stores a byte; false (and the byte counted as dropped) when the ring is full.</summary>
+        public bool Put(byte value)
         {
             int next = (_head + 1) % Capacity;
             if (next == _tail)
             {
                 Dropped++;
-                return;
+                return false;
             }
             _bytes[_head] = value;
             _head = next;
+            return true;
         }
 
         public int Take()
@@ -31,5 +35,8 @@ namespace Drivers.Serial
         }
 
         public bool IsEmpty => _tail == _head;
+
+        /// <summary>Bytes that can still be stored.</summary>
+        public int Free => (_tail - _head - 1 + Capacity) % Capacity;
     }
 }

@@ -1,5 +1,11 @@
 // Uart16550.cs -- the 16550 UART on COM1 at 115200 8N1: polled output, interrupt-driven input (IRQ 4) into a
 // ring the shell reads from.
+//
+// Input is never dropped by the kernel: when the ring is full, the driver stops taking bytes out of the UART (receive
+// interrupt off, RTS dropped for senders with hardware flow control) and resumes once the reader has emptied half the
+// ring. The UART's FIFO then fills and the sender waits; QEMU stops reading its side of the serial chardev, so piped
+// or pasted input waits in the host instead of vanishing. A byte the UART itself lost (overrun: a sender without flow
+// control, faster than the FIFO) is counted in DroppedBytes, which the shell uses to discard the damaged line.
 using Kernel.Arch;
 using Kernel.Interrupts;
 
@@ -10,15 +16,22 @@ namespace Drivers.Serial
         public const ushort COM1_BASE = 0x3F8;
         public const int COM1_IRQ = 4;
         private const ushort DATA = 0, INTERRUPT_ENABLE = 1, FIFO_CONTROL = 2, LINE_CONTROL = 3, MODEM_CONTROL = 4, LINE_STATUS = 5, SCRATCH = 7;
-        private const byte LINE_STATUS_DATA_READY = 0x01, LINE_STATUS_THR_EMPTY = 0x20;
+        private const byte LINE_STATUS_DATA_READY = 0x01, LINE_STATUS_OVERRUN = 0x02, LINE_STATUS_THR_EMPTY = 0x20;
+        private const byte MODEM_DTR_RTS_OUT2 = 0x0B, MODEM_DTR_OUT2 = 0x09, IER_RECEIVED_DATA = 0x01;
 
         private static ushort s_base;
         private static bool s_present;
         private static InputRing s_input;
+        private static bool s_throttled;
+        private static ulong s_overruns;
 
         public static bool IsPresent => s_present;
         public static ulong ReceivedBytes { get; private set; }
-        public static ulong DroppedBytes => s_input.Dropped;
+        /// <summary>Bytes lost before the kernel could store them (UART overruns).</summary>
+        public static ulong DroppedBytes => s_input.Dropped + s_overruns;
+
+        /// <summary>Times the driver held input back because the ring was full (back-pressure, nothing lost).</summary>
+        public static ulong Throttles { get; private set; }
 
         /// <summary>Programs the port; returns false if no UART answers (its scratch register does not hold a value).</summary>
         public static bool Initialize(ushort basePort = COM1_BASE)
@@ -33,7 +46,7 @@ namespace Drivers.Serial
             Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), 0x00);
             Cpu.OutByte((ushort)(s_base + LINE_CONTROL), 0x03);        // 8N1
             Cpu.OutByte((ushort)(s_base + FIFO_CONTROL), 0xC7);        // FIFO on, cleared, 14-byte threshold
-            Cpu.OutByte((ushort)(s_base + MODEM_CONTROL), 0x0B);       // DTR, RTS, OUT2 (routes the IRQ)
+            Cpu.OutByte((ushort)(s_base + MODEM_CONTROL), MODEM_DTR_RTS_OUT2);   // OUT2 routes the IRQ
             s_present = true;
             return true;
         }
@@ -44,7 +57,7 @@ namespace Drivers.Serial
             if (!s_present)
                 return;
             InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + COM1_IRQ, &OnInterrupt);
-            Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), 0x01);    // received data available
+            Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), IER_RECEIVED_DATA);
         }
 
         public static void WriteByte(byte value)
@@ -78,13 +91,40 @@ namespace Drivers.Serial
         // Bottom half: wake whoever reads the console.
         private static void BottomHalf() => Kernel.Console.KernelInput.Signal();
 
+        // Moves bytes from the FIFO into the ring while it has room; when it has none, throttles (see the file comment).
         private static void Drain()
         {
-            while ((Cpu.InByte((ushort)(s_base + LINE_STATUS)) & LINE_STATUS_DATA_READY) != 0)
+            while (true)
             {
+                byte status = Cpu.InByte((ushort)(s_base + LINE_STATUS));
+                if ((status & LINE_STATUS_OVERRUN) != 0)
+                    s_overruns++;
+                if ((status & LINE_STATUS_DATA_READY) == 0)
+                    return;
+                if (s_input.Free == 0)
+                {
+                    if (!s_throttled)
+                    {
+                        s_throttled = true;
+                        Throttles++;
+                        Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), 0);
+                        Cpu.OutByte((ushort)(s_base + MODEM_CONTROL), MODEM_DTR_OUT2);
+                    }
+                    return;
+                }
                 s_input.Put(Cpu.InByte((ushort)(s_base + DATA)));
                 ReceivedBytes++;
             }
+        }
+
+        // The reader made room: take input again once half the ring is free (hysteresis: not once per byte).
+        private static void ResumeIfRoom()
+        {
+            if (!s_throttled || s_input.Free < InputRing.Capacity / 2)
+                return;
+            s_throttled = false;
+            Cpu.OutByte((ushort)(s_base + MODEM_CONTROL), MODEM_DTR_RTS_OUT2);
+            Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), IER_RECEIVED_DATA);
         }
 
         /// <summary>Next received byte, or -1 if none is waiting.</summary>
@@ -95,6 +135,8 @@ namespace Drivers.Serial
             if (s_present)
                 Drain();
             int value = s_input.Take();
+            if (s_present)
+                ResumeIfRoom();
             Cpu.RestoreInterrupts(flags);
             return value;
         }

@@ -13,6 +13,7 @@ namespace Kernel.Shell
     {
         private readonly List<ShellCommand> _commands = new List<ShellCommand>();
         private readonly LineEditor _editor;
+        private ulong _droppedSeen;
 
         public string HostName { get; }
         public string WorkingDirectory { get; set; } = "/";
@@ -80,6 +81,12 @@ namespace Kernel.Shell
                     // Nothing typed: block until a serial or keyboard interrupt says there is input.
                     KernelInput.WaitForInput();
                     continue;
+                }
+                ulong dropped = Uart16550.DroppedBytes;
+                if (dropped != _droppedSeen)
+                {
+                    _droppedSeen = dropped;
+                    _editor.MarkInputLost();
                 }
                 string line = _editor.Feed((char)c);
                 if (line == null)

@@ -1,6 +1,7 @@
 // LineEditorTests.cs -- shell line editing (Kernel/Shell/LineEditor.cs) over a recording terminal: echo, erase,
 // Ctrl-U, Ctrl-C, line endings, history browsing and the line length limit.
 using System.Text;
+using CsCheck;
 using Kernel.Shell;
 
 namespace Kernel.Tests;
@@ -182,14 +183,91 @@ public class LineEditorTests
     }
 
     [Fact]
-    public void Line_length_is_capped_at_MaxLine()
+    public void An_overlong_line_is_refused_whole_never_cut_and_run()
     {
-        Type(new string('x', LineEditor.MaxLine + 10));
-        Assert.Equal(LineEditor.MaxLine, _editor.CurrentText.Length);
-        Assert.Equal(LineEditor.MaxLine, _terminal.Output.Length);
-        Type("\b");
-        Type("y");
-        Assert.Equal(LineEditor.MaxLine, _editor.CurrentText.Length);
-        Assert.EndsWith("y", _editor.CurrentText);
+        // The reported damage: a 516-character `echo ... > /etc/vmware/esx.conf.new` was cut to 512 and overwrote
+        // esx.conf. Now the whole line is refused.
+        string target = " > /etc/vmware/esx.conf.new";
+        string line = "echo " + new string('x', LineEditor.MaxLine - 5 - target.Length + 4) + target;
+        Assert.True(line.Length > LineEditor.MaxLine);
+        var lines = Type(line + "\r");
+        Assert.Equal(new[] { "" }, lines);
+        Assert.Contains("line too long", _terminal.Take());
+        Assert.Equal(0, _editor.HistoryCount);
+        // The next line is fine again.
+        Assert.Equal(new[] { "uname -a" }, Type("uname -a\r"));
+    }
+
+    [Fact]
+    public void A_line_of_exactly_MaxLine_characters_runs()
+    {
+        string line = new string('y', LineEditor.MaxLine);
+        Assert.Equal(new[] { line }, Type(line + "\r"));
+    }
+
+    [Fact]
+    public void A_line_that_lost_input_is_discarded_with_a_message()
+    {
+        Type("rm /etc/vmware/esx");
+        _editor.MarkInputLost();
+        Type(".conf.new");
+        Assert.Equal(new[] { "" }, Type("\r"));
+        Assert.Contains("input was lost", _terminal.Take());
+        Assert.Equal(new[] { "ls" }, Type("ls\r"));
+    }
+
+    [Theory]
+    [InlineData("\u001b[3~")]          // Delete
+    [InlineData("\u001b[H")]           // Home
+    [InlineData("\u001b[F")]           // End
+    [InlineData("\u001b[1~")]          // Home (vt220)
+    [InlineData("\u001b[C")]           // right
+    [InlineData("\u001b[D")]           // left
+    [InlineData("\u001b[1;5C")]        // Ctrl-right
+    [InlineData("\u001b[1;5A")]        // Ctrl-up: not history
+    [InlineData("\u001b[15~")]         // F5
+    [InlineData("\u001bOP")]           // F1 (SS3)
+    [InlineData("\u001bb")]            // Alt-b
+    [InlineData("\u001b[?2004h")]      // a private-mode sequence
+    public void Escape_sequences_are_ignored_whole(string sequence)
+    {
+        Assert.Equal(new[] { "echo ab" }, Type("echo a" + sequence + "b\r"));
+    }
+
+    [Fact]
+    public void Bracketed_paste_markers_are_dropped_and_the_pasted_text_typed()
+    {
+        Assert.Equal(new[] { "echo one", "echo two" }, Type("\u001b[200~echo one\recho two\u001b[201~\r"));
+    }
+
+    [Fact]
+    public void Ss3_arrows_recall_history_like_csi_arrows()
+    {
+        Type("first\r");
+        Type("second\r");
+        Type("\u001bOA");
+        Assert.Equal("second", _editor.CurrentText);
+        Type("\u001bOA");
+        Assert.Equal("first", _editor.CurrentText);
+        Type("\u001bOB");
+        Assert.Equal("second", _editor.CurrentText);
+    }
+
+    [Fact]
+    public void Any_byte_sequence_never_submits_text_that_was_inside_an_escape_sequence()
+    {
+        // Property: a known CSI or SS3 sequence inserted anywhere in a typed line changes nothing about the line.
+        var sequences = new[] { "\u001b[3~", "\u001b[200~", "\u001b[201~", "\u001bOQ", "\u001b[2;3R", "\u001b[C", "\u001bx" };
+        Gen.Select(Gen.String[Gen.Char['a', 'z'], 1, 30], Gen.Int[0, sequences.Length - 1], Gen.Int[0, 30])
+            .Sample((text, which, at) =>
+            {
+                var editor = new LineEditor(new RecordingTerminal());
+                int cut = Math.Min(at, text.Length);
+                string typed = text[..cut] + sequences[which] + text[cut..] + "\r";
+                string result = null;
+                foreach (char c in typed)
+                    result = editor.Feed(c) ?? result;
+                Assert.Equal(text, result);
+            });
     }
 }
