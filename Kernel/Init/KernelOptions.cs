@@ -15,7 +15,8 @@ namespace Kernel.Init
         {
             public string Name;
             public string Default;
-            public string Allowed;       // "|"-separated allowed values; null = any non-empty value; "" = flag
+            public string Allowed;       // "|"-separated allowed values; null = any non-empty value; "" = flag;
+                                         // "<hostname>" an RFC 1123 host name; "<seconds>" a whole number 1-86400
             public string Description;
         }
 
@@ -24,8 +25,8 @@ namespace Kernel.Init
             new OptionSpec { Name = "selftest", Default = null, Allowed = "", Description = "run the in-kernel self-tests, print `N passed, N failed`, exit QEMU" },
             new OptionSpec { Name = "loglevel", Default = "info", Allowed = "debug|info|warning|alert", Description = "lowest log level mirrored to the console" },
             new OptionSpec { Name = "panic", Default = "halt", Allowed = "halt|exit", Description = "after the panic screen: halt, or exit QEMU (debug-exit, status 37)" },
-            new OptionSpec { Name = "hostname", Default = "localhost", Allowed = null, Description = "host name shown in the shell prompt" },
-            new OptionSpec { Name = "cronperiod", Default = "60", Allowed = null, Description = "seconds per cron minute (tests shorten it)" },
+            new OptionSpec { Name = "hostname", Default = "localhost", Allowed = HostNameSyntax, Description = "host name shown in the shell prompt" },
+            new OptionSpec { Name = "cronperiod", Default = "60", Allowed = SecondsSyntax, Description = "seconds per cron minute (tests shorten it)" },
             new OptionSpec { Name = "timerhz", Default = "1000", Allowed = "100|250|1000", Description = "periodic timer interrupt rate" },
         };
 
@@ -87,8 +88,15 @@ namespace Kernel.Init
             Log.Warning("Init", string.Concat("Unknown kernel option '", word, "' ignored"));
         }
 
+        private const string HostNameSyntax = "<hostname>";
+        private const string SecondsSyntax = "<seconds>";
+
         private static bool IsAllowed(string allowed, string value)
         {
+            if (allowed == HostNameSyntax)
+                return OptionSyntax.IsHostName(value);
+            if (allowed == SecondsSyntax)
+                return OptionSyntax.IsWholeNumber(value, 1, 86400);
             if (allowed == null)
                 return value.Length > 0;
             if (allowed.Length == 0)

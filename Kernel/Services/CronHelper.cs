@@ -27,7 +27,7 @@ namespace Kernel.Services
         {
             Scheduler.Groups.AddPath("host/system/helpers", out Resources.ResourceGroup group);
             var settings = new Settings { HostName = hostName, PeriodMilliseconds = (periodSeconds == 0 ? 60 : periodSeconds) * 1000 };
-            return Scheduler.Spawn("crond", WorldType.System | WorldType.Helper, group, &Loop, settings);
+            return Scheduler.Spawn("crond", WorldType.System | WorldType.Helper | WorldType.Critical, group, &Loop, settings);
         }
 
         private static void Loop(object argument)

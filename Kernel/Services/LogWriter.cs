@@ -25,7 +25,7 @@ namespace Kernel.Services
         {
             Scheduler.Groups.AddPath("host/system/helpers", out Resources.ResourceGroup group);
             s_position = 0;   // the whole ring, from boot on
-            return Scheduler.Spawn("vmklogger", WorldType.System | WorldType.Helper, group, &Loop, null);
+            return Scheduler.Spawn("vmklogger", WorldType.System | WorldType.Helper | WorldType.Critical, group, &Loop, null);
         }
 
         private static void Loop(object unused)

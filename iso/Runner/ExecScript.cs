@@ -42,27 +42,50 @@ public sealed class ExecScript(IEnumerable<string> commands)
         var deadline = DateTime.UtcNow + Timeout;
         TimeSpan Remaining() => Max(deadline - DateTime.UtcNow, TimeSpan.Zero);
 
-        var wait = await console.WaitForPromptAsync(Remaining(), 0, cancellationToken).ConfigureAwait(false);
+        // A panic screen that ends in a halt (panic=halt) ends the wait too: QEMU would never exit by itself.
+        var wait = await console.WaitForAsync(ShellPrompt.PromptOrHaltedPanic(), Remaining(), 0, cancellationToken).ConfigureAwait(false);
+        if (wait.IsMatch && IsHaltedPanic(wait))
+        {
+            console.Kill();
+            return new ExecResult(ExecOutcome.Panic, transcript, null, "kernel panic before the prompt (halted; QEMU killed)");
+        }
         if (!wait.IsMatch)
         {
             return Ended(console, transcript, wait, ExecOutcome.PromptNotReached, "the shell prompt was not reached");
         }
         string prompt = wait.Match!.Value;
 
-        foreach (var command in Commands)
+        for (int i = 0; i < Commands.Count; i++)
         {
+            string command = Commands[i];
             int start = console.Length;
             // Wait first, then type: the waiter is registered before the guest can answer, so a log line arriving
             // right after the next prompt cannot hide it.
-            var next = console.WaitForPromptAsync(Remaining(), start, cancellationToken);
+            var next = console.WaitForAsync(ShellPrompt.PromptOrHaltedPanic(), Remaining(), start, cancellationToken);
             await console.SendLineAsync(command, cancellationToken).ConfigureAwait(false);
             wait = await next.ConfigureAwait(false);
             string text = console.Text;
-            int end = wait.IsMatch ? wait.Match!.Index : text.Length;
+            bool halted = wait.IsMatch && IsHaltedPanic(wait);
+            int end = wait.IsMatch && !halted ? wait.Match!.Index : text.Length;
             string output = Transcript.ExtractOutput(text[Math.Min(start, end)..end], command);
-            transcript.Add(new TranscriptEntry(prompt, command, output, wait.IsMatch));
+            transcript.Add(new TranscriptEntry(prompt, command, output, wait.IsMatch && !halted));
+            if (halted)
+            {
+                console.Kill();
+                return new ExecResult(ExecOutcome.Panic, transcript, null, $"kernel panic during '{command}' (halted; QEMU killed)");
+            }
             if (!wait.IsMatch)
             {
+                // `poweroff` and `reboot` end the guest on purpose (the runner boots with -no-reboot): success when
+                // QEMU says so and nothing was left to run.
+                if (EndsTheGuest(command) && wait.Status == WaitStatus.Exited
+                    && ExitCodes.FromQemuExit(wait.ExitCode ?? -1, console.PanicSeen) == ExitCodes.Success)
+                {
+                    return i == Commands.Count - 1
+                        ? new ExecResult(ExecOutcome.Success, transcript, wait.ExitCode, $"the guest ended after '{command}'")
+                        : new ExecResult(ExecOutcome.EarlyExit, transcript, wait.ExitCode,
+                            $"the guest ended after '{command}'; {Commands.Count - 1 - i} command(s) not run");
+                }
                 return Ended(console, transcript, wait, ExecOutcome.CommandDidNotReturn,
                     $"'{command}' did not return to the prompt");
             }
@@ -99,6 +122,14 @@ public sealed class ExecScript(IEnumerable<string> commands)
         return new ExecResult(outcome, transcript, exit, outcome == ExecOutcome.Success
             ? "all commands returned to the prompt; powered off"
             : $"QEMU exited with {exit} after '{PowerOffCommand}'");
+    }
+
+    private static bool IsHaltedPanic(WaitResult wait) => wait.Match!.Value.StartsWith(ShellPrompt.PanicMarker, StringComparison.Ordinal);
+
+    private static bool EndsTheGuest(string command)
+    {
+        string first = command.Trim().Split(' ', 2)[0];
+        return first is PowerOffCommand or "reboot";
     }
 
     // The guest ended or the time ran out before a prompt: decide which failure it was.

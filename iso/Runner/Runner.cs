@@ -123,6 +123,15 @@ public sealed class Runner(TextWriter output, TextWriter error, TextReader? inpu
             }
         };
         _ = Task.Run(() => ForwardInputAsync(session, input ?? Console.In, cancellationToken), cancellationToken);
+        // With panic=halt the guest never ends by itself: stop at the end of its panic screen.
+        _ = Task.Run(async () =>
+        {
+            var halted = await session.WaitForAsync(ShellPrompt.HaltedPanic(), Timeout.InfiniteTimeSpan, 0, cancellationToken).ConfigureAwait(false);
+            if (halted.IsMatch)
+            {
+                session.Kill();
+            }
+        }, cancellationToken);
         int? exit;
         try
         {

@@ -12,6 +12,15 @@ public static partial class ShellPrompt
     [GeneratedRegex(@"\[root@[^:\]\n]+:[^\]\n]*\] \z")]
     public static partial Regex AtEnd();
 
+    /// <summary>The last line of a panic screen after which the kernel halts (<c>panic=halt</c>): QEMU will not end by
+    /// itself, so whoever waits must stop waiting there.</summary>
+    [GeneratedRegex(@"^@BlueScreen: No core dump.*\n", RegexOptions.Multiline)]
+    public static partial Regex HaltedPanic();
+
+    /// <summary>Either the prompt at the end of the text, or a panic screen that ended in a halt.</summary>
+    [GeneratedRegex(@"\[root@[^:\]\n]+:[^\]\n]*\] \z|^@BlueScreen: No core dump.*\n", RegexOptions.Multiline)]
+    public static partial Regex PromptOrHaltedPanic();
+
     /// <summary>Marks every line of the panic screen on serial.</summary>
     public const string PanicMarker = "@BlueScreen:";
 

@@ -21,7 +21,7 @@ namespace Kernel.Worlds
         {
             Scheduler.Groups.AddPath("host/system/drivers", out ResourceGroup group);
             var driver = new DriverWorld(work);
-            driver.World = Scheduler.Spawn(string.Concat("driver-", name), WorldType.System | WorldType.Driver, group, &Loop, driver);
+            driver.World = Scheduler.Spawn(string.Concat("driver-", name), WorldType.System | WorldType.Driver | WorldType.Critical, group, &Loop, driver);
             return driver.World == null ? null : driver;
         }
 

@@ -86,6 +86,9 @@ namespace Kernel.Worlds
         }
 
         public bool IsIdle => (Type & WorldType.Idle) != 0;
+
+        /// <summary>A world the host cannot do without (its console's drivers, the log writer, cron).</summary>
+        public bool IsCritical => (Type & WorldType.Critical) != 0;
         public bool IsUser => (Type & WorldType.User) != 0;
 
         public string TypeName

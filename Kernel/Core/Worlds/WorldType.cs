@@ -12,6 +12,7 @@ namespace Kernel.Worlds
         Helper = 0x10,
         Clone = 0x20,
         Driver = 0x100,   // ours: a SYSTEM world doing a driver's deferred work
+        Critical = 0x200, // ours: the host needs it (console drivers, the log writer, cron): `kill` refuses it
     }
 
     public enum WorldState

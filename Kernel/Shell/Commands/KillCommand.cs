@@ -26,6 +26,12 @@ namespace Kernel.Shell.Commands
                 shell.WriteLine(string.Concat("kill: world ", args[1], " (", world.Name, ") cannot be killed"));
                 return 1;
             }
+            if (world.IsCritical)
+            {
+                // Killing the serial driver would leave a headless host with no console for good.
+                shell.WriteLine(string.Concat("kill: world ", args[1], " (", world.Name, ") is a critical system world and cannot be killed"));
+                return 1;
+            }
             string name = world.Name;
             if (!Scheduler.Kill(world))
             {

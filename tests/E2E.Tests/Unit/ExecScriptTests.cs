@@ -51,6 +51,39 @@ public sealed class ExecScriptTests
     }
 
     [Fact]
+    public async Task HaltedPanic_IsPanic_NotATimeout_AndTheGuestIsKilled()
+    {
+        var shell = new FakeShell();
+        shell.Boot();
+        var result = await new ExecScript(["crash-halt", "uname -a"]) { Timeout = TimeSpan.FromSeconds(30) }.RunAsync(shell);
+        Assert.Equal(ExecOutcome.Panic, result.Outcome);
+        Assert.Equal(ExitCodes.KernelPanic, result.ExitCode);
+        Assert.True(shell.Killed);
+    }
+
+    [Theory]
+    [InlineData("reboot")]
+    [InlineData("poweroff")]
+    public async Task EndingTheGuestAsTheLastCommand_IsSuccess(string command)
+    {
+        var shell = new FakeShell();
+        shell.Boot();
+        var result = await new ExecScript(["uname -a", command]) { Timeout = Short }.RunAsync(shell);
+        Assert.Equal(ExecOutcome.Success, result.Outcome);
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task CommandsAfterAReboot_AreReportedNotRun()
+    {
+        var shell = new FakeShell();
+        shell.Boot();
+        var result = await new ExecScript(["reboot", "uname -a"]) { Timeout = Short }.RunAsync(shell);
+        Assert.Equal(ExecOutcome.EarlyExit, result.Outcome);
+        Assert.Contains("1 command(s) not run", result.Detail);
+    }
+
+    [Fact]
     public async Task Panic_DuringCommand_IsPanic()
     {
         var shell = new FakeShell();

@@ -78,6 +78,15 @@ public sealed class FakeShell : SerialConsole
                 Emit("@BlueScreen: PANIC\r\n@BlueScreen: #0 Shell.Crash\r\n");
                 OnExited(ExitCodes.QemuPanicExit);
                 return;
+            case "crash-halt":
+                // panic=halt: the screen ends and the guest stays up.
+                Emit("@BlueScreen: PANIC\r\n@BlueScreen: No core dump: the kernel is halted.\r\n");
+                return;
+            case "reboot":
+                // The runner boots with -no-reboot: a reset ends QEMU with 0.
+                Emit("Rebooting\r\n");
+                OnExited(0);
+                return;
             case "hang":
                 return;
             case "quit":
