@@ -8,6 +8,7 @@ using Kernel.Memory;
 using Kernel.Panic;
 using Kernel.Resources;
 
+
 namespace Kernel.VisorFs
 {
     public static class ModuleIntake
@@ -32,6 +33,12 @@ namespace Kernel.VisorFs
                 return null;
             }
             RamdiskDefaults.Add(root, ramBytes, rootOnly: true);
+            string baseProblem = CheckBaseImage();
+            if (baseProblem != null)
+            {
+                PanicScreen.Show(string.Concat("VisorFs: ", baseProblem));
+                return null;
+            }
             int state = -1;
             for (int i = 0; i < BootInfo.ModuleCount; i++)
             {
@@ -44,11 +51,12 @@ namespace Kernel.VisorFs
                 }
                 long length = module.End > module.Start ? (long)(module.End - module.Start) : 0;
                 Tardisk disk = TardiskLoader.Load(root, name, module.Start, length, true, out string why);
-                if (disk == null)
+                if (disk == null || (i == 0 && disk.Index.Count <= 1))
                 {
                     if (i == 0)
                     {
-                        PanicScreen.Show(string.Concat("VisorFs: cannot load the base image ", name, ": ", why));
+                        PanicScreen.Show(string.Concat("VisorFs: cannot load the base image ", name, ": ",
+                            disk == null ? why : "it holds no files (an empty archive or nothing but rejected members)"));
                         return null;
                     }
                     Log.Warning("VisorFs", string.Concat("Skipping module ", name, ": ", why));
@@ -76,6 +84,25 @@ namespace Kernel.VisorFs
             Log.Info("VisorFs", string.Concat("VisorFS ready: ", root.TardiskCount.ToString(), " tardisks, ",
                 string.Concat(root.RamdiskCount.ToString(), " ramdisks")));
             return root;
+        }
+
+        // The base image is the host's root file system: without a valid one the host would come up empty and
+        // look healthy. It must exist, be non-empty and be gzip'd (ESXi's s.v00 is a gzip'd visor-tar; a plain tar
+        // as the first module is a mistake in boot.cfg, not a choice). Null when it is acceptable.
+        private static unsafe string CheckBaseImage()
+        {
+            if (BootInfo.ModuleCount == 0)
+                return "no base image: the boot loader passed no modules (boot.cfg's modules= must start with s.v00)";
+            BootModule module = BootInfo.Module(0);
+            string name = ModuleName(module.CommandLine, 0);
+            if (name == StateModule)
+                return "no base image: the first module is state.tgz";
+            long length = module.End > module.Start ? (long)(module.End - module.Start) : 0;
+            if (length == 0)
+                return string.Concat("cannot load the base image ", name, ": it is empty");
+            if (!global::VisorFs.Gzip.IsGzip(new System.ReadOnlySpan<byte>((void*)module.Start, length > 16 ? 16 : (int)length)))
+                return string.Concat("cannot load the base image ", name, ": not a gzip file (", length.ToString(), " bytes)");
+            return null;
         }
 
         /// <summary>`/path/to/s.v00 opts` gives `s.v00`; an empty command line gives `module0`.</summary>

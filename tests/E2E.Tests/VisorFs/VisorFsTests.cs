@@ -436,4 +436,31 @@ public sealed class VisorFsTests
         await guest.ExpectAsync(new Regex(@"@BlueScreen: VisorFs: cannot load the base image s\.v00: length \(ISIZE\) mismatch"), Guest.BootTimeout, what: "the panic line");
         await guest.ExpectExitAsync();
     }
+
+    public static TheoryData<string, string> InvalidBaseImages => new()
+    {
+        { "empty", "cannot load the base image s\\.v00: it is empty" },
+        { "plain-tar", "cannot load the base image s\\.v00: not a gzip file \\(\\d+ bytes\\)" },
+        { "garbage", "cannot load the base image s\\.v00: not a gzip file" },
+        { "empty-archive", "cannot load the base image s\\.v00: it holds no files" },
+    };
+
+    [Theory(Timeout = TestTimeoutMs)]
+    [MemberData(nameof(InvalidBaseImages))]
+    public async Task InvalidBaseImage_EndsInThePanicScreenSayingWhy(string kind, string reason)
+    {
+        // These used to boot silently into an empty system.
+        using var modules = new BootModules();
+        byte[] image = kind switch
+        {
+            "empty" => [],
+            "plain-tar" => VisorTar(BaseImage()),
+            "garbage" => System.Text.Encoding.ASCII.GetBytes("this is not an archive\n"),
+            _ => Gzip(new byte[1024]),   // two zero blocks: a valid, empty tar
+        };
+        modules.Add("s.v00", image);
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(VisorFsTests));
+        await guest.ExpectAsync(new Regex("@BlueScreen: VisorFs: " + reason), Guest.BootTimeout, what: "the panic line");
+        await guest.ExpectExitAsync();
+    }
 }
