@@ -61,8 +61,11 @@ namespace Kernel.VisorFs
         public static bool ChangedSinceBackup(VisorFsRoot root) => root.StickyChanges != s_changesAtLastBackup;
         private static Deflater s_deflater;
 
+        /// <summary>The only tree state.tgz carries, as on ESXi: sticky configuration under /etc.</summary>
+        public const string StateRoot = "/etc";
+
         /// <summary>
-        /// backup.sh: every file with a `.#name` marker beside it, packed into local.tgz inside state.tgz (both
+        /// backup.sh: every file under /etc with a `.#name` marker beside it, packed into local.tgz inside state.tgz (both
         /// gzip'd ustar, paths relative to `/`, modes with the sticky bit), written to /bootbank/state.tgz.
         /// Returns the number of files saved, or -1 with the errno.
         /// </summary>
@@ -70,7 +73,8 @@ namespace Kernel.VisorFs
         {
             ulong changes = root.StickyChanges;
             var files = new List<VisorTarMember>();
-            Collect(root.RamRoot, "", files);
+            if (root.Resolve("/", StateRoot, true, out FsNode etc) == Errno.Ok && etc.Ram != null && etc.Ram.Kind == RamNodeKind.Directory)
+                Collect(etc.Ram, "etc", files);
             byte[] localTar = Tar(files, out error);
             int count = files.Count;
             for (int i = 0; i < files.Count; i++)
@@ -177,13 +181,18 @@ namespace Kernel.VisorFs
             {
                 TarEntry e = index[i];
                 string path = string.Concat("/", e.Path);
-                if (e.IsDirectory)
+                string refusal = RestoreRefusal(e);
+                if (refusal != null)
                 {
-                    MakeDirectories(root, path, e.Mode);
+                    if (refusal.Length > 0)
+                        Log.Warning("VisorFs", string.Concat("state.tgz: not restoring '", Printable(e.Path), "': ", refusal));
                     continue;
                 }
-                if (e.Type != TarEntryType.File || FsPath.IsMarkerName(e.Name))
+                if (e.IsDirectory)
+                {
+                    MakeDirectories(root, path, e.Mode & PermissionBits);
                     continue;
+                }
                 MakeDirectories(root, FsPath.Parent(path), 0x1ED);
                 Errno err = root.OpenForWrite("/", path, false, out RamNode file, out string canonical);
                 if (err == Errno.Ok)
@@ -193,13 +202,49 @@ namespace Kernel.VisorFs
                     Log.Warning("VisorFs", string.Concat("state.tgz: cannot restore ", path, ": ", ErrnoText.Describe(err)));
                     continue;
                 }
-                file.Mode = e.Mode | FileMode.Sticky;
+                // Permission bits only: a set-user-ID or set-group-ID bit from a state file is never trusted.
+                file.Mode = (e.Mode & PermissionBits) | FileMode.Sticky;
                 file.ModificationTime = e.ModificationTime;
                 root.MarkModified(file);
                 restored++;
             }
             TarIndexMemory.Free(index);
             return restored;
+        }
+
+        private const int PermissionBits = 0x1FF;   // 0777
+
+        /// <summary>
+        /// Why a member of a state archive is not restored: null to restore it, "" to skip it silently (the root, the
+        /// directories on the way to /etc, markers), otherwise the reason logged. Only what backup.sh writes is
+        /// accepted: regular files and directories under /etc, with names free of control characters. A hostile
+        /// state.tgz could otherwise plant a sticky /bootbank/state.tgz, a file elsewhere in the root, or a name with
+        /// a newline that forges log lines and listings.
+        /// </summary>
+        internal static string RestoreRefusal(TarEntry e)
+        {
+            string path = e.Path;
+            if (path == "etc" && e.IsDirectory)
+                return "";
+            if (!path.StartsWith("etc/"))
+                return "outside /etc (state.tgz holds only /etc's sticky files)";
+            for (int i = 0; i < path.Length; i++)
+                if (path[i] < ' ' || path[i] == '\u007f')
+                    return "control character in the name";
+            if (e.IsDirectory)
+                return null;
+            if (e.Type != TarEntryType.File)
+                return "not a regular file";
+            return FsPath.IsMarkerName(e.Name) ? "" : null;
+        }
+
+        // A name for the log: control characters shown as '?', so a refused name cannot forge a log line.
+        private static string Printable(string name)
+        {
+            char[] chars = new char[name.Length];
+            for (int i = 0; i < name.Length; i++)
+                chars[i] = name[i] < ' ' || name[i] == '\u007f' ? '?' : name[i];
+            return new string(chars, 0, chars.Length);
         }
 
         private static void MakeDirectories(VisorFsRoot root, string path, int mode)

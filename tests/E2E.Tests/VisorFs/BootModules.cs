@@ -24,7 +24,7 @@ public sealed class BootModules : IDisposable
 
     public string Folder { get; }
 
-    /// <summary>A base image like the image build's s.v00: sticky esx.conf, inetd.conf and root crontab, motd, system dirs.</summary>
+    /// <summary>A base image like the image build's s.v00: sticky esx.conf and inetd.conf, the root crontab, motd, system dirs.</summary>
     public static List<VisorTarMember> BaseImage()
     {
         var m = new List<VisorTarMember>();
@@ -34,7 +34,7 @@ public sealed class BootModules : IDisposable
         }
         m.Add(File("etc/vmware/esx.conf", "/system/uuid = \"5f3c\"\n", 0x1A4 | Sticky));
         m.Add(File("etc/inetd.conf", "# inetd\n", 0x1A4 | Sticky));
-        m.Add(File("var/spool/cron/crontabs/root", "1 * * * * /sbin/auto-backup.sh\n", 0x180 | Sticky));
+        m.Add(File("var/spool/cron/crontabs/root", "1 * * * * /sbin/auto-backup.sh\n", 0x180));
         m.Add(File("etc/motd", "Welcome to VMkernel-CS\n", 0x1A4));
         return m;
     }

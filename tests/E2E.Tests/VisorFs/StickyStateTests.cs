@@ -72,4 +72,36 @@ public sealed class StickyStateTests
             await guest.PowerOffAsync();
         }
     }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task HostileStateTgz_RestoresOnlyEtcFiles_WithoutSetIdBits_OrControlCharacters()
+    {
+        using var modules = new BootModules();
+        modules.Add("s.v00", Gzip(VisorTar(BaseImage())));
+        // What backup.sh never writes: a sticky /bootbank/state.tgz, a file outside /etc, a set-user-ID program, a
+        // name with a newline (it would forge listings and log lines).
+        modules.Add("state.tgz", Vmk.ImageBuilder.StateArchive.Create([
+            new("/bootbank/state.tgz", 0x1A4, Encoding.UTF8.GetBytes("planted")),
+            new("/var/planted", 0x1A4, Encoding.UTF8.GetBytes("planted")),
+            new("/etc/evil\nname", 0x1A4, Encoding.UTF8.GetBytes("planted")),
+            new("/etc/suid-tool", 0xDED, Encoding.UTF8.GetBytes("#!/bin/sh\n")),   // 06755
+            new("/etc/vmware/esx.conf", 0x1A4, Encoding.UTF8.GetBytes("/adv/Misc/HostName = restored\n")),
+        ]));
+        await using var guest = await Guest.StartAsync(modules.Config(), nameof(StickyStateTests));
+        await guest.ExpectPromptAsync();
+        string log = guest.Session.Text;
+        guest.Check(log.Contains("state.tgz: not restoring 'bootbank/state.tgz': outside /etc", StringComparison.Ordinal), "no refusal for bootbank/state.tgz");
+        guest.Check(log.Contains("state.tgz: not restoring 'var/planted': outside /etc", StringComparison.Ordinal), "no refusal for var/planted");
+        guest.Check(log.Contains("state.tgz: not restoring 'etc/evil?name': control character in the name", StringComparison.Ordinal), "no refusal for the newline name");
+        guest.Check(log.Contains("VisorFs: state.tgz: restored 2 files", StringComparison.Ordinal), "not exactly the two /etc files restored");
+        string bank = await guest.RunAsync("ls -la /bootbank");
+        guest.Check(!bank.Contains("state.tgz", StringComparison.Ordinal) || !bank.Contains("T ", StringComparison.Ordinal), $"a planted sticky state.tgz:\n{bank}");
+        string planted = await guest.RunAsync("cat /var/planted");
+        guest.Check(planted.Contains("No such file or directory", StringComparison.Ordinal), $"/var/planted restored: {planted}");
+        string tool = await guest.RunAsync("stat /etc/suid-tool");
+        guest.Check(tool.Contains("Access: (01755/", StringComparison.Ordinal), $"set-id bits kept (want 01755, sticky without set-id):\n{tool}");
+        string conf = await guest.RunAsync("cat /etc/vmware/esx.conf");
+        guest.Check(conf.Contains("HostName = restored", StringComparison.Ordinal), $"the legitimate file was not restored: {conf}");
+        await guest.PowerOffAsync();
+    }
 }
