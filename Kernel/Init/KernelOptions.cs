@@ -22,7 +22,7 @@ namespace Kernel.Init
 
         private static OptionSpec[] Specs() => new OptionSpec[]
         {
-            new OptionSpec { Name = "selftest", Default = null, Allowed = "", Description = "run the in-kernel self-tests, print `N passed, N failed`, exit QEMU" },
+            new OptionSpec { Name = "selftest", Default = null, Allowed = "", Description = "run the in-kernel self-tests, print `N registered` and `N passed, N failed`, exit QEMU" },
             new OptionSpec { Name = "loglevel", Default = "info", Allowed = "debug|info|warning|alert", Description = "lowest log level mirrored to the console" },
             new OptionSpec { Name = "panic", Default = "halt", Allowed = "halt|exit", Description = "after the panic screen: halt, or exit QEMU (debug-exit, status 37)" },
             new OptionSpec { Name = "hostname", Default = "localhost", Allowed = HostNameSyntax, Description = "host name shown in the shell prompt" },

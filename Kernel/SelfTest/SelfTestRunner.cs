@@ -1,5 +1,6 @@
-// SelfTestRunner.cs -- runs every self-test (kernel option `selftest`) and prints `[PASS]`/`[FAIL]` lines and one
-// `N passed, N failed` summary on serial.
+// SelfTestRunner.cs -- runs every self-test (kernel option `selftest`) and prints `Self-tests: N registered`, then
+// `[PASS]`/`[FAIL]` lines and one `N passed, N failed` summary on serial. The registered count lets a test check
+// that every test ran and passed, not just that some did.
 using System.Collections.Generic;
 using Kernel.Console;
 using Kernel.SelfTest.Tests;
@@ -28,6 +29,7 @@ namespace Kernel.SelfTest
         public static bool RunAll()
         {
             List<SelfTest> tests = AllTests();
+            KernelOutput.WriteLine(string.Concat("Self-tests: ", tests.Count.ToString(), " registered"));
             int passed = 0, failed = 0;
             for (int i = 0; i < tests.Count; i++)
             {

@@ -17,13 +17,25 @@ public unsafe class SizeClassHeapTests
         return heap;
     }
 
-    /// <summary>What the heap should charge for a request: its size class, or the large block's page run minus the header.</summary>
+    /// <summary>The size classes as designed (16-byte steps to 128, then four per power of two up to 2 KiB), written
+    /// out here so the model does not take them from the heap it checks.</summary>
+    private static readonly uint[] s_classSizes =
+        [16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048];
+
+    /// <summary>What the heap should charge for a request: the smallest class that fits it, or the large block's page
+    /// run minus the header.</summary>
     private static ulong Charged(nuint size)
     {
         if (size <= SizeClassHeap.MaxSmallSize)
-            return SizeClassHeap.ClassSize(SizeClassHeap.ClassIndex(size));
+            return s_classSizes.First(c => c >= size);
         ulong run = ((ulong)size + SizeClassHeap.HeaderBytes + SizeClassHeap.SlabBytes - 1) & ~(ulong)(SizeClassHeap.SlabBytes - 1);
         return run - SizeClassHeap.HeaderBytes;
+    }
+
+    [Fact]
+    public void Size_classes_are_the_designed_ones()
+    {
+        Assert.Equal(s_classSizes, Enumerable.Range(0, SizeClassHeap.NumClasses).Select(SizeClassHeap.ClassSize));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
-// FastPathTests.cs -- the mount fast paths (canonical octal fields, simple ASCII names) against the general code.
+// FastPathTests.cs -- the mount fast paths (canonical octal fields, simple ASCII names) against references written
+// from the format's rules (BigInteger for base-256, string splitting for names), each pinned by a hand table.
+using System.Numerics;
 using System.Text;
 using CsCheck;
 
@@ -6,12 +8,14 @@ namespace VisorFs.Tests;
 
 public class FastPathTests
 {
-    // The general octal/base-256 rules, written independently: leading spaces, octal digits, then only NUL/space.
+    // The general octal/base-256 rules, written independently of TarHeader: leading spaces, octal digits, then only
+    // NUL/space; or base-256 (GNU): a lead byte of 0x80 (positive) or 0xFF (negative, two's complement over the
+    // whole field), accepted when the value fits a long, decoded here with BigInteger.
     private static bool ReferenceNumber(byte[] f, out long value)
     {
         value = 0;
         if (f.Length == 0) return true;
-        if ((f[0] & 0x80) != 0) return TarHeader.TryParseNumber(f, out value); // base-256: not on the fast path
+        if ((f[0] & 0x80) != 0) return ReferenceBase256(f, out value);
         int i = 0;
         while (i < f.Length && f[i] == ' ') i++;
         long v = 0;
@@ -33,6 +37,41 @@ public class FastPathTests
         }
         value = v;
         return true;
+    }
+
+    private static bool ReferenceBase256(byte[] f, out long value)
+    {
+        value = 0;
+        BigInteger v;
+        if (f[0] == 0x80)
+            v = new BigInteger(f.AsSpan(1), isUnsigned: true, isBigEndian: true);
+        else if (f[0] == 0xFF)
+            v = new BigInteger(f, isUnsigned: false, isBigEndian: true);
+        else
+            return false;   // other lead bytes with the high bit set are not numbers this reader accepts
+        if (v < long.MinValue || v > long.MaxValue || (f[0] == 0xFF && v >= 0)) return false;
+        value = (long)v;
+        return true;
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, true, 0L)]
+    [InlineData(new byte[] { 0x80, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, true, long.MaxValue)]
+    [InlineData(new byte[] { 0x80, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0 }, false, 0L)]             // 2^63: too big
+    [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, true, -1L)]
+    [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0 }, true, long.MinValue)]
+    [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, false, 0L)] // below MinValue
+    [InlineData(new byte[] { 0x80, 0, 0, 0, 0, 0, 0, 0x12, 0x34 }, true, 0x1234L)]
+    [InlineData(new byte[] { 0xC0, 0, 0, 0, 0, 0, 0, 0, 1 }, false, 0L)]
+    public void Base256_ReferenceAndImplementationAgreeWithTheTable(byte[] field, bool ok, long expected)
+    {
+        Assert.Equal(ok, ReferenceNumber(field, out long r));
+        Assert.Equal(ok, TarHeader.TryParseNumber(field, out long v));
+        if (ok)
+        {
+            Assert.Equal(expected, r);
+            Assert.Equal(expected, v);
+        }
     }
 
     [Fact]
@@ -63,7 +102,10 @@ public class FastPathTests
         Assert.Equal(expected, v);
     }
 
-    // Expected outcome of a name through the general path: strict UTF-8, then TarPath.Normalize.
+    // Expected outcome of a name, written from TarPath's documented rules rather than with its code: the name ends
+    // at the first NUL and must be strict UTF-8; a name starting with '/' is rejected as absolute; then it is split
+    // at '/', empty and "." components are dropped (so a leading "./", doubled and trailing slashes vanish), any ".."
+    // rejects the whole name, and the rest joined with '/' is the path ("" is the archive's root).
     private static string? ReferencePath(byte[] name, out string? reason)
     {
         reason = null;
@@ -79,9 +121,65 @@ public class FastPathTests
             reason = "name is not valid UTF-8";
             return null;
         }
-        var output = new char[TarPath.MaxLength + 1];
-        reason = TarPath.Normalize(text, output, out int n);
-        return reason == null ? new string(output, 0, n) : null;
+        if (text.StartsWith('/'))
+        {
+            reason = TarPath.ReasonAbsolute;
+            return null;
+        }
+        var kept = text.Split('/').Where(c => c.Length > 0 && c != ".").ToList();
+        if (kept.Contains(".."))
+        {
+            reason = TarPath.ReasonDotDot;
+            return null;
+        }
+        string path = string.Join('/', kept);
+        if (path.Length > TarPath.MaxLength)
+        {
+            reason = TarPath.ReasonTooLong;
+            return null;
+        }
+        return path;
+    }
+
+    // The same rules as a table, so the reference itself is pinned to cases worked out by hand.
+    [Theory]
+    [InlineData("a", "a")]
+    [InlineData("./a//b/", "a/b")]
+    [InlineData("./a", "a")]
+    [InlineData("a/./b/.", "a/b")]
+    [InlineData(".a/a./...", ".a/a./...")]
+    [InlineData("é/b", "é/b")]
+    [InlineData("././/", "")]
+    [InlineData("a/../b", null)]
+    [InlineData("..", null)]
+    [InlineData("a/..", null)]
+    [InlineData("../a", null)]
+    public void NameTable_TheReferenceAndTheIndexAgree(string name, string? expected)
+    {
+        byte[] raw = Encoding.UTF8.GetBytes(name);
+        Assert.Equal(expected, ReferencePath(raw, out string? reason));
+        Assert.Equal(expected == null ? TarPath.ReasonDotDot : null, reason);
+        var index = TarIndex.Build(TarBuilder.Concat(TarBuilder.Header("", '0', rawName: raw), TarBuilder.End()));
+        if (expected == null)
+        {
+            Assert.Equal(TarPath.ReasonDotDot, Assert.Single(index.Diagnostics).Reason);
+        }
+        else if (expected.Length > 0)
+        {
+            Assert.Empty(index.Diagnostics);
+            Assert.True(index.TryFind(expected, out TarEntry e), expected);
+            Assert.Equal(expected, e.Path);
+        }
+    }
+
+    [Fact]
+    public void NameCutAtNul_InvalidUtf8Rejected()
+    {
+        Assert.Equal("ab", ReferencePath([(byte)'a', (byte)'b', 0, (byte)'c'], out _));
+        Assert.Null(ReferencePath([(byte)'a', 0xC3], out string? reason));
+        Assert.Equal("name is not valid UTF-8", reason);
+        var index = TarIndex.Build(TarBuilder.Concat(TarBuilder.Header("", '0', rawName: [(byte)'a', 0xC3]), TarBuilder.End()));
+        Assert.Equal("name is not valid UTF-8", Assert.Single(index.Diagnostics).Reason);
     }
 
     [Fact]

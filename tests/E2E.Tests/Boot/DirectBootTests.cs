@@ -34,6 +34,8 @@ public sealed class DirectBootTests
             guest.Check(!output!.Contains("not found", StringComparison.Ordinal), $"'{command}' is not a shell command\n{transcript}");
         }
         guest.Check(result.Transcript.OutputOf("help")!.Contains("uname", StringComparison.Ordinal), "help does not list uname");
+        KernelInfo.ParseUptime(guest, result.Transcript.OutputOf("uptime")!);   // the formats; the values: Uptime_AndFree_...
+        KernelInfo.ParseFree(guest, result.Transcript.OutputOf("free")!);
         guest.Check(result.Transcript.OutputOf("nosuchcmd")!.Contains("sh: nosuchcmd: not found", StringComparison.Ordinal),
             $"expected 'sh: nosuchcmd: not found'\n{transcript}");
         guest.Check(result.QemuExitCode == 0, $"expected QEMU exit 0 after poweroff, got {result.QemuExitCode}");
@@ -55,48 +57,95 @@ public sealed class DirectBootTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
-    public async Task SelfTest_AllPass_Exits33()
+    public async Task SelfTest_EveryRegisteredTestPasses_Exits33()
     {
         await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct, "selftest"), nameof(DirectBootTests));
+        var registered = await guest.ExpectAsync(new Regex(@"Self-tests: (\d+) registered"), Guest.BootTimeout, what: "the 'Self-tests: N registered' line");
         var summary = await guest.ExpectAsync(ShellPrompt.SelfTestSummary(), Guest.BootTimeout, what: "the 'N passed, N failed' line");
         int code = await guest.ExpectExitAsync();
+        int count = int.Parse(registered.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int passed = int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var passLines = Regex.Matches(guest.Session.Text, @"^\[PASS\] (.+?)\r?$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
         guest.Check(summary.Groups[2].Value == "0", $"self-tests failed: {summary.Value}");
-        guest.Check(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "no self-test ran");
+        guest.Check(count > 0 && passed == count, $"{passed} passed of {count} registered");
+        guest.Check(passLines.Count == count && passLines.Distinct().Count() == count,
+            $"{passLines.Count} [PASS] lines ({passLines.Distinct().Count()} distinct names) for {count} registered tests");
         guest.Check(code == ExitCodes.QemuSelfTestsPassed, $"expected QEMU exit 33, got {code}");
         guest.CheckNoPanic();
     }
 
     [Fact(Timeout = TestTimeoutMs)]
-    public async Task ExtraModules_AndState_ReachThePrompt()
+    public async Task ExtraModules_AndState_AreMountedAndRestored()
     {
         using var files = new TestModules();
-        var config = Guest.Config(BootKind.Direct) with
-        {
-            ExtraModules =
-            [
-                files.VisorTgz("extra.v00", ("etc/motd", "from extra.v00\n"), ("opt/extra/README", "extra\n")),
-                files.Tar("plain.tar", gzip: false, ("opt/plain/a", "a\n")),
-                files.Tar("bundle.tgz", gzip: true, ("opt/tgz/b", "b\n")),
-            ],
-            StateFile = files.State("saved.tgz", ("/etc/vmware/esx.conf", 0x3A4, "/adv/Misc/HostName = \"saved\"\n")),
-        };
-        await using var guest = await Guest.StartAsync(config, nameof(DirectBootTests));
+        await using var guest = await Guest.StartAsync(ModulesAndState.Config(BootKind.Direct, files), nameof(DirectBootTests));
         string initrd = guest.Session.CommandLine.Arguments.SkipWhile(a => a != "-initrd").Skip(1).FirstOrDefault() ?? "";
         guest.Check(initrd.Contains("/s.v00,", StringComparison.Ordinal) && initrd.EndsWith("/state.tgz", StringComparison.Ordinal),
             $"-initrd '{initrd}': expected s.v00 first and state.tgz last");
         await guest.ExpectPromptAsync();
+        await ModulesAndState.CheckAsync(guest);
         await guest.PowerOffAsync();
     }
 
     [Theory(Timeout = TestTimeoutMs)]
     [InlineData("128M")]
-    [InlineData("4G")]
-    public async Task Memory_Size_ReachesPrompt(string memory)
+    [InlineData("4G")]   // above QEMU's PCI hole: 3 GiB below 4 GiB, 1 GiB above it
+    public async Task Memory_Size_IsWhatTheKernelSees(string memory)
     {
         Assert.True(MemorySize.TryParse(memory, out var size, out _));
         await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { Memory = size },
-            nameof(DirectBootTests), $"{nameof(Memory_Size_ReachesPrompt)}_{memory}");
+            nameof(DirectBootTests), $"{nameof(Memory_Size_IsWhatTheKernelSees)}_{memory}");
         await guest.ExpectPromptAsync();
+        long requestedMib = size.Bytes >> 20;
+        long usableMib = KernelInfo.UsableMib(guest);
+        // The firmware keeps the VGA hole, its ROMs and ACPI tables: a few hundred KiB, never whole MiBs more.
+        guest.Check(usableMib <= requestedMib && usableMib >= requestedMib - 2,
+            $"QEMU -m {memory}: the kernel saw {usableMib} MiB usable (want {requestedMib - 2}..{requestedMib})");
+        var free = KernelInfo.ParseFree(guest, await guest.RunAsync("free"));
+        guest.Check(free.MemTotalKb / 1024 == usableMib, $"free's Mem total {free.MemTotalKb} KiB disagrees with the boot log's {usableMib} MiB");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Uptime_AndFree_AreWellFormedAndPlausible()
+    {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(DirectBootTests));
+        await guest.ExpectPromptAsync();
+        var first = KernelInfo.ParseUptime(guest, await guest.RunAsync("uptime"));
+        DateTime hostUtc = DateTime.UtcNow;
+        await guest.RunAsync("sleep 1");
+        var second = KernelInfo.ParseUptime(guest, await guest.RunAsync("uptime"));
+        long hostMs = wall.ElapsedMilliseconds;
+
+        // The guest's RTC is the host's UTC clock (QEMU's default -rtc base=utc): the wall time agrees within a minute.
+        double skew = Math.Abs((first.TimeOfDay - hostUtc.TimeOfDay).TotalSeconds);
+        skew = Math.Min(skew, 86400 - skew);
+        guest.Check(skew < 60, $"uptime's wall clock {first.TimeOfDay} is {skew:F0} s away from the host's UTC {hostUtc.TimeOfDay:hh\\:mm\\:ss}");
+        // The guest's clock is the TSC at its calibrated rate: a rate calibrated too low makes uptime outrun the host.
+        string tsc = Regex.Match(guest.Session.Text, @"Timer: TSC \d+ MHz").Value;
+        guest.Check(first.UptimeMs > 0 && second.UptimeMs <= hostMs,
+            $"uptime {first.UptimeMs} ms, then {second.UptimeMs} ms, within a {hostMs} ms QEMU run ({tsc})");
+        long slept = second.UptimeMs - first.UptimeMs;
+        guest.Check(slept >= 1000 && slept < 1000 + 10_000, $"'sleep 1' between two uptimes took {slept} ms of uptime");
+        // 1000 Hz by default: at most one tick per millisecond, and the timer keeps running (TCG on a busy host
+        // delivers late: a fifth of the nominal rate is the floor).
+        guest.Check(first.Ticks > 0 && first.Ticks <= first.UptimeMs + 5, $"{first.Ticks} ticks in {first.UptimeMs} ms at 1000 Hz");
+        long ticked = second.Ticks - first.Ticks;
+        guest.Check(ticked >= 200 && ticked <= slept + 5, $"{ticked} ticks during {slept} ms at 1000 Hz");
+
+        long usableMib = KernelInfo.UsableMib(guest);
+        var free = KernelInfo.ParseFree(guest, await guest.RunAsync("free"));
+        guest.Check(free.MemTotalKb / 1024 == usableMib && usableMib >= 508 && usableMib <= 512,
+            $"free's Mem total {free.MemTotalKb} KiB: want the boot log's {usableMib} MiB of QEMU's 512 MiB");
+        guest.Check(free.MemUsedKb + free.MemFreeKb == free.MemTotalKb && free.MemUsedKb > 0, "free's Mem line: used + free != total");
+        // Each heap column is rounded down to KiB on its own: used + free is total or one less.
+        guest.Check(free.HeapTotalKb > 0 && free.HeapTotalKb - (free.HeapUsedKb + free.HeapFreeKb) is 0 or 1,
+            $"free's Heap line: used {free.HeapUsedKb} + free {free.HeapFreeKb} != total {free.HeapTotalKb}");
+        guest.Check(free.HeapTotalKb < free.MemUsedKb, "the heap is larger than all memory in use");
+        guest.Check(free.LiveObjects > 0 && free.LiveObjects == free.Allocations - free.Frees,
+            $"heap objects live {free.LiveObjects} != allocations {free.Allocations} - frees {free.Frees}");
+        guest.Check(free.PageTablesKb > 0 && free.PageTablesKb % 4 == 0 && free.ReservedKb % 4 == 0, "page tables or reserved memory are not whole pages");
         await guest.PowerOffAsync();
     }
 

@@ -1,4 +1,5 @@
-// IsoBootTests.cs -- boots artifacts/iso/vmk.iso through GRUB under SeaBIOS and under OVMF (UEFI).
+// IsoBootTests.cs -- boots artifacts/iso/vmk.iso through GRUB under SeaBIOS and under OVMF (UEFI), and a per-run ISO
+// with extra modules and a state file under each (GRUB's module2 path, which the VisorFS tests' direct boots skip).
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.Iso.Runner;
 
@@ -17,16 +18,13 @@ public sealed class BiosIsoBootTests
     }
 
     [Fact(Timeout = 180_000)]
-    public async Task PerRunIso_WithExtraModulesAndState_ReachesPrompt()
+    public async Task PerRunIso_ExtraModulesAndState_AreMountedAndRestored()
     {
         using var files = new TestModules();
-        var config = Guest.Config(BootKind.Bios) with
-        {
-            ExtraModules = [files.VisorTgz("extra.v00", ("etc/motd", "from extra.v00\n"))],
-            StateFile = files.State(("/etc/vmware/esx.conf", 0x3A4, "/adv/Misc/HostName = \"saved\"\n")),
-        };
-        await using var guest = await Guest.StartAsync(config, nameof(BiosIsoBootTests));
+        await using var guest = await Guest.StartAsync(ModulesAndState.Config(BootKind.Bios, files), nameof(BiosIsoBootTests));
         await guest.ExpectPromptAsync();
+        guest.Check(guest.Session.Text.Contains("(multiboot2)", StringComparison.Ordinal), "the ISO boot did not come through GRUB's multiboot2");
+        await ModulesAndState.CheckAsync(guest);
         await guest.PowerOffAsync();
     }
 }
@@ -40,6 +38,17 @@ public sealed class UefiIsoBootTests
     {
         await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Uefi), nameof(UefiIsoBootTests));
         await guest.ExpectPromptAsync(TimeSpan.FromSeconds(150));
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task PerRunIso_ExtraModulesAndState_AreMountedAndRestored()
+    {
+        using var files = new TestModules();
+        await using var guest = await Guest.StartAsync(ModulesAndState.Config(BootKind.Uefi, files), nameof(UefiIsoBootTests));
+        await guest.ExpectPromptAsync(TimeSpan.FromSeconds(150));
+        guest.Check(guest.Session.Text.Contains("(multiboot2)", StringComparison.Ordinal), "the ISO boot did not come through GRUB's multiboot2");
+        await ModulesAndState.CheckAsync(guest);
         await guest.PowerOffAsync();
     }
 }

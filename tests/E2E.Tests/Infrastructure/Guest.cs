@@ -26,12 +26,17 @@ public sealed class Guest : IAsyncDisposable
 
     /// <summary>Boots QEMU unattended (panic=exit, -no-reboot, headless), like the runner's --exec mode.
     /// <paramref name="logName"/> names artifacts/test-logs/&lt;name&gt;.log (default: the calling test).</summary>
-    public static async Task<Guest> StartAsync(QemuConfig config, string testClass, [CallerMemberName] string test = "")
+    public static Task<Guest> StartAsync(QemuConfig config, string testClass, [CallerMemberName] string test = "") =>
+        StartAsync(config, testClass, allowReboot: false, test);
+
+    /// <summary>As above; with <paramref name="allowReboot"/> a guest reset reboots the machine (QEMU's default)
+    /// instead of ending QEMU, for tests of <c>reboot</c> itself.</summary>
+    public static async Task<Guest> StartAsync(QemuConfig config, string testClass, bool allowReboot, [CallerMemberName] string test = "")
     {
         var unattended = config with
         {
             KernelOptions = KernelOptions.WithDefault(config.KernelOptions, RunPlan.PanicExitOption),
-            NoReboot = true,
+            NoReboot = !allowReboot,
             Headless = true,
         };
         string bootFile = unattended.Boot == BootKind.Direct ? unattended.KernelPath : unattended.IsoPath;
