@@ -114,7 +114,7 @@ public sealed partial class WorldsTests
         await guest.RunAsync("sleep 2", TimeSpan.FromSeconds(60));
         string after = await guest.RunAsync("sched-stats", TimeSpan.FromSeconds(20));
         long reserved = RunTimes(after)["spin@host/user/b"] - RunTimes(before)["spin@host/user/b"];
-        long elapsed = Uptime(after) - Uptime(before);
+        long elapsed = Uptime(guest, after) - Uptime(guest, before);
         double percent = 100.0 * reserved / elapsed;
         guest.Check(percent > 40, $"the 50% reservation got {percent:F1}% over {elapsed} ms\n{after}");
         await guest.PowerOffAsync();
