@@ -16,10 +16,13 @@ namespace Drivers.Timers
         private const uint RoundsPerSecond = 500;                       // 2 ms per round
 
         /// <summary>
-        /// TSC frequency in Hz: the fewest TSC cycles seen over five 2 ms PIT channel-2 countdowns. A delay (an SMI on
-        /// real hardware, the host descheduling the virtual CPU under emulation) can only make a round look longer,
-        /// never shorter, so the minimum is the honest one; a single window once read 1.8x too fast on a loaded host.
-        /// The PIT's 0.84 us resolution bounds the error of a 2 ms round to 0.04 %.
+        /// TSC frequency in Hz: the fewest TSC cycles seen over five 2 ms PIT channel-2 countdowns, or 0 when the PIT
+        /// does not count (machines without one exist: QEMU's microvm, some modern PCs). Each round reads the TSC
+        /// before it starts the countdown and after it sees the end, so a delay anywhere (an SMI on real hardware, the
+        /// host descheduling the virtual CPU under emulation) can only make a round look longer, never shorter, and
+        /// the minimum is the honest one. (Reading the TSC after starting the countdown let a delay in between make a
+        /// round look shorter: a loaded host once calibrated 37 MHz for a 2 GHz TSC.) The PIT's 0.84 us resolution
+        /// bounds the error of a 2 ms round to 0.04 %.
         /// </summary>
         public static ulong CalibrateTsc()
         {
@@ -27,11 +30,21 @@ namespace Drivers.Timers
             for (int round = 0; round < CalibrationRounds; round++)
             {
                 ulong cycles = MeasureRound(PIT_HZ / RoundsPerSecond);
+                // No countdown, or one that "ended" at once (a missing PIT's port reads all ones): no PIT.
+                if (cycles < MinimumTscHz / RoundsPerSecond)
+                    return 0;
                 if (cycles < best)
                     best = cycles;
             }
             return best * RoundsPerSecond;
         }
+
+        /// <summary>Slower TSCs than this do not exist on x86-64 machines; a lower figure means no working PIT.</summary>
+        public const ulong MinimumTscHz = 100_000_000;
+
+        // A 2 ms round takes a few million cycles on any CPU this kernel runs on; a PIT that has not ended the count
+        // after this many cycles (seconds at any clock rate) is not there.
+        private const ulong NoPitCycles = 20_000_000_000;
 
         private static ulong MeasureRound(uint count)
         {
@@ -40,17 +53,21 @@ namespace Drivers.Timers
             Cpu.OutByte(COMMAND, 0xB0);                               // channel 2, lobyte/hibyte, mode 0
             Cpu.OutByte(CHANNEL2, (byte)(count & 0xFF));
             Cpu.OutByte(CHANNEL2, (byte)(count >> 8));
-            // Restart the count by toggling the gate, then wait for OUT2 (bit 5 of port 0x61) to go high.
+            // Restart the count by toggling the gate, then wait for OUT2 (bit 5 of port 0x61) to go high. The start
+            // time is read first: see CalibrateTsc.
             gate = Cpu.InByte(GATE_PORT);
+            ulong start = Cpu.ReadTimestampCounter();
             Cpu.OutByte(GATE_PORT, (byte)(gate & 0xFE));
             Cpu.OutByte(GATE_PORT, (byte)(gate | 0x01));
-            ulong start = Cpu.ReadTimestampCounter();
-            ulong spins = 0;
-            while ((Cpu.InByte(GATE_PORT) & 0x20) == 0 && spins < 100000000)
-                spins++;
-            ulong end = Cpu.ReadTimestampCounter();
+            ulong end = start;
+            bool ended = false;
+            while (!ended && end - start < NoPitCycles)
+            {
+                ended = (Cpu.InByte(GATE_PORT) & 0x20) != 0;
+                end = Cpu.ReadTimestampCounter();
+            }
             Cpu.OutByte(GATE_PORT, (byte)(Cpu.InByte(GATE_PORT) & 0xFC));
-            return end - start;
+            return ended ? end - start : 0;
         }
 
         public static void StartPeriodic(uint hz)

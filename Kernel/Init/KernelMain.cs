@@ -30,6 +30,17 @@ namespace Kernel.Init
 
             Pic8259.Initialize();
             ulong tscHz = Pit.CalibrateTsc();
+            if (tscHz == 0)
+            {
+                tscHz = Kernel.Arch.CpuInfo.TscHzFromCpuid();
+                if (tscHz == 0)
+                {
+                    // Without a calibrated TSC every timestamp, sleep and timeout would be wrong (`uptime` used to
+                    // hang on such machines); and the periodic tick needs the PIT too. Say so instead.
+                    PanicScreen.Show("Timer: no working PIT (8254) to calibrate the TSC against and the CPU states no TSC frequency (CPUID 0x15/0x16); this kernel needs a PIT until it drives the local APIC timer");
+                }
+                Log.Warning("Timer", "The PIT does not count: TSC frequency taken from CPUID");
+            }
             Clock.SetTscFrequency(tscHz);
             Rtc.SetWallClockFromRtc();   // again, now that uptime is exact
 

@@ -10,6 +10,30 @@ namespace Kernel.Arch
         public uint Family, Model, Stepping;
         public string Features = "";
 
+        /// <summary>
+        /// The TSC frequency the CPU states: CPUID leaf 0x15 (TSC/crystal ratio times the crystal frequency), else leaf
+        /// 0x16 (base frequency in MHz, which the TSC runs at on the CPUs that have the leaf); 0 when it states none.
+        /// </summary>
+        public static ulong TscHzFromCpuid()
+        {
+            uint* r = stackalloc uint[4];
+            Cpu.CpuId(0, 0, r);
+            uint maxLeaf = r[0];
+            if (maxLeaf >= 0x15)
+            {
+                Cpu.CpuId(0x15, 0, r);
+                if (r[0] != 0 && r[1] != 0 && r[2] != 0)
+                    return (ulong)r[2] * r[1] / r[0];
+            }
+            if (maxLeaf >= 0x16)
+            {
+                Cpu.CpuId(0x16, 0, r);
+                if ((r[0] & 0xFFFF) != 0)
+                    return (ulong)(r[0] & 0xFFFF) * 1_000_000;
+            }
+            return 0;
+        }
+
         public static CpuInfo Read()
         {
             var info = new CpuInfo();

@@ -41,4 +41,15 @@ public sealed class HostSafetyTests
         guest.Check(uname.Contains("VMkernel-CS localhost ", StringComparison.Ordinal), $"the default host name is not in use: {uname}");
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task MachineWithoutAPit_StopsWithAClearMessage_NeverHangs()
+    {
+        // QEMU's microvm has no 8254: calibration used to report "TSC 0 MHz" and `uptime` then hung.
+        var config = Guest.Config(BootKind.Direct) with { ExtraArguments = ["-machine", "microvm"] };
+        await using var guest = await Guest.StartAsync(config, nameof(HostSafetyTests));
+        await guest.ExpectAsync(new System.Text.RegularExpressions.Regex(@"@BlueScreen: Timer: no working PIT \(8254\) to calibrate the TSC against"),
+            TimeSpan.FromSeconds(60), what: "the panic line naming the missing PIT");
+        await guest.ExpectAsync(ShellPrompt.HaltedPanic(), TimeSpan.FromSeconds(30), what: "the end of the panic screen");
+    }
 }
