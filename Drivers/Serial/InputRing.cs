@@ -36,6 +36,19 @@ namespace Drivers.Serial
 
         public bool IsEmpty => _tail == _head;
 
+        /// <summary>Drops every stored byte up to and including the last <paramref name="value"/>; false if none.</summary>
+        public bool DiscardThroughLast(byte value)
+        {
+            int found = -1;
+            for (int i = _tail; i != _head; i = (i + 1) % Capacity)
+                if (_bytes[i] == value)
+                    found = i;
+            if (found < 0)
+                return false;
+            _tail = (found + 1) % Capacity;
+            return true;
+        }
+
         /// <summary>Bytes that can still be stored.</summary>
         public int Free => (_tail - _head - 1 + Capacity) % Capacity;
     }

@@ -23,6 +23,8 @@ namespace Drivers.Serial
         private static bool s_present;
         private static InputRing s_input;
         private static bool s_throttled;
+        private static bool s_interruptPending;
+        private const byte CtrlC = 0x03;
         private static ulong s_overruns;
 
         public static bool IsPresent => s_present;
@@ -112,7 +114,10 @@ namespace Drivers.Serial
                     }
                     return;
                 }
-                s_input.Put(Cpu.InByte((ushort)(s_base + DATA)));
+                byte received = Cpu.InByte((ushort)(s_base + DATA));
+                if (received == CtrlC)
+                    s_interruptPending = true;
+                s_input.Put(received);
                 ReceivedBytes++;
             }
         }
@@ -126,6 +131,28 @@ namespace Drivers.Serial
             Cpu.OutByte((ushort)(s_base + MODEM_CONTROL), MODEM_DTR_RTS_OUT2);
             Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), IER_RECEIVED_DATA);
         }
+
+        /// <summary>
+        /// True once for each Ctrl-C typed since the last call (long-running shell commands poll it). Everything typed
+        /// before the Ctrl-C, and the Ctrl-C itself, is discarded, as a terminal flushes its input on an interrupt.
+        /// </summary>
+        public static bool TakeInterrupt()
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            if (s_present)
+                Drain();
+            bool pending = s_interruptPending;
+            s_interruptPending = false;
+            if (pending)
+                s_input.DiscardThroughLast(CtrlC);
+            if (s_present)
+                ResumeIfRoom();
+            Cpu.RestoreInterrupts(flags);
+            return pending;
+        }
+
+        /// <summary>Forgets a pending Ctrl-C (the line editor consumed it at the prompt).</summary>
+        public static void ClearInterrupt() => s_interruptPending = false;
 
         /// <summary>Next received byte, or -1 if none is waiting.</summary>
         public static int ReadByte()

@@ -68,6 +68,21 @@ namespace Kernel.Shell
             Write("] ");
         }
 
+        /// <summary>The status of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+        public const int InterruptedStatus = 130;
+
+        /// <summary>
+        /// Whether Ctrl-C was typed since the command started (consumes it and prints `^C`): long-running commands
+        /// poll this between steps and stop, failing with <see cref="InterruptedStatus"/>.
+        /// </summary>
+        public bool Interrupted()
+        {
+            if (!Uart16550.TakeInterrupt())
+                return false;
+            WriteLine("^C");
+            return true;
+        }
+
         public void Run()
         {
             WritePrompt();
@@ -82,6 +97,8 @@ namespace Kernel.Shell
                     KernelInput.WaitForInput();
                     continue;
                 }
+                if (c == 3)
+                    Uart16550.ClearInterrupt();   // a Ctrl-C at the prompt cancels the line, not the next command
                 ulong dropped = Uart16550.DroppedBytes;
                 if (dropped != _droppedSeen)
                 {

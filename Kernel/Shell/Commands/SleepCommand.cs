@@ -24,7 +24,16 @@ namespace Kernel.Shell.Commands
                 shell.WriteLine(string.Concat("sleep: invalid time '", args[1], "'"));
                 return 1;
             }
-            Scheduler.Sleep(milliseconds ? amount : amount * 1000UL);
+            // In short steps, so Ctrl-C ends a sleep of any length within a twentieth of a second.
+            ulong remaining = milliseconds ? amount : amount * 1000UL;
+            while (remaining > 0)
+            {
+                ulong step = remaining < 50 ? remaining : 50;
+                Scheduler.Sleep(step);
+                remaining -= step;
+                if (shell.Interrupted())
+                    return Shell.InterruptedStatus;
+            }
             return 0;
         }
     }

@@ -68,6 +68,27 @@ public sealed class ConsoleInputTests
         await guest.PowerOffAsync();
     }
 
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task CtrlC_StopsALongSleep_AndTheNextCommandRuns()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(ConsoleInputTests));
+        await guest.ExpectPromptAsync();
+        int start = guest.Session.Length;
+        await guest.Session.SendLineAsync("sleep 86400");
+        await Task.Delay(500);
+        await guest.Session.SendAsync("\u0003");
+        await guest.ExpectPromptAsync(TimeSpan.FromSeconds(10), start + 1);
+        guest.Check(guest.Session.Text[start..].Contains("^C", StringComparison.Ordinal), "no ^C echoed");
+        string echoed = await guest.RunAsync("echo after-interrupt");
+        guest.Check(echoed.Contains("after-interrupt", StringComparison.Ordinal), $"the next command: {echoed}");
+        // A Ctrl-C at the prompt cancels the line only; it must not interrupt the next command.
+        await guest.Session.SendAsync("\u0003");
+        await guest.ExpectPromptAsync(TimeSpan.FromSeconds(10), guest.Session.Length);
+        string slept = await guest.RunAsync("sleep 1");
+        guest.Check(!slept.Contains("^C", StringComparison.Ordinal), $"a stale Ctrl-C interrupted sleep: {slept}");
+        await guest.PowerOffAsync();
+    }
+
     private static int FirstDifference(List<string> a, List<string> b)
     {
         int i = 0;

@@ -29,9 +29,15 @@ namespace Kernel.Shell.Commands
                     continue;
                 }
                 int n;
-                while ((n = Root.Files.Read(fd, chunk)) > 0)
+                bool interrupted = false;
+                while (!interrupted && (n = Root.Files.Read(fd, chunk)) > 0)
+                {
                     WriteBytes(shell, chunk.Slice(0, n));
+                    interrupted = shell.Interrupted();
+                }
                 Root.Files.Close(fd);
+                if (interrupted)
+                    return Shell.InterruptedStatus;
             }
             return status;
         }

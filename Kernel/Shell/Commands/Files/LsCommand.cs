@@ -68,6 +68,11 @@ namespace Kernel.Shell.Commands
                 if (!all && entries[i].Name.Length > 0 && entries[i].Name[0] == '.')
                     continue;
                 Print(shell, entries[i].Node, entries[i].Name, longFormat);
+                if ((i & 63) == 63 && shell.Interrupted())
+                {
+                    VisorFsRoot.FreeListing(entries);
+                    return Shell.InterruptedStatus;
+                }
             }
             VisorFsRoot.FreeListing(entries);
             return 0;
