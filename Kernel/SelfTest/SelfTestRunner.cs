@@ -12,6 +12,7 @@ namespace Kernel.SelfTest
         {
             var tests = new List<SelfTest>();
             CoreLibraryTests.AddTo(tests);
+            ExceptionTests.AddTo(tests);
             MemoryTests.AddTo(tests);
             SizeClassHeapTests.AddTo(tests);
             ReservedMemoryTests.AddTo(tests);

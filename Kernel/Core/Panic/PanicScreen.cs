@@ -4,6 +4,8 @@
 // Layout follows ESXi's PSOD: product line, the panic message, exception and error code, registers with CR2,
 // the world running on each CPU, the backtrace, `VMK uptime: d:hh:mm:ss.ms`. Allocation-free throughout, and a
 // second panic while printing the first only halts.
+using System;
+using Internal.Runtime.ExceptionHandling;
 using Kernel.Arch;
 using Kernel.Interrupts;
 using Kernel.Time;
@@ -35,6 +37,51 @@ namespace Kernel.Panic
             WorldsAndUptime();
             Backtrace.Print((ulong)(delegate*<string, void>)&Show, Cpu.ReadFramePointer());
             End();
+        }
+
+        /// <summary>
+        /// A managed exception no handler caught, in a world the kernel cannot do without: its type, message and
+        /// inner exceptions, the world, and the backtrace the dispatcher recorded from the throw site outward.
+        /// </summary>
+        public static void ShowUnhandledException(Exception exception)
+        {
+            if (!Begin())
+                return;
+            PanicWriter.Append("Unhandled exception ");
+            AppendTypeName(exception);
+            PanicWriter.Append(" in world ");
+            PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
+            PanicWriter.Append(':');
+            PanicWriter.Append(CurrentWorld.Name);
+            Header(null);
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                PanicWriter.Append(e == exception ? "Exception: " : "Inner exception: ");
+                AppendTypeName(e);
+                PanicWriter.Append(": ");
+                PanicWriter.Append(e.Message);
+                PanicWriter.EndLine();
+            }
+            WorldsAndUptime();
+            int frames = ExceptionFrames.Count(exception);
+            for (int i = 0; i < frames; i++)
+                Backtrace.PrintFrame(ExceptionFrames.Sp(exception, i), ExceptionFrames.Ip(exception, i), !ExceptionFrames.IsFaultingFrame(exception, i));
+            if (frames == 0)
+                PanicWriter.Line("(no managed frames were recorded)");
+            End();
+        }
+
+        private static void AppendTypeName(object obj)
+        {
+            SymbolTable.Symbol type = SymbolTable.LookupType(ExceptionFrames.TypeHandle(obj));
+            if (!type.Found)
+            {
+                PanicWriter.Append("type@");
+                PanicWriter.AppendHex(ExceptionFrames.TypeHandle(obj));
+                return;
+            }
+            for (int i = SymbolTable.AssemblyPrefixLength(type.Name, type.NameLength); i < type.NameLength; i++)
+                PanicWriter.Append(type.Name[i] == '_' ? '.' : (char)type.Name[i]);
         }
 
         /// <summary>A CPU exception in kernel code.</summary>
