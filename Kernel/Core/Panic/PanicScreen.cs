@@ -89,6 +89,17 @@ namespace Kernel.Panic
         {
             if (!Begin())
                 return;
+            if ((vector == Exceptions.DoubleFault || vector == Exceptions.PageFault) && IsStackGuard(cr2))
+            {
+                // The fault that could not be delivered hit the guard page below the stack: say so first.
+                PanicWriter.Append("Stack overflow in world ");
+                PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
+                PanicWriter.Append(':');
+                PanicWriter.Append(CurrentWorld.Name);
+                PanicWriter.Append(": guard page hit at ");
+                PanicWriter.AppendHex(cr2, 16);
+                PanicWriter.EndLine();
+            }
             PanicWriter.Append(Exceptions.Name(vector));
             PanicWriter.Append(" Exception ");
             PanicWriter.AppendDecimal((ulong)vector);
@@ -117,6 +128,14 @@ namespace Kernel.Panic
             WorldsAndUptime();
             Backtrace.Print(frame->Rip, frame->Rbp);
             End();
+        }
+
+        // The guard page below the running world's stack (the boot stack for the boot world, which has no StackBase).
+        private static bool IsStackGuard(ulong address)
+        {
+            World world = Scheduler.Current;
+            ulong guard = world != null && world.StackBase != 0 ? world.StackBase : Kernel.Boot.ImageLayout.Current.BootStackGuard;
+            return address >= guard && address < guard + Memory.PhysicalMemory.PageSize;
         }
 
         private static bool Begin()
