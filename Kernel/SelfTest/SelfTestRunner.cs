@@ -12,7 +12,6 @@ namespace Kernel.SelfTest
         {
             var tests = new List<SelfTest>();
             CoreLibraryTests.AddTo(tests);
-            ExceptionTests.AddTo(tests);
             MemoryTests.AddTo(tests);
             SizeClassHeapTests.AddTo(tests);
             ReservedMemoryTests.AddTo(tests);
@@ -22,6 +21,9 @@ namespace Kernel.SelfTest
             SyncTests.AddTo(tests);
             AcpiTests.AddTo(tests);
             VisorFsTests.AddTo(tests);
+            // Last: without a collector these tests leave garbage on the kernel heap, and some earlier tests count
+            // free pages around code that may need a new heap slab.
+            ExceptionTests.AddTo(tests);
             return tests;
         }
 

@@ -19,6 +19,7 @@ namespace Kernel.SelfTest.Tests
         public static void AddTo(List<SelfTest> tests)
         {
             tests.Add(new UnwinderCallChainTest());
+            tests.Add(new WalkDuringDispatchTest());
             tests.Add(new ThrowCatchTest());
             tests.Add(new CatchByBaseTypeTest());
             tests.Add(new NestedOrderTest());
@@ -128,6 +129,139 @@ namespace Kernel.SelfTest.Tests
                 t.Check(MethodInfo.TryFind((ulong)(delegate*<Walk, int>)&ChainB + 1, out code) && code.MethodStart == (ulong)(delegate*<Walk, int>)&ChainB,
                     "MethodInfo finds a method from an address inside it");
                 t.Check(!CodeMap.IsManagedCode(EHThunks.HardwareFaultEntry), "assembly code has no unwind data");
+            }
+        }
+
+        // A collector's view of a stack in the middle of a dispatch (Physical: every frame on the stack, through the
+        // dispatcher and its thunks) and the dispatcher's own view (Exception: funclets collapse onto their method).
+        private sealed class DispatchWalk
+        {
+            public int Frames, Funclets, DispatcherFrames, ThrowerFrames, FaultingFrames, CollidedFrames, OwnerFrames;
+            public StackWalkEnd End;
+        }
+
+        private static DispatchWalk s_walk;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void WalkHere(StackWalkMode mode, ulong thrower, ulong owner)
+        {
+            var walk = new DispatchWalk();
+            RegisterContext context;
+            RegisterContext.CaptureCaller(&context);
+            StackFrameIterator frames = default;
+            for (bool valid = frames.Init(&context, false, mode); valid; valid = frames.Next())
+            {
+                walk.Frames++;
+                MethodInfo method = frames.Method;
+                if (method.IsFunclet)
+                    walk.Funclets++;
+                else if (method.MethodStart == owner)
+                    walk.OwnerFrames++;
+                if (method.MethodStart == thrower)
+                    walk.ThrowerFrames++;
+                if (frames.IsFaultingFrame)
+                    walk.FaultingFrames++;
+                if (frames.ResumeAfterClause != StackFrameIterator.NoClause)
+                    walk.CollidedFrames++;
+                if (IsDispatcher(method.MethodStart))
+                    walk.DispatcherFrames++;
+            }
+            walk.End = frames.End;
+            s_walk = walk;
+        }
+
+        private static bool IsDispatcher(ulong methodStart)
+        {
+            SymbolTable.Symbol symbol = SymbolTable.Lookup(methodStart);
+            const string prefix = "Runtime_Internal_Runtime_ExceptionHandling_ExceptionDispatch__";
+            if (symbol.NameLength < prefix.Length)
+                return false;
+            for (int i = 0; i < prefix.Length; i++)
+                if (symbol.Name[i] != prefix[i])
+                    return false;
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowAndWalkInFinally(StackWalkMode mode)
+        {
+            try
+            {
+                Throw("walk");
+            }
+            finally
+            {
+                WalkHere(mode, (ulong)(delegate*<string, void>)&Throw, (ulong)(delegate*<StackWalkMode, void>)&ThrowAndWalkInFinally);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void FaultAndWalkInFinally()
+        {
+            try
+            {
+                LengthOf(null);
+            }
+            finally
+            {
+                WalkHere(StackWalkMode.Physical, (ulong)(delegate*<string, int>)&LengthOf, 0);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void WalkInCatch()
+        {
+            try
+            {
+                Throw("walk");
+            }
+            catch (InvalidOperationException)
+            {
+                WalkHere(StackWalkMode.Exception, (ulong)(delegate*<string, void>)&Throw, (ulong)(delegate*<void>)&WalkInCatch);
+            }
+        }
+
+        private sealed class WalkDuringDispatchTest : SelfTest
+        {
+            public override string Name => "exceptions: stack walks in the middle of a dispatch (collector and dispatcher views)";
+
+            public override void Run(SelfTestContext t)
+            {
+                s_walk = null;
+                try { ThrowAndWalkInFinally(StackWalkMode.Physical); } catch (InvalidOperationException) { }
+                DispatchWalk w = s_walk;
+                t.Check(w != null && w.End == StackWalkEnd.ReversePInvoke, "physical: the walk from a finally handler reaches the stack's end");
+                if (w != null)
+                {
+                    t.Check(w.Funclets == 1, string.Concat("physical: the finally funclet is one frame (", w.Funclets.ToString(), ")"));
+                    t.Check(w.DispatcherFrames >= 2, string.Concat("physical: through the dispatcher's frames (", w.DispatcherFrames.ToString(), ")"));
+                    t.Check(w.ThrowerFrames == 1, "physical: through the throw thunk to the throw site");
+                    t.Check(w.OwnerFrames == 1, "physical: and the finally's own method once, below the throw site");
+                    t.Check(w.CollidedFrames == 0, "physical: no collisions");
+                }
+
+                s_walk = null;
+                try { FaultAndWalkInFinally(); } catch (NullReferenceException) { }
+                w = s_walk;
+                t.Check(w != null && w.End == StackWalkEnd.ReversePInvoke && w.ThrowerFrames == 1 && w.FaultingFrames == 1,
+                    "physical: from a finally during a fault's dispatch, the faulting frame is found and marked");
+
+                s_walk = null;
+                try { ThrowAndWalkInFinally(StackWalkMode.Exception); } catch (InvalidOperationException) { }
+                w = s_walk;
+                t.Check(w != null && w.End == StackWalkEnd.ReversePInvoke, "exception: the walk from a finally handler reaches the stack's end");
+                if (w != null)
+                {
+                    t.Check(w.DispatcherFrames == 0 && w.ThrowerFrames == 0, "exception: the dispatcher and the abandoned frames are skipped");
+                    t.Check(w.CollidedFrames == 1 && w.OwnerFrames == 1, "exception: the funclet collapses onto its method, after its clause");
+                }
+
+                s_walk = null;
+                WalkInCatch();
+                w = s_walk;
+                t.Check(w != null && w.Funclets == 1 && w.CollidedFrames == 1 && w.OwnerFrames == 1 && w.DispatcherFrames == 0,
+                    "exception: from a catch handler, the same");
+                NoDispatchLeft(t);
             }
         }
 

@@ -18,16 +18,17 @@ namespace Internal.Runtime.Unwinding
             InRegister,         // saved in another register
         }
 
+        // Offsets are small (a frame's size), so 32 bits hold them: a smaller row is less to clear and copy per step.
         private struct Row
         {
             public int CfaRegister;
-            public long CfaOffset;
+            public int CfaOffset;
             public fixed byte Rules[RegisterContext.Count];
-            public fixed long Operands[RegisterContext.Count];
+            public fixed int Operands[RegisterContext.Count];
         }
 
-        private const int MaxRememberedRows = 4;
-        private const int RowSlotBytes = 192;      // >= sizeof(Row), checked in TryRun
+        private const int MaxRememberedRows = 2;
+        private const int RowSlotBytes = 104;      // >= sizeof(Row), checked in TryRun
 
         private Row _row;
         private Row _initial;       // the row after the CIE's instructions: what DW_CFA_restore returns to
@@ -165,13 +166,13 @@ namespace Internal.Runtime.Unwinding
                         break;
                     case 0x0C:                               // DW_CFA_def_cfa
                         _row.CfaRegister = (int)r.ReadUleb128();
-                        _row.CfaOffset = (long)r.ReadUleb128();
+                        _row.CfaOffset = (int)r.ReadUleb128();
                         break;
                     case 0x0D:                               // DW_CFA_def_cfa_register
                         _row.CfaRegister = (int)r.ReadUleb128();
                         break;
                     case 0x0E:                               // DW_CFA_def_cfa_offset
-                        _row.CfaOffset = (long)r.ReadUleb128();
+                        _row.CfaOffset = (int)r.ReadUleb128();
                         break;
                     case 0x11:                               // DW_CFA_offset_extended_sf
                         {
@@ -181,10 +182,10 @@ namespace Internal.Runtime.Unwinding
                         }
                     case 0x12:                               // DW_CFA_def_cfa_sf
                         _row.CfaRegister = (int)r.ReadUleb128();
-                        _row.CfaOffset = r.ReadSleb128() * fde.DataAlignment;
+                        _row.CfaOffset = (int)(r.ReadSleb128() * fde.DataAlignment);
                         break;
                     case 0x13:                               // DW_CFA_def_cfa_offset_sf
-                        _row.CfaOffset = r.ReadSleb128() * fde.DataAlignment;
+                        _row.CfaOffset = (int)(r.ReadSleb128() * fde.DataAlignment);
                         break;
                     case 0x14:                               // DW_CFA_val_offset
                         {
@@ -228,7 +229,7 @@ namespace Internal.Runtime.Unwinding
             if (reg >= RegisterContext.Count)
                 return;                                  // vector registers: nothing the kernel's code saves
             _row.Rules[(int)reg] = (byte)rule;
-            _row.Operands[(int)reg] = operand;
+            _row.Operands[(int)reg] = (int)operand;
         }
 
         private void Restore(ulong reg)

@@ -13,6 +13,7 @@ namespace Internal.Runtime.Unwinding
 {
     internal unsafe struct FrameDescription
     {
+        public byte* Entry;                 // the FDE itself
         public ulong PcBegin, PcEnd;
         public byte* Lsda;
         public ulong CodeAlignment;
@@ -56,6 +57,7 @@ namespace Internal.Runtime.Unwinding
             }
             result.Instructions = r.Position;
             result.InstructionsEnd = end;
+            result.Entry = fde;
             return true;
         }
 

@@ -46,6 +46,7 @@ namespace Internal.Runtime.Unwinding
 
         private RegisterContext _registers;
         private MethodInfo _method;
+        private byte* _fde;                 // the current frame's FDE (found once, in SetFrame)
         private ulong _controlPc;
         private uint _resumeAfterClause;
         private StackWalkMode _mode;
@@ -102,7 +103,7 @@ namespace Internal.Runtime.Unwinding
                 return false;
             if (_method.IsReversePInvoke && !_method.IsFunclet)
                 return Stop(StackWalkEnd.ReversePInvoke);
-            if (!CodeMap.TryFind(_controlPc, out FrameDescription fde))
+            if (!FrameDescription.TryParse(_fde, out FrameDescription fde))
                 return Stop(StackWalkEnd.UnwindFailed);
             CfaProgram program = default;
             RegisterContext caller = _registers;
@@ -142,8 +143,10 @@ namespace Internal.Runtime.Unwinding
             _isFaultingFrame = faultingInstruction;
             _resumeAfterClause = NoClause;
             _controlPc = faultingInstruction ? _registers.Ip : _registers.Ip - 1;
-            if (!MethodInfo.TryFind(_controlPc, out _method))
+            if (!CodeMap.TryFind(_controlPc, out FrameDescription fde))
                 return Stop(StackWalkEnd.NativeCode);
+            _fde = fde.Entry;
+            _method = MethodInfo.From(ref fde);
             _valid = true;
             return true;
         }
