@@ -4,10 +4,14 @@
 // not part of the kernel: it ends with exit status ExitStatus, a warning with the exception and its backtrace goes
 // to the vmkernel log, and everything else carries on (its memory, stack and mutexes are returned as for any
 // exit). Every other world -- the boot/shell world, driver worlds, the idle world -- and any code running before
-// the scheduler is the kernel itself: its unhandled exception is a kernel bug and ends in the panic screen.
+// the scheduler is the kernel itself: its unhandled exception is a kernel bug and ends in the panic screen. So is
+// one thrown by an interrupt handler (whatever world it interrupted) or with interrupts disabled (a critical
+// section of shared kernel state was left half done).
 // No finally handler runs for an unhandled exception (the first pass found no catch; nothing is unwound).
 using System;
 using Internal.Runtime.ExceptionHandling;
+using Kernel.Arch;
+using Kernel.Interrupts;
 using Kernel.Logging;
 using Kernel.Panic;
 
@@ -31,7 +35,8 @@ namespace Kernel.Worlds
         private static void Handle(Exception exception)
         {
             World world = Scheduler.IsRunning ? Scheduler.Current : null;
-            if (!EndsOnlyTheWorld(world) || PanicScreen.InPanic)
+            bool inCriticalCode = InterruptDispatch.InDeviceHandler || !Cpu.InterruptsEnabled;
+            if (!EndsOnlyTheWorld(world) || inCriticalCode || PanicScreen.InPanic)
             {
                 PanicScreen.ShowUnhandledException(exception);
                 return;
