@@ -200,7 +200,7 @@ filter_funclet_return:
 
 ; ---------------------------------------------------------------------------------------------- introspection
 ; void RhpCaptureCallerContext(RegisterContext* context): the caller's frame at this call, for a stack walk that
-; starts in C# (StackFrameIterator.InitFromCaller).
+; starts in C# (StackFrameIterator.CaptureCallerContext).
 global RhpCaptureCallerContext
 RhpCaptureCallerContext:
     mov rax, [rsp]

@@ -94,7 +94,7 @@ namespace Kernel.SelfTest.Tests
         private static int ChainC(Walk walk)
         {
             RegisterContext context;
-            RegisterContext.CaptureCaller(&context);
+            StackFrameIterator.CaptureCallerContext(&context);
             StackFrameIterator frames = default;
             for (bool valid = frames.Init(&context, false, StackWalkMode.Physical); valid; valid = frames.Next())
             {
@@ -147,7 +147,7 @@ namespace Kernel.SelfTest.Tests
         {
             var walk = new DispatchWalk();
             RegisterContext context;
-            RegisterContext.CaptureCaller(&context);
+            StackFrameIterator.CaptureCallerContext(&context);
             StackFrameIterator frames = default;
             for (bool valid = frames.Init(&context, false, mode); valid; valid = frames.Next())
             {

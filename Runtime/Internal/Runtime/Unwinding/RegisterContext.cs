@@ -1,7 +1,5 @@
 // RegisterContext.cs -- the x86-64 general registers of one frame, indexed by their DWARF numbers, which is the
 // layout the CFI interpreter and the assembly thunks (Kernel/Boot/exceptions.asm) share.
-using System.Runtime;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Internal.Runtime.Unwinding
@@ -43,11 +41,6 @@ namespace Internal.Runtime.Unwinding
         }
 
         public ulong FramePointer => Registers[Rbp];
-
-        /// <summary>Fills <paramref name="context"/> with the calling method's frame as it is at this call (IP = the
-        /// return address into it): the start of a walk of the current stack.</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "RhpCaptureCallerContext")]
-        public static extern void CaptureCaller(RegisterContext* context);
 
         /// <summary>True for the registers a callee must preserve (System V): what survives an unwind step.</summary>
         public static bool IsCalleeSaved(int dwarfRegister)

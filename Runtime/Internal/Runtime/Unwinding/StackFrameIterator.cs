@@ -16,6 +16,8 @@
 //
 // Exact at call sites and at faulting instructions. ILC's CFI does not describe epilogues, so a context taken by
 // an interrupt inside an epilogue cannot be unwound exactly (exceptions never start there).
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using Internal.Runtime.ExceptionHandling;
 
 #pragma warning disable CS8500 // ExInfo holds the exception object; pointers to it are stack addresses
@@ -86,6 +88,11 @@ namespace Internal.Runtime.Unwinding
         /// <summary>After a collision with a running funclet, the index of that funclet's clause: clause searches in
         /// this frame continue after it. <see cref="NoClause"/> otherwise.</summary>
         public uint ResumeAfterClause => _resumeAfterClause;
+
+        /// <summary>Fills <paramref name="context"/> with the calling method's frame as it is at this call (IP = the
+        /// return address into it): the start of a walk of the current stack.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "RhpCaptureCallerContext")]
+        public static extern void CaptureCallerContext(RegisterContext* context);
 
         /// <summary>Starts at a context. False if its IP is not in managed code.</summary>
         public bool Init(RegisterContext* context, bool faultingInstruction, StackWalkMode mode)
