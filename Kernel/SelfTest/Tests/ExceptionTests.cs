@@ -677,6 +677,30 @@ namespace Kernel.SelfTest.Tests
 
         private static bool ThrowingFilter() => throw new OtherException("from filter");
 
+        // A finally that throws when left normally. Its nested try keeps the compiler from cloning it into the normal
+        // path, so it is a funclet called from the method's body: its exception must not run it a second time.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void FinallyThrowsOnNormalExit()
+        {
+            try
+            {
+                Log("t");
+            }
+            finally
+            {
+                Log("f");
+                try
+                {
+                    if (Opaque(1) == 1)
+                        throw new OtherException("from a normal finally");
+                }
+                finally
+                {
+                    Log("n");
+                }
+            }
+        }
+
         private sealed class ThrowingHandlersTest : SelfTest
         {
             public override string Name => "exceptions: from finally and catch handlers; a throwing filter says no";
@@ -749,6 +773,20 @@ namespace Kernel.SelfTest.Tests
                     Log(Depth.ToString());
                 }
                 t.Equal("inner2outer1", s_log, "a throw and catch inside a catch handler, dispatches nested then unlinked");
+                NoDispatchLeft(t);
+
+                s_log = "";
+                caught = null;
+                try
+                {
+                    FinallyThrowsOnNormalExit();
+                }
+                catch (OtherException e)
+                {
+                    caught = e.Message;
+                }
+                t.Equal("from a normal finally", caught, "an exception from a finally run on the normal path");
+                t.Equal("tfn", s_log, "that finally ran once");
                 NoDispatchLeft(t);
             }
         }
