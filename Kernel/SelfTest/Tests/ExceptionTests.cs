@@ -290,6 +290,11 @@ namespace Kernel.SelfTest.Tests
                     depthInHandler = Depth;
                 }
                 t.Equal("across", caught, "the matching clause caught the exception");
+                var wrapped = new InvalidOperationException("outer", new ArgumentNullException("name"));
+                t.Check(wrapped.StackTrace == null, "an exception never thrown has no stack trace");
+                t.Equal("System.InvalidOperationException: outer ---> System.ArgumentNullException: Value cannot be null. (Parameter 'name')\n   --- End of inner exception stack trace ---",
+                    wrapped.ToString(), "ToString names the types and includes the inner exception");
+                t.Check(wrapped.GetBaseException() is ArgumentNullException, "GetBaseException is the innermost");
                 t.Equal(1, depthInHandler, "one dispatch in flight while its catch handler runs");
                 NoDispatchLeft(t);
 
