@@ -251,6 +251,7 @@ section .note.GNU-stack noalloc noexec nowrite progbits
 ; Addresses the linker decides, in the order of Kernel.Boot.ImageLayout's fields.
 extern __text_start, __text_end, __rodata_start, __rodata_end, __data_start, __image_end
 extern __ksyms_start, __ksyms_end, __modules_a, __modules_z, __managedcode_a, __managedcode_z
+extern __eh_frame_hdr_start, __eh_frame_hdr_end
 section .data
 align 8
 global k_image_layout
@@ -266,6 +267,7 @@ k_image_layout:
     dq df_stack_guard, df_stack_top
     dq nmi_stack_guard, nmi_stack_top
     dq tss
+    dq __eh_frame_hdr_start, __eh_frame_hdr_end
 section .note.GNU-stack noalloc noexec nowrite progbits
 section .text
 global k_image_layout_address

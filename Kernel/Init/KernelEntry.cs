@@ -2,7 +2,7 @@
 // then hands over to KernelMain.
 //
 // Order matters and is the boot path a reader should know:
-//   clock start -> serial (so every later failure is visible) -> multiboot information -> screen ->
+//   clock start -> serial (so every later failure is visible) -> unwind tables (exceptions) -> multiboot information -> screen ->
 //   physical pages -> heap -> static data -> page tables -> IDT -> interrupt controller and timers ->
 //   interrupts on -> kernel options -> KernelMain (self-tests or the shell).
 // Until static data is initialized nothing here may allocate or read a reference-type static.
@@ -10,12 +10,14 @@ using System.Runtime.InteropServices;
 using Drivers.Console;
 using Drivers.Serial;
 using Internal.Runtime;
+using Internal.Runtime.Unwinding;
 using Kernel.Boot;
 using Kernel.Console;
 using Kernel.Interrupts;
 using Kernel.Memory;
 using Kernel.Panic;
 using Kernel.Time;
+using Kernel.Worlds;
 
 namespace Kernel.Init
 {
@@ -28,6 +30,10 @@ namespace Kernel.Init
             if (Uart16550.Initialize())
                 KernelOutput.SetSerialSink(&Uart16550.WriteByte);
             RuntimeEnv.SetPanicHandler(&PanicScreen.Show);
+            ref ImageLayout image = ref ImageLayout.Current;
+            if (!CodeMap.Register(image.EhFrameHeaderStart, image.EhFrameHeaderEnd))
+                PanicScreen.Show("the image has no usable .eh_frame_hdr: exceptions cannot be dispatched");
+            UnhandledExceptionPolicy.Install();
             Idt.Initialize();
 
             if (!Multiboot.Parse(magic, info))
@@ -39,7 +45,6 @@ namespace Kernel.Init
             if (error != null)
                 PanicScreen.Show(error);
             KernelHeap.Initialize();
-            ref ImageLayout image = ref ImageLayout.Current;
             ModuleInitializer.Run((void**)image.ModulesStart, (void**)image.ModulesEnd);
             KernelState.StaticsReady = true;
 

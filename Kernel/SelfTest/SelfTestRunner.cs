@@ -22,6 +22,9 @@ namespace Kernel.SelfTest
             SyncTests.AddTo(tests);
             AcpiTests.AddTo(tests);
             VisorFsTests.AddTo(tests);
+            // Last: without a collector these tests leave garbage on the kernel heap, and some earlier tests count
+            // free pages around code that may need a new heap slab.
+            ExceptionTests.AddTo(tests);
             return tests;
         }
 

@@ -1,5 +1,7 @@
 // Workloads.cs -- test workloads the shell's `run` places in resource groups, standing in for userworlds until
-// those exist: `spin` (a CPU hog), `memhog MB` (takes memory until it has MB or is refused), `sleeper`.
+// those exist: `spin` (a CPU hog), `memhog MB` (takes memory until it has MB or is refused), `sleeper`,
+// `throw` (throws an exception nobody catches: the world ends, the host goes on; UnhandledExceptionPolicy) and
+// `overflow` (recurses into its stack's guard page: a stack overflow is never survivable, so the panic screen).
 using Kernel.Logging;
 using Kernel.Memory;
 using Kernel.Worlds;
@@ -26,13 +28,19 @@ namespace Kernel.Workloads
                 case "sleeper":
                     entry = &Sleeper;
                     return true;
+                case "throw":
+                    entry = &Throw;
+                    return true;
+                case "overflow":
+                    entry = &Overflow;
+                    return true;
                 default:
                     entry = null;
                     return false;
             }
         }
 
-        public const string Names = "spin, memhog MB, sleeper";
+        public const string Names = "spin, memhog MB, sleeper, throw, overflow";
 
         private static void Spin(object argument)
         {
@@ -63,6 +71,25 @@ namespace Kernel.Workloads
                 string.Concat(wanted.ToString(), " MB in ", self.Group.Path)));
             while (true)
                 Scheduler.Sleep(1000);
+        }
+
+        private static void Throw(object argument)
+        {
+            Scheduler.Sleep(10);
+            ThrowFromWorkload();
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void ThrowFromWorkload() => throw new System.InvalidOperationException("workload 'throw': deliberately unhandled");
+
+        private static void Overflow(object argument) => Recurse(0);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static int Recurse(int depth)
+        {
+            int* scratch = stackalloc int[32];
+            scratch[depth & 31] = depth;
+            return Recurse(depth + 1) + scratch[(depth + 1) & 31];
         }
 
         private static void Sleeper(object argument)

@@ -20,6 +20,7 @@ namespace Kernel.Boot
         public ulong DoubleFaultStackGuard, DoubleFaultStackTop;
         public ulong NmiStackGuard, NmiStackTop;
         public ulong Tss;
+        public ulong EhFrameHeaderStart, EhFrameHeaderEnd;    // .eh_frame_hdr: the unwinder's PC -> FDE table
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_image_layout_address")]
         private static extern unsafe ImageLayout* Address();

@@ -1,4 +1,5 @@
-// Exceptions.cs -- CPU exceptions in kernel code: each one is a kernel bug and ends in the panic screen.
+// Exceptions.cs -- CPU exceptions in kernel code: a null dereference or a division by zero in managed code becomes
+// the .NET exception (ManagedFaults); everything else is a kernel bug and ends in the panic screen.
 using Kernel.Arch;
 using Kernel.Panic;
 
@@ -6,6 +7,8 @@ namespace Kernel.Interrupts
 {
     public static unsafe class Exceptions
     {
+        public const int DivideError = 0, DoubleFault = 8, PageFault = 14;
+
         // A switch, not a static array: the panic path must work before static data is initialized.
         public static string Name(int vector) => vector switch
         {
@@ -35,7 +38,10 @@ namespace Kernel.Interrupts
         internal static void Handle(InterruptFrame* frame)
         {
             int vector = (int)frame->Vector;
-            PanicScreen.ShowException(frame, vector, vector == 14 ? Cpu.ReadCr2() : 0);
+            ulong cr2 = vector == PageFault || vector == DoubleFault ? Cpu.ReadCr2() : 0;
+            if (ManagedFaults.TryRaise(frame, vector, cr2))
+                return;
+            PanicScreen.ShowException(frame, vector, cr2);
         }
     }
 }

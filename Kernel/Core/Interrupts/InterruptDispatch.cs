@@ -1,5 +1,5 @@
-// InterruptDispatch.cs -- routes every interrupt: CPU exceptions to the panic screen, device vectors to the
-// handler their driver registered.
+// InterruptDispatch.cs -- routes every interrupt: CPU exceptions to Exceptions (a managed exception or the panic
+// screen), device vectors to the handler their driver registered.
 using System.Runtime.InteropServices;
 using Kernel.Panic;
 
@@ -18,6 +18,7 @@ namespace Kernel.Interrupts
         private static HandlerTable s_counts;   // interrupts taken per vector
         private static HandlerTable s_cycles;   // TSC cycles spent in each vector's handler and end-of-interrupt
         private static ulong s_count;
+        private static int s_irqDepth;      // per CPU: device handlers running (a fault there is in interrupt context)
         private static delegate*<int, void> s_endOfInterrupt;
         private static delegate*<void> s_exitHook;
 
@@ -25,6 +26,10 @@ namespace Kernel.Interrupts
         public static void SetExitHook(delegate*<void> hook) => s_exitHook = hook;
 
         public static ulong InterruptCount => s_count;
+
+        /// <summary>True while a device interrupt's handler or end-of-interrupt runs on this CPU (not during the
+        /// preemption that may follow, which runs as the world it switches to).</summary>
+        public static bool InDeviceHandler => s_irqDepth > 0;
 
         public static ulong CountFor(int vector)
         {
@@ -67,6 +72,7 @@ namespace Kernel.Interrupts
                 return;
             }
             ulong start = Kernel.Arch.Cpu.ReadTimestampCounter();
+            s_irqDepth++;
             ulong handler;
             fixed (ulong* h = s_handlers.Handlers)
                 handler = h[vector];
@@ -76,6 +82,7 @@ namespace Kernel.Interrupts
                 s_endOfInterrupt(vector - FirstIrqVector);
             fixed (ulong* cycles = s_cycles.Handlers)
                 cycles[vector] += Kernel.Arch.Cpu.ReadTimestampCounter() - start;
+            s_irqDepth--;
             if (s_exitHook != null)
                 s_exitHook();
         }

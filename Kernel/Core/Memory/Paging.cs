@@ -2,9 +2,10 @@
 //
 // Layout: physical memory is identity-mapped (virtual == physical) in the lower half, so page tables, the heap and
 // boot modules are reached through plain pointers. Rights follow the image's sections: text read+execute, rodata
-// read-only, data/bss read+write, everything that is not text no-execute when the CPU has NX. Page 0 is left
-// unmapped (null dereferences fault), and so is the guard page below every stack (overflows fault instead of
-// corrupting). Device memory (LAPIC, ...) is mapped on request, uncached; device memory found before these tables
+// read-only, data/bss read+write, everything that is not text no-execute when the CPU has NX. The first 64 KiB are
+// left unmapped (null dereferences fault and become NullReferenceException, as on .NET, whose bound this is), except
+// pages the boot loader put its information in (QEMU's multiboot loader uses 0x9000); page 0 is always unmapped.
+// So is the guard page below every stack (overflows fault instead of corrupting). Device memory (LAPIC, ...) is mapped on request, uncached; device memory found before these tables
 // exist (the framebuffer) is registered early and mapped by Initialize. User address spaces will
 // share the kernel's upper-level entries and take PML4 slots 128-255, which this map never uses.
 using Kernel.Arch;
@@ -26,6 +27,10 @@ namespace Kernel.Memory
         private const ulong HugeSize = 2UL << 20;
         private const uint EferMsr = 0xC0000080;
         private const ulong EferNoExecuteEnable = 1UL << 11;
+
+        /// <summary>Addresses below this are never mapped unless the boot information lives there: a fault here is
+        /// a null dereference (a field or element at that offset from null).</summary>
+        public const ulong NullGuardBytes = 64 * 1024;
 
         private static ulong s_pml4;
         private static ulong s_noExecute;   // NoExecute when the CPU supports it, else 0
@@ -75,7 +80,7 @@ namespace Kernel.Memory
             MapRange(image.TextStart, image.TextEnd, 0, forceSmall: true);
             MapRange(image.RodataStart, image.RodataEnd, s_noExecute, forceSmall: true);
             MapRange(image.DataStart, image.ImageEnd, Writable | s_noExecute, forceSmall: true);
-            Unmap(0);
+            UnmapNullGuard();
             Unmap(image.BootStackGuard);
             Unmap(image.DoubleFaultStackGuard);
             Unmap(image.NmiStackGuard);
@@ -87,6 +92,37 @@ namespace Kernel.Memory
         }
 
         private static bool s_outOfMemory;
+
+        private static void UnmapNullGuard()
+        {
+            Unmap(0);
+            for (ulong page = PhysicalMemory.PageSize; page < NullGuardBytes; page += PhysicalMemory.PageSize)
+                if (!HoldsBootInformation(page))
+                    Unmap(page);
+        }
+
+        // The boot loader's structures stay readable for the whole boot (command lines, module names); a string
+        // counts with the bytes it may span.
+        private const ulong MaxBootString = 4096;
+
+        private static bool HoldsBootInformation(ulong page)
+        {
+            ulong end = page + PhysicalMemory.PageSize;
+            if (Overlaps(page, end, BootInfo.InfoAddress, BootInfo.InfoEnd))
+                return true;
+            if (Overlaps(page, end, BootInfo.CommandLine, BootInfo.CommandLine + MaxBootString) || Overlaps(page, end, BootInfo.BootLoaderName, BootInfo.BootLoaderName + MaxBootString))
+                return true;
+            for (int i = 0; i < BootInfo.ModuleCount; i++)
+            {
+                BootModule module = BootInfo.Module(i);
+                if (Overlaps(page, end, module.Start, module.End) || Overlaps(page, end, module.CommandLine, module.CommandLine + MaxBootString))
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool Overlaps(ulong start, ulong end, ulong otherStart, ulong otherEnd)
+            => otherStart != 0 && otherStart < end && otherEnd > start;
 
         // Device memory a driver found before the kernel tables exist (the framebuffer, used from the first line
         // of output): Initialize maps it, so there is no moment when the device is unreachable. Fixed-size

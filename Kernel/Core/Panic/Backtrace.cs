@@ -10,14 +10,14 @@ namespace Kernel.Panic
 
         public static void Print(ulong rip, ulong rbp)
         {
-            PrintFrame(rbp, rip);
+            PrintFrame(rbp, rip, isReturnAddress: false);
             for (int i = 0; i < MaxFrames && IsReadableFrame(rbp); i++)
             {
                 ulong next = *(ulong*)rbp;
                 ulong returnAddress = *(ulong*)(rbp + 8);
                 if (returnAddress == 0)
                     break;
-                PrintFrame(next, returnAddress);
+                PrintFrame(next, returnAddress, isReturnAddress: true);
                 // Frames grow toward higher addresses as we walk out; anything else is a broken chain.
                 if (next <= rbp)
                     break;
@@ -34,13 +34,17 @@ namespace Kernel.Panic
             return Paging.Query(rbp) != 0 && Paging.Query(rbp + 15) != 0;
         }
 
-        private static void PrintFrame(ulong frame, ulong ip)
+        /// <summary>
+        /// One line. A return address is named by the instruction before it (the call): a call that ends a method,
+        /// as throws and other calls that never return often do, returns to the first byte of the next method.
+        /// </summary>
+        internal static void PrintFrame(ulong frame, ulong ip, bool isReturnAddress)
         {
             PanicWriter.AppendHex(frame, 16);
             PanicWriter.Append(":[");
             PanicWriter.AppendHex(ip, 16);
             PanicWriter.Append(']');
-            SymbolTable.Symbol symbol = SymbolTable.Lookup(ip);
+            SymbolTable.Symbol symbol = SymbolTable.Lookup(isReturnAddress ? ip - 1 : ip);
             if (symbol.Found)
             {
                 PanicWriter.Append(symbol.Name, symbol.NameLength);

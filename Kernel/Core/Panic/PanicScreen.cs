@@ -4,6 +4,8 @@
 // Layout follows ESXi's PSOD: product line, the panic message, exception and error code, registers with CR2,
 // the world running on each CPU, the backtrace, `VMK uptime: d:hh:mm:ss.ms`. Allocation-free throughout, and a
 // second panic while printing the first only halts.
+using System;
+using Internal.Runtime.ExceptionHandling;
 using Kernel.Arch;
 using Kernel.Interrupts;
 using Kernel.Time;
@@ -37,11 +39,67 @@ namespace Kernel.Panic
             End();
         }
 
+        /// <summary>
+        /// A managed exception no handler caught, in a world the kernel cannot do without: its type, message and
+        /// inner exceptions, the world, and the backtrace the dispatcher recorded from the throw site outward.
+        /// </summary>
+        public static void ShowUnhandledException(Exception exception)
+        {
+            if (!Begin())
+                return;
+            PanicWriter.Append("Unhandled exception ");
+            AppendTypeName(exception);
+            PanicWriter.Append(" in world ");
+            PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
+            PanicWriter.Append(':');
+            PanicWriter.Append(CurrentWorld.Name);
+            Header(null);
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                PanicWriter.Append(e == exception ? "Exception: " : "Inner exception: ");
+                AppendTypeName(e);
+                PanicWriter.Append(": ");
+                PanicWriter.Append(e.Message);
+                PanicWriter.EndLine();
+            }
+            WorldsAndUptime();
+            int frames = ExceptionFrames.Count(exception);
+            for (int i = 0; i < frames; i++)
+                Backtrace.PrintFrame(ExceptionFrames.Sp(exception, i), ExceptionFrames.Ip(exception, i), !ExceptionFrames.IsFaultingFrame(exception, i));
+            if (frames == 0)
+                PanicWriter.Line("(no managed frames were recorded)");
+            End();
+        }
+
+        private static void AppendTypeName(object obj)
+        {
+            SymbolTable.Symbol type = SymbolTable.LookupType(ExceptionFrames.TypeHandle(obj));
+            if (!type.Found)
+            {
+                PanicWriter.Append("type@");
+                PanicWriter.AppendHex(ExceptionFrames.TypeHandle(obj));
+                return;
+            }
+            for (int i = SymbolTable.AssemblyPrefixLength(type.Name, type.NameLength); i < type.NameLength; i++)
+                PanicWriter.Append(type.Name[i] == '_' ? '.' : (char)type.Name[i]);
+        }
+
         /// <summary>A CPU exception in kernel code.</summary>
         public static void ShowException(InterruptFrame* frame, int vector, ulong cr2)
         {
             if (!Begin())
                 return;
+            if ((vector == Exceptions.DoubleFault || vector == Exceptions.PageFault) && IsStackGuard(cr2))
+            {
+                // The fault that could not be delivered hit the guard page below the stack: say so first.
+                PanicWriter.Append("Stack overflow in world ");
+                PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
+                PanicWriter.Append(':');
+                PanicWriter.Append(CurrentWorld.Name);
+                PanicWriter.Append(": guard page hit at ");
+                PanicWriter.AppendHex(cr2, 16);
+                PanicWriter.EndLine();
+            }
             PanicWriter.Append(Exceptions.Name(vector));
             PanicWriter.Append(" Exception ");
             PanicWriter.AppendDecimal((ulong)vector);
@@ -70,6 +128,14 @@ namespace Kernel.Panic
             WorldsAndUptime();
             Backtrace.Print(frame->Rip, frame->Rbp);
             End();
+        }
+
+        // The guard page below the running world's stack (the boot stack for the boot world, which has no StackBase).
+        private static bool IsStackGuard(ulong address)
+        {
+            World world = Scheduler.Current;
+            ulong guard = world != null && world.StackBase != 0 ? world.StackBase : Kernel.Boot.ImageLayout.Current.BootStackGuard;
+            return address >= guard && address < guard + Memory.PhysicalMemory.PageSize;
         }
 
         private static bool Begin()

@@ -1,9 +1,10 @@
-// SymbolTable.cs -- resolves code addresses to function names using the table embedded in the image.
+// SymbolTable.cs -- resolves code addresses to function names, and MethodTable addresses to type names, using the
+// table embedded in the image.
 //
-// The build links the kernel twice: the first link's text symbols (`nm -n`) become the `.ksyms` section of the
-// second, which sits after all code, so code addresses do not move. Format: one line per symbol,
-// `<16 hex digits address> <name>\n`, sorted by address. Parsed in place at lookup time (no allocation: this
-// runs on the panic path).
+// The build links the kernel until the symbols (`nm -n`) of the previous link are the ones it embeds as `.ksyms`
+// (build/link-kernel.sh): code symbols and the MethodTable symbols ILC names `_ZTV<length><mangled type name>`.
+// Format: one line per symbol, `<16 hex digits address> <name>\n`, sorted by address. Parsed in place at lookup
+// time (no allocation: this runs on the panic path).
 using Kernel.Boot;
 
 namespace Kernel.Panic
@@ -58,6 +59,98 @@ namespace Kernel.Panic
                 p = q + 1;
             }
             return best;
+        }
+
+        /// <summary>The type whose MethodTable is at <paramref name="methodTable"/>: its mangled name without the
+        /// `_ZTV<length>` prefix (e.g. `Runtime_System_NullReferenceException`), or not found.</summary>
+        public static Symbol LookupType(ulong methodTable)
+        {
+            Symbol found = default;
+            ref ImageLayout image = ref ImageLayout.Current;
+            byte* p = (byte*)image.SymbolsStart;
+            byte* end = (byte*)image.SymbolsEnd;
+            while (p + 18 <= end)
+            {
+                ulong value = 0;
+                for (int i = 0; i < 16; i++)
+                    value = (value << 4) | HexDigit(p[i]);
+                byte* name = p + 17;
+                byte* q = name;
+                while (q < end && *q != '\n')
+                    q++;
+                if (value > methodTable)
+                    break;
+                if (value == methodTable && q - name > 4 && name[0] == '_' && name[1] == 'Z' && name[2] == 'T' && name[3] == 'V')
+                {
+                    byte* n = name + 4;
+                    while (n < q && *n >= '0' && *n <= '9')
+                        n++;
+                    found.Address = value;
+                    found.Name = n;
+                    found.NameLength = (int)(q - n);
+                    return found;
+                }
+                p = q + 1;
+            }
+            return found;
+        }
+
+        /// <summary>`Name+0xOFFSET` for a code address (a return address is named by its call instruction, see
+        /// Backtrace), or null outside the image's code. Allocates: not for the panic path.</summary>
+        public static string Describe(ulong address, bool isReturnAddress)
+        {
+            Symbol symbol = Lookup(isReturnAddress ? address - 1 : address);
+            if (!symbol.Found)
+                return null;
+            return string.Concat(Text(symbol.Name, symbol.NameLength), "+0x", (address - symbol.Address).ToString("x"));
+        }
+
+        /// <summary>A type's name from its MethodTable address, as DisplayTypeName shows it; null if unknown.</summary>
+        public static string DescribeType(ulong methodTable)
+        {
+            Symbol symbol = LookupType(methodTable);
+            if (!symbol.Found)
+                return null;
+            int skip = AssemblyPrefixLength(symbol.Name, symbol.NameLength);
+            char* chars = stackalloc char[symbol.NameLength];
+            int n = 0;
+            for (int i = skip; i < symbol.NameLength; i++)
+                chars[n++] = symbol.Name[i] == '_' ? '.' : (char)symbol.Name[i];
+            return new string(chars, 0, n);
+        }
+
+        /// <summary>
+        /// ILC's mangled type names are `Assembly_Namespace_Type` with every '.' made '_'. The display form drops the
+        /// assembly (one of the kernel's four) and turns the separators back into dots: `System.NullReferenceException`.
+        /// (A '_' inside a type's own name becomes a dot too; kernel types do not use them.)
+        /// </summary>
+        public static int AssemblyPrefixLength(byte* name, int length)
+        {
+            if (StartsWith(name, length, "Kernel_Core_Kernel_"))
+                return 12;
+            if (StartsWith(name, length, "Runtime_") || StartsWith(name, length, "Drivers_"))
+                return 8;
+            if (StartsWith(name, length, "Kernel_"))
+                return 7;
+            return 0;
+        }
+
+        private static bool StartsWith(byte* name, int length, string prefix)
+        {
+            if (length < prefix.Length)
+                return false;
+            for (int i = 0; i < prefix.Length; i++)
+                if (name[i] != prefix[i])
+                    return false;
+            return true;
+        }
+
+        private static string Text(byte* ascii, int length)
+        {
+            char* chars = stackalloc char[length];
+            for (int i = 0; i < length; i++)
+                chars[i] = (char)ascii[i];
+            return new string(chars, 0, length);
         }
 
         private static ulong HexDigit(byte c)

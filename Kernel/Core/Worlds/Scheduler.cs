@@ -109,6 +109,7 @@ namespace Kernel.Worlds
             s_all.Add(boot);
             s_cpu.Current = boot;
             SetCurrentIdentity(boot);
+            WorldExceptionState.Install();
 
             World idle = Create("idle0", WorldType.System | WorldType.Idle, groups.Root, &IdleLoop, null, out string error);
             if (idle == null)

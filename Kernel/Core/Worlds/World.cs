@@ -54,6 +54,9 @@ namespace Kernel.Worlds
             => (Internal.Runtime.SizeClassHeap*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref Heap);
         internal readonly WaitQueue Exited = new WaitQueue();
 
+        // The exception dispatches running on this world's stack (the runtime finds it through WorldExceptionState).
+        internal Internal.Runtime.ExceptionHandling.ThreadExceptionState ExceptionState;
+
         /// <summary>Clears a pooled object for reuse (its lists keep their capacity).</summary>
         internal void Reset()
         {
@@ -83,6 +86,7 @@ namespace Kernel.Worlds
             MemBytes = 0;
             MemPeak = 0;
             HeldMutexes.Clear();
+            ExceptionState.Reset();
         }
 
         public bool IsIdle => (Type & WorldType.Idle) != 0;

@@ -1,5 +1,7 @@
 // BenchCommand.cs -- `bench`: micro-benchmarks of kernel primitives timed with TSC stamps (cycles per operation
 // and, for QEMU -icount shift=0 runs, the equivalent guest instruction count). See docs/Measurements.md.
+using System;
+using System.Runtime.CompilerServices;
 using Internal.Runtime;
 using Kernel.Arch;
 using Kernel.Memory;
@@ -43,6 +45,9 @@ namespace Kernel.Shell.Commands
             Report(shell, "page AllocatePage+FreePages", LargeIterations, TimePage(LargeIterations), hz);
             Report(shell, "world page alloc+free (charged)", LargeIterations, TimeWorldPage(LargeIterations), hz);
             Report(shell, "world heap 64 B alloc+free (charged)", SmallIterations, TimeWorldHeap(SmallIterations), hz);
+            Report(shell, "throw+catch, 1 frame", ThrowIterations, TimeThrowCatch(ThrowIterations, 1), hz);
+            Report(shell, "throw+catch, 10 frames", ThrowIterations, TimeThrowCatch(ThrowIterations, 10), hz);
+            Report(shell, "try/finally, no throw", SmallIterations, TimeTryFinally(SmallIterations), hz);
             ulong switches = SwitchRoundTrips;
             Report(shell, "world switch (yield to a world)", (int)switches * 2, TimeWorldSwitches(out switches), hz);
             ulong timerCount = InterruptDispatch.CountFor(InterruptDispatch.FirstIrqVector);
@@ -116,6 +121,67 @@ namespace Kernel.Shell.Commands
             for (int i = 0; i < n; i++)
             {
                 Cpu.ReadTimestampCounter();
+            }
+            ulong cycles = Cpu.ReadTimestampCounter() - start;
+            Cpu.RestoreInterrupts(flags);
+            return cycles;
+        }
+
+        private const int ThrowIterations = 200;
+
+        private sealed class BenchException : Exception
+        {
+        }
+
+        private static BenchException s_exception;
+        private static int s_sink;
+
+        // `frames` methods between the catching frame and the throw: the dispatch walks each twice (two passes).
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int ThrowAt(int frames) => frames <= 1 ? throw s_exception : ThrowAt(frames - 1) + 1;
+
+        // One exception object thrown again and again: the row is the dispatch, not `new` (its backtrace array is
+        // allocated by the first, untimed, throw and reused).
+        private static ulong TimeThrowCatch(int n, int frames)
+        {
+            s_exception = new BenchException();
+            try { ThrowAt(frames); } catch (BenchException) { }
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong start = Cpu.ReadTimestampCounter();
+            for (int i = 0; i < n; i++)
+            {
+                try
+                {
+                    s_sink += ThrowAt(frames);
+                }
+                catch (BenchException)
+                {
+                    s_sink++;
+                }
+            }
+            ulong cycles = Cpu.ReadTimestampCounter() - start;
+            Cpu.RestoreInterrupts(flags);
+            return cycles;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Touch(int i) => s_sink += i;
+
+        // The cost of a try/finally when nothing throws (the finally runs inline or through a call of its funclet).
+        private static ulong TimeTryFinally(int n)
+        {
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong start = Cpu.ReadTimestampCounter();
+            for (int i = 0; i < n; i++)
+            {
+                try
+                {
+                    Touch(i);
+                }
+                finally
+                {
+                    Touch(1);
+                }
             }
             ulong cycles = Cpu.ReadTimestampCounter() - start;
             Cpu.RestoreInterrupts(flags);

@@ -1,22 +1,69 @@
-// CrashCommand.cs -- `crash`: a deliberate kernel panic (a null dereference), for testing the panic screen.
+// CrashCommand.cs -- `crash [null|throw|overflow|fault]`: a deliberate kernel panic, for testing the panic screen:
+//   null      a null dereference in managed code: NullReferenceException, which nobody catches (the default);
+//   throw     an InvalidOperationException thrown three calls deep, which nobody catches;
+//   overflow  unbounded recursion: the stack's guard page, then the panic screen naming the world;
+//   fault     a CPU exception no managed exception stands for (a breakpoint trap): the register dump.
+// The shell runs in a kernel world, so each ends in the panic screen (see UnhandledExceptionPolicy).
+using System;
 using System.Runtime.CompilerServices;
+using Kernel.Arch;
 
 namespace Kernel.Shell.Commands
 {
     internal sealed unsafe class CrashCommand : ShellCommand
     {
         public override string Name => "crash";
-        public override string Summary => "panic the kernel on purpose (tests the panic screen)";
+        public override string Summary => "panic the kernel on purpose: crash [null|throw|overflow|fault]";
 
         public override int Run(Shell shell, string[] args)
         {
-            shell.WriteLine("crash: dereferencing a null pointer on purpose");
-            CrashByNullDereference(0);
+            string how = args.Length > 1 ? args[1] : "null";
+            switch (how)
+            {
+                case "null":
+                    shell.WriteLine("crash: dereferencing a null pointer on purpose");
+                    CrashByNullDereference(0);
+                    break;
+                case "throw":
+                    shell.WriteLine("crash: throwing an exception nobody catches");
+                    CrashByThrowOuter(3);
+                    break;
+                case "overflow":
+                    shell.WriteLine("crash: recursing until the stack overflows");
+                    CrashByRecursion(0);
+                    break;
+                case "fault":
+                    shell.WriteLine("crash: a breakpoint trap in kernel code");
+                    Cpu.Breakpoint();
+                    break;
+                default:
+                    shell.WriteLine("usage: crash [null|throw|overflow|fault]");
+                    return 1;
+            }
             return 1;
         }
 
-        // Its own non-inlined method, so the panic backtrace names it.
+        // Each in its own non-inlined method, so the panic backtrace names them.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void CrashByNullDereference(ulong address) => *(ulong*)address = 0xDEAD;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int CrashByThrowOuter(int depth) => CrashByThrowMiddle(depth) + 1;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int CrashByThrowMiddle(int depth) => CrashByThrowInner(depth) + 1;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int CrashByThrowInner(int depth)
+            => depth > 0 ? throw new InvalidOperationException("crash: deliberately unhandled") : 0;
+
+        // A frame with some stack in it, so the guard page is reached in a few thousand calls.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int CrashByRecursion(int depth)
+        {
+            int* scratch = stackalloc int[32];
+            scratch[depth & 31] = depth;
+            return CrashByRecursion(depth + 1) + scratch[(depth + 1) & 31];
+        }
     }
 }

@@ -1,23 +1,26 @@
-// ThrowHelpers.cs -- the throw helpers ILC-generated code calls; without an unwinder each one is a panic.
+// ThrowHelpers.cs -- the throw helpers ILC-generated code calls, and the runtime's remaining fail-fast exports.
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 
 namespace Internal.Runtime.CompilerHelpers
 {
+    // Called by ILC-generated code for the checks it emits (bounds, overflow, casts, ...): each throws the exception
+    // the compiler expects. The ones for features this runtime does not have (reflection, type loading) still end
+    // the kernel, with the exception's name: there is no code that could catch them meaningfully.
     internal static class ThrowHelpers
     {
-        public static void ThrowIndexOutOfRangeException() => RuntimeEnv.FailFast("IndexOutOfRangeException: Index was outside the bounds of the array.");
-        public static void ThrowOverflowException() => RuntimeEnv.FailFast("OverflowException: Arithmetic operation resulted in an overflow.");
-        public static void ThrowNullReferenceException() => RuntimeEnv.FailFast("NullReferenceException");
-        public static void ThrowDivideByZeroException() => RuntimeEnv.FailFast("DivideByZeroException: Attempted to divide by zero.");
-        public static void ThrowArgumentOutOfRangeException() => RuntimeEnv.FailFast("ArgumentOutOfRangeException");
-        public static void ThrowArgumentException() => RuntimeEnv.FailFast("ArgumentException");
-        public static void ThrowPlatformNotSupportedException() => RuntimeEnv.FailFast("PlatformNotSupportedException");
-        public static void ThrowNotImplementedException() => RuntimeEnv.FailFast("NotImplementedException");
-        public static void ThrowInvalidCastException() => RuntimeEnv.FailFast("InvalidCastException");
+        public static void ThrowIndexOutOfRangeException() => throw new IndexOutOfRangeException();
+        public static void ThrowOverflowException() => throw new OverflowException();
+        public static void ThrowNullReferenceException() => throw new NullReferenceException();
+        public static void ThrowDivideByZeroException() => throw new DivideByZeroException();
+        public static void ThrowArgumentOutOfRangeException() => throw new ArgumentOutOfRangeException();
+        public static void ThrowArgumentException() => throw new ArgumentException();
+        public static void ThrowPlatformNotSupportedException() => throw new PlatformNotSupportedException();
+        public static void ThrowNotImplementedException() => throw new NotImplementedException();
+        public static void ThrowInvalidCastException() => throw new InvalidCastException();
+        public static void ThrowArrayTypeMismatchException() => throw new ArrayTypeMismatchException();
         public static void ThrowTypeLoadException() => RuntimeEnv.FailFast("TypeLoadException");
-        public static void ThrowArrayTypeMismatchException() => RuntimeEnv.FailFast("ArrayTypeMismatchException");
         public static void ThrowFeatureBodyRemoved() => RuntimeEnv.FailFast("FeatureBodyRemoved");
         public static void ThrowInvalidProgramException() => RuntimeEnv.FailFast("InvalidProgramException");
         public static void ThrowInvalidProgramExceptionWithArgument() => RuntimeEnv.FailFast("InvalidProgramException");
@@ -31,20 +34,10 @@ namespace Internal.Runtime.CompilerHelpers
         public static void ThrowAmbiguousMatchException() => RuntimeEnv.FailFast("AmbiguousMatchException");
     }
 
+    // `throw`, `throw;` and the dispatcher are RhpThrowEx/RhpRethrow (Kernel/Boot/exceptions.asm) and
+    // Internal.Runtime.ExceptionHandling.ExceptionDispatch.
     internal static class ExceptionExports
     {
-        // A throw reaches here. Exceptions are bugs in kernel code (errors are values), so this is a panic that
-        // names the exception; a real unwinder comes with userworlds and the collector.
-        [RuntimeExport("RhpThrowEx")]
-        private static void RhpThrowEx(object exception)
-        {
-            Exception e = Unsafe.As<Exception>(exception);
-            RuntimeEnv.FailFast(string.Concat("Unhandled exception: ", e.Message));
-        }
-
-        [RuntimeExport("RhpRethrow")]
-        private static void RhpRethrow() => RuntimeEnv.FailFast("Unhandled exception (rethrow)");
-
         [RuntimeExport("RhpFallbackFailFast")]
         private static void RhpFallbackFailFast() => RuntimeEnv.FailFast("stack buffer overrun (GS cookie check failed)");
 
