@@ -1,5 +1,6 @@
 // Shell.cs -- the kernel-mode shell on serial and the console (until userworlds exist): prompt
 // `[root@HOSTNAME:CWD] `, a line editor, word splitting, and dispatch to the registered commands.
+using System;
 using System.Collections.Generic;
 using Drivers.Input;
 using Drivers.Serial;
@@ -147,9 +148,32 @@ namespace Kernel.Shell
                 name = name.Substring(slash + 1);
             for (int i = 0; i < _commands.Count; i++)
                 if (_commands[i].Name == name)
-                    return _commands[i].Run(this, words);
+                    return _commands[i].FailsAlone ? RunFailingAlone(_commands[i], name, words) : _commands[i].Run(this, words);
             WriteError(string.Concat("sh: ", words[0], ": not found"));
             return 127;
+        }
+
+        // The command boundary: an exception a command did not handle fails that command with a message (and its
+        // backtrace in the log), and the prompt comes back. Running out of memory is the expected case; anything else
+        // is a bug reported as one.
+        private int RunFailingAlone(ShellCommand command, string name, string[] words)
+        {
+            try
+            {
+                return command.Run(this, words);
+            }
+            catch (OutOfMemoryException)
+            {
+                WriteError(string.Concat("sh: ", name, ": out of memory"));
+                Log.Warning("Shell", string.Concat("'", name, "' failed: out of memory"));
+                return 1;
+            }
+            catch (Exception e)
+            {
+                WriteError(string.Concat("sh: ", name, ": internal error: ", Internal.Runtime.ExceptionHandling.ExceptionText.TypeName(e), ": ", e.Message));
+                Log.Warning("Shell", string.Concat("'", name, "' failed with ", e.ToString()));
+                return 1;
+            }
         }
 
         /// <summary>Runs a command line without a terminal (cron): returns its status, its output in <paramref name="output"/>.</summary>

@@ -15,6 +15,9 @@ namespace Kernel.Shell.Commands
         public override string Name => "crash";
         public override string Summary => "panic the kernel on purpose: crash [null|throw|overflow|fault]";
 
+        /// <summary>The panic screen is the point: exceptions raised here are not caught at the command boundary.</summary>
+        public override bool FailsAlone => false;
+
         public override int Run(Shell shell, string[] args)
         {
             string how = args.Length > 1 ? args[1] : "null";
