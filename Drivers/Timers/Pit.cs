@@ -18,10 +18,11 @@ namespace Drivers.Timers
         /// <summary>
         /// TSC frequency in Hz: the fewest TSC cycles seen over five 2 ms PIT channel-2 countdowns, or 0 when the PIT
         /// does not count (machines without one exist: QEMU's microvm, some modern PCs). Each round reads the TSC
-        /// before it starts the countdown and after it sees the end, so a delay anywhere (an SMI on real hardware, the
-        /// host descheduling the virtual CPU under emulation) can only make a round look longer, never shorter, and
-        /// the minimum is the honest one. (Reading the TSC after starting the countdown let a delay in between make a
-        /// round look shorter: a loaded host once calibrated 37 MHz for a 2 GHz TSC.) The PIT's 0.84 us resolution
+        /// before it programs the countdown and after it sees the end, so a delay anywhere (an SMI on real hardware,
+        /// the host descheduling the virtual CPU under emulation) can only make a round look longer, never shorter,
+        /// and the minimum is the honest one. (Reading the TSC after the count was written let a delay in between
+        /// make a round look shorter: a loaded host once calibrated 37 MHz for a 2 GHz TSC. A real PIT's round can
+        /// therefore never be shorter than 2 ms, so a shorter one means the port reads back garbage: no PIT.) The PIT's 0.84 us resolution
         /// bounds the error of a 2 ms round to 0.04 %.
         /// </summary>
         public static ulong CalibrateTsc()
@@ -50,13 +51,15 @@ namespace Drivers.Timers
         {
             byte gate = Cpu.InByte(GATE_PORT);
             Cpu.OutByte(GATE_PORT, (byte)((gate & 0xFC) | 0x01));      // gate on, speaker off
+            // In mode 0 the countdown starts as soon as the count is written (the gate toggle below only pauses it),
+            // so the start time is read before anything is programmed: see CalibrateTsc.
+            ulong start = Cpu.ReadTimestampCounter();
             Cpu.OutByte(COMMAND, 0xB0);                               // channel 2, lobyte/hibyte, mode 0
             Cpu.OutByte(CHANNEL2, (byte)(count & 0xFF));
             Cpu.OutByte(CHANNEL2, (byte)(count >> 8));
-            // Restart the count by toggling the gate, then wait for OUT2 (bit 5 of port 0x61) to go high. The start
-            // time is read first: see CalibrateTsc.
+            // Toggle the gate (restarts the count on PITs that reload on a gate edge), then wait for OUT2 (bit 5 of
+            // port 0x61) to go high.
             gate = Cpu.InByte(GATE_PORT);
-            ulong start = Cpu.ReadTimestampCounter();
             Cpu.OutByte(GATE_PORT, (byte)(gate & 0xFE));
             Cpu.OutByte(GATE_PORT, (byte)(gate | 0x01));
             ulong end = start;
