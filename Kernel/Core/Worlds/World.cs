@@ -6,7 +6,7 @@ using Kernel.Sync;
 
 namespace Kernel.Worlds
 {
-    public sealed unsafe class World : ICpuClient
+    public sealed unsafe class World : CpuClient
     {
         public int Id { get; internal set; }
 
@@ -16,8 +16,6 @@ namespace Kernel.Worlds
         public string Name { get; internal set; }
         public WorldType Type { get; internal set; }
         public WorldState State { get; internal set; }
-        public ResourceGroup Group { get; internal set; }
-
         /// <summary>The group that refused this world's last heap page charge (null after a success): the OOM policy
         /// settles contention under the group that was full, which need not be the world's own.</summary>
         internal ResourceGroup LastRefusingGroup;

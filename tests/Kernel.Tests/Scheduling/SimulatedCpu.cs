@@ -9,10 +9,15 @@ namespace Kernel.Tests.Scheduling;
 
 /// <summary>A simulated world: a spinner always wants the CPU; an interactive world sleeps, wakes, needs a short
 /// burst of CPU, and sleeps again (the shell answering a keystroke).</summary>
-public sealed class SimWorld(string name, ResourceGroup group) : ICpuClient
+public sealed class SimWorld : CpuClient
 {
-    public string Name { get; } = name;
-    public ResourceGroup Group { get; } = group;
+    public SimWorld(string name, ResourceGroup group)
+    {
+        Name = name;
+        Group = group;
+    }
+
+    public string Name { get; }
 
     /// <summary>Null for a spinner; otherwise the microseconds of CPU each wake-up needs.</summary>
     public long? BurstMicroseconds { get; init; }
