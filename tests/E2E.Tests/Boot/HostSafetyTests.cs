@@ -52,4 +52,16 @@ public sealed class HostSafetyTests
             TimeSpan.FromSeconds(60), what: "the panic line naming the missing PIT");
         await guest.ExpectAsync(ShellPrompt.HaltedPanic(), TimeSpan.FromSeconds(30), what: "the end of the panic screen");
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task RamdiskLimitBeyondTheHostsMemory_IsRefused()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(HostSafetyTests));
+        await guest.ExpectPromptAsync();
+        string refused = await guest.RunAsync("ramdisk add -M 99999999999 -m 0 -n big -t /big -p 0755");
+        guest.Check(refused.Contains("ramdisk: limit 99999999999 MB is more than the host's memory", StringComparison.Ordinal), $"accepted: {refused}");
+        string list = await guest.RunAsync("ramdisk list");
+        guest.Check(!list.Contains("big", StringComparison.Ordinal), $"the ramdisk exists:\n{list}");
+        await guest.PowerOffAsync();
+    }
 }

@@ -50,6 +50,14 @@ namespace Kernel.Shell.Commands
             }
             if (name == null || dir == null || max <= 0 || min > max)
                 return Usage(shell);
+            // A pool may not promise more than the host has: a limit past the host's memory would only be found out
+            // when filling the ramdisk ran the host dry.
+            long hostMb = Root.Tree.TotalMemory / Megabyte;
+            if (max > hostMb)
+            {
+                shell.WriteError(string.Concat("ramdisk: limit ", max.ToString(), " MB is more than the host's memory (", hostMb.ToString(), " MB)"));
+                return 1;
+            }
             Errno e = Root.AddRamdisk(name, FsPath.Absolute(shell.WorkingDirectory, dir), min * Megabyte, max * Megabyte, mode, inodes);
             return e == Errno.Ok ? 0 : Fail(shell, name, e);
         }
