@@ -42,21 +42,13 @@ namespace Kernel.Panic
                 return best;
             byte* p = (byte*)image.SymbolsStart;
             byte* end = (byte*)image.SymbolsEnd;
-            while (p + 18 <= end)
+            while (NextRecord(ref p, end, out ulong value, out byte* name, out byte* q))
             {
-                ulong value = 0;
-                for (int i = 0; i < 16; i++)
-                    value = (value << 4) | HexDigit(p[i]);
-                byte* name = p + 17;
-                byte* q = name;
-                while (q < end && *q != '\n')
-                    q++;
                 if (value > address)
                     break;
                 best.Address = value;
                 best.Name = name;
                 best.NameLength = (int)(q - name);
-                p = q + 1;
             }
             return best;
         }
@@ -69,15 +61,8 @@ namespace Kernel.Panic
             ref ImageLayout image = ref ImageLayout.Current;
             byte* p = (byte*)image.SymbolsStart;
             byte* end = (byte*)image.SymbolsEnd;
-            while (p + 18 <= end)
+            while (NextRecord(ref p, end, out ulong value, out byte* name, out byte* q))
             {
-                ulong value = 0;
-                for (int i = 0; i < 16; i++)
-                    value = (value << 4) | HexDigit(p[i]);
-                byte* name = p + 17;
-                byte* q = name;
-                while (q < end && *q != '\n')
-                    q++;
                 if (value > methodTable)
                     break;
                 if (value == methodTable && q - name > 4 && name[0] == '_' && name[1] == 'Z' && name[2] == 'T' && name[3] == 'V')
@@ -90,9 +75,25 @@ namespace Kernel.Panic
                     found.NameLength = (int)(q - n);
                     return found;
                 }
-                p = q + 1;
             }
             return found;
+        }
+
+        // One `.ksyms` record, `<16 hex digits> <name>\n`: its value, its name [name, nameEnd), and p moved past it.
+        private static bool NextRecord(ref byte* p, byte* end, out ulong value, out byte* name, out byte* nameEnd)
+        {
+            value = 0;
+            name = nameEnd = null;
+            if (p + 18 > end)
+                return false;
+            for (int i = 0; i < 16; i++)
+                value = (value << 4) | HexDigit(p[i]);
+            name = p + 17;
+            nameEnd = name;
+            while (nameEnd < end && *nameEnd != '\n')
+                nameEnd++;
+            p = nameEnd + 1;
+            return true;
         }
 
         /// <summary>`Name+0xOFFSET` for a code address (a return address is named by its call instruction, see
