@@ -38,7 +38,9 @@ namespace Kernel.Init
             string error = PhysicalMemory.Initialize();
             if (error != null)
                 PanicScreen.Show(error);
-            KernelHeap.Initialize();
+            error = KernelHeap.Initialize();
+            if (error != null)
+                PanicScreen.Show(error);
             ref ImageLayout image = ref ImageLayout.Current;
             ModuleInitializer.Run((void**)image.ModulesStart, (void**)image.ModulesEnd);
             KernelState.StaticsReady = true;

@@ -10,13 +10,23 @@ namespace Internal.Runtime
         // A struct in a non-GC static: it exists before the first `new`, which is what lets `new` work at all.
         private static SizeClassHeap s_heap;
         private static SizeClassHeap* s_current;          // where `new` allocates now: the kernel heap or a world's
+        private static HeapBlockMap s_blockMap;
 
-        /// <summary>Connects the kernel heap to the page allocator. Until this runs, `new` fails fast.</summary>
-        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, bool poisonFreed = false)
+        /// <summary>
+        /// Connects the kernel heap to the page allocator. Until this runs, `new` fails fast. The block map covers
+        /// [0, <paramref name="mapCoversBytes"/>) with <paramref name="mapStorage"/> (HeapBlockMap.StorageBytes of it,
+        /// from the caller: the heap cannot allocate its own index): every heap block must lie inside it.
+        /// </summary>
+        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, void* mapStorage, nuint mapCoversBytes, bool poisonFreed = false)
         {
-            s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed);
+            s_blockMap.Initialize(0, mapCoversBytes, mapStorage);
+            s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed, BlockMap);
+            s_heap.IsCollected = true;
             s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
         }
+
+        /// <summary>Where every heap records its blocks (give it to heaps created later, e.g. worlds').</summary>
+        public static HeapBlockMap* BlockMap => (HeapBlockMap*)Unsafe.AsPointer(ref s_blockMap);
 
         /// <summary>The kernel's own heap.</summary>
         public static ref SizeClassHeap Heap => ref s_heap;
