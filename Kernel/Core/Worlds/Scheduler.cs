@@ -63,6 +63,9 @@ namespace Kernel.Worlds
         public static World IdleWorld => s_cpu?.Idle;
         public static int WorldCount => s_all.Count;
 
+        /// <summary>The live list itself, for the collector's stack scan only (interrupts are off while it reads).</summary>
+        internal static List<World> WorldsForCollector => s_all;
+
         /// <summary>
         /// The live worlds at one instant. Iterate this, not the scheduler's own list: worlds die (and leave it) on
         /// other worlds' time, so an index into the live list can run past its end between two reads.
@@ -122,6 +125,8 @@ namespace Kernel.Worlds
             s_kernelHeapGroup = bootGroup;
             KernelHeap.SetAccounting(&ChargeKernelHeap, &UnchargeKernelHeap);
             s_running = true;
+            // Every world's stack can now be found: from here on allocation may collect.
+            WorldStackRoots.Install();
         }
 
         private static ResourceGroup s_kernelHeapGroup;

@@ -463,6 +463,14 @@ namespace Internal.Runtime
             return true;
         }
 
+        /// <summary>The object at <paramref name="obj"/> is in a collected heap and unmarked: the sweep will free it
+        /// (a weak reference to it must be cleared). False for frozen objects, raw blocks and marked objects.</summary>
+        public static bool IsCollectableAndUnmarked(HeapBlockMap* map, void* obj)
+        {
+            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out uint slot);
+            return start != null && block->Heap->IsCollected && !TestBit(block->Marked, slot);
+        }
+
         /// <summary>Whether the object at <paramref name="obj"/> (an object start) carries a mark.</summary>
         public static bool IsMarked(HeapBlockMap* map, void* obj)
         {
