@@ -216,6 +216,26 @@ public unsafe class MarkerTests
             Assert.True(w.Alive((void*)p));
     }
 
+    [Fact]
+    public void Verification_finds_a_reference_to_a_freed_object_and_nothing_in_a_sound_heap()
+    {
+        using var w = new World(64);
+        MethodTable* node = NodeType(w.Types), refs = RefArrayType(w.Types);
+        byte* a = w.New(node), b = w.New(node), array = w.New(refs, 3), c = w.New(node), keep = w.New(node);
+        Field(a, 8) = (nint)b;
+        Field(array, 16 + 16) = (nint)c;
+        Field(a, 24) = 0x1000;                        // outside the heap: not the verifier's business
+        SizeClassHeap* heap = w.Heap;
+        w.Marker.Verify(&heap, 1);
+        Assert.Equal(0ul, w.Marker.DanglingReferences);
+
+        Assert.Equal(SizeClassHeap.FreeResult.Freed, w.Heap->Free(c));   // freed while the array still refers to it
+        Field(keep, 8) = (nint)b + 8;                 // an interior reference: never valid in a heap field
+        w.Marker.Verify(&heap, 1);
+        Assert.Equal(2ul, w.Marker.DanglingReferences);
+        Assert.True(w.Marker.FirstDanglingTo == (nuint)c || w.Marker.FirstDanglingTo == (nuint)b + 8);
+    }
+
     // ---- Random graphs: the marked set is exactly what a reachability search from the roots finds -------------------
 
     [Fact]

@@ -29,6 +29,9 @@ namespace Kernel.Resources
         // Memory in use by this group and everything below it.
         public long MemSize { get; internal set; }
         public long MemSizePeak { get; internal set; }
+        /// <summary>Bytes of heap page runs charged to this group itself (part of MemSize): the kernel heap behind
+        /// `new` for host/system, each world's own heap for the world's group.</summary>
+        public long HeapSize { get; internal set; }
         public ulong AdmissionFailures { get; internal set; }
 
         // CPU accounting, kept by the scheduler (TSC cycles).

@@ -29,6 +29,7 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new SavedRegistersTest());
             tests.Add(new InterruptHandlerTest());
             tests.Add(new TenTimesMemoryTest());
+            tests.Add(new GroupLimitTest());
         }
 
         private sealed class Node
@@ -390,6 +391,63 @@ namespace Kernel.SelfTest.Tests
                     (peakPages >> 20).ToString(), " MiB of ", (free >> 20).ToString(), " MiB free"));
                 System.GC.KeepAlive(live);
                 System.GC.KeepAlive(small);
+            }
+        }
+
+        // ---- A group at its limit collects before failing ---------------------------------------------------
+
+        private sealed class LimitState
+        {
+            public ulong Run;
+            public ulong CollectionsBefore;
+            public CollectionReason Reason;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void MakeLargeGarbage(int count)
+        {
+            for (int i = 0; i < count; i++)
+                s_garbageSink = new byte[256 * 1024];
+            s_garbageSink = null;
+        }
+
+        private static object s_garbageSink;
+
+        // Runs in a world of host/system/selftest-gc: its page charge is refused by host/system, which also holds the
+        // kernel heap's pages, so the refusal is worth one collection.
+        private static void AllocateAtLimit(object argument)
+        {
+            var state = (LimitState)argument;
+            state.CollectionsBefore = GarbageCollector.Collections;
+            state.Run = WorldMemory.AllocatePages(256);
+            state.Reason = GarbageCollector.Last.Reason;
+            if (state.Run != 0)
+                WorldMemory.FreePages(state.Run);
+        }
+
+        private sealed class GroupLimitTest : SelfTest
+        {
+            public override string Name => "gc: a group at its limit gets a collection before the failure path";
+
+            public override void Run(SelfTestContext t)
+            {
+                ResourceGroup system = Scheduler.KernelHeapGroup;
+                ResourceGroup group = Group();
+                System.GC.TryStartNoGCRegion(0);              // only the limit may start a collection here
+                CollectScrubbed();
+                MakeLargeGarbage(12);                          // 3 MiB of dead arrays charged to host/system
+                long limit = system.MemSize + (1L << 20);      // room for 1 MiB more, not for the 1 MiB run plus a stack
+                var state = new LimitState();
+                World w = Scheduler.Create("selftest-gc-limit", WorldType.System, group, &AllocateAtLimit, state, out _);
+                long oldMax = system.MemMax;
+                t.Check(Scheduler.Groups.SetMemory(system, system.MemMin, limit, system.MemMinLimit) == GroupError.None, "limit set");
+                Scheduler.Start(w);
+                Scheduler.Join(w);
+                Scheduler.Groups.SetMemory(system, system.MemMin, oldMax, system.MemMinLimit);
+                System.GC.EndNoGCRegion();
+                t.Check(state.Run != 0, "the page run was granted after the collection");
+                t.Check(GarbageCollector.Collections > state.CollectionsBefore, "a collection ran");
+                t.Check(state.Reason == CollectionReason.GroupLimit, "the collection was the limit's");
             }
         }
     }

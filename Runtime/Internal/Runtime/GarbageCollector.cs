@@ -132,6 +132,16 @@ namespace Internal.Runtime
 
         public static ulong StressInterval => s_stressInterval;
 
+        /// <summary>
+        /// Check mode (kernel option gcverify): after every sweep, every reference field of every live object must
+        /// point at a live object (or outside the heap); a dangling one ends in the panic screen naming both
+        /// addresses. The kernel also poisons freed objects in this mode, so code still using a wrongly freed object
+        /// reads 0xDD bytes and faults instead of working on by chance.
+        /// </summary>
+        public static bool VerifyAfterCollection { get; set; }
+
+        public static ulong VerifiedCollections { get; private set; }
+
         /// <summary>How far bytes in use may grow past the live heap before the next collection, in percent of it.</summary>
         public static ulong BudgetPercent
         {
@@ -245,6 +255,8 @@ namespace Internal.Runtime
                 info.LiveBytesAfter += heap->BytesInUse;
             }
             ulong end = ReadTimestampCounter();
+            if (VerifyAfterCollection)
+                VerifyHeaps();
             info.MarkCycles = marked - start;
             info.PauseCycles = end - start;
 
@@ -258,6 +270,18 @@ namespace Internal.Runtime
         }
 
         private static SizeClassHeap* Heap(int index) => (SizeClassHeap*)s_heaps.Items[index];
+
+        private static void VerifyHeaps()
+        {
+            s_marker.Verify((SizeClassHeap**)Unsafe.AsPointer(ref s_heaps), s_heapCount);
+            VerifiedCollections++;
+            if (s_marker.DanglingReferences != 0)
+                RuntimeEnv.FailFast(string.Concat("gcverify: a live object at 0x", Hex(s_marker.FirstDanglingFrom),
+                    " refers to 0x", Hex(s_marker.FirstDanglingTo), ", which is not a live object (",
+                    s_marker.DanglingReferences.ToString(), " such references)"));
+        }
+
+        private static string Hex(nuint value) => ((ulong)value).ToString("x");
 
         // Each GCStaticRegion entry is an int32 relative pointer to a slot; an initialized slot holds the address
         // of the object with that type's reference statics. The value goes through the same resolution as any root,
@@ -299,6 +323,7 @@ namespace Internal.Runtime
         Exhausted,    // an allocation failed: one more try after collecting
         Requested,    // GC.Collect, the `gc` command
         Stress,       // every N-th allocation (gcstress)
+        GroupLimit,   // a resource group at its limit, before the failure path
     }
 
     /// <summary>What one collection did (GarbageCollector.Last).</summary>

@@ -24,6 +24,13 @@ namespace Internal.Runtime
         /// <summary>Objects marked since Initialize.</summary>
         public ulong MarkedObjects;
 
+        /// <summary>Verification mode: Trace checks each reference instead of marking (see <see cref="Verify"/>).</summary>
+        private bool _verifying;
+
+        /// <summary>References found pointing into a heap block but not at a live object, in verification mode.</summary>
+        public ulong DanglingReferences;
+        public nuint FirstDanglingFrom, FirstDanglingTo;
+
         /// <summary>Words looked at conservatively since Initialize (for measurements).</summary>
         public ulong ConservativeWords;
 
@@ -93,7 +100,7 @@ namespace Internal.Runtime
                     nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
                     for (; p < stop; p++)
                         if (*p != 0)
-                            Mark(*p);
+                            Reference(obj, *p);
                 }
                 return;
             }
@@ -110,13 +117,49 @@ namespace Internal.Runtime
                     nuint* p = (nuint*)q;
                     for (uint r = 0; r < references; r++, p++)
                         if (*p != 0)
-                            Mark(*p);
+                            Reference(obj, *p);
                     q = (byte*)p + skip;
                 }
                 if (q == elementStart)
                     return;   // a pattern that covers no bytes would never end (not a valid descriptor)
             }
         }
+
+        private void Reference(byte* from, nuint to)
+        {
+            if (!_verifying)
+            {
+                Mark(to);
+                return;
+            }
+            // A reference into a heap block must be the start of a live object: anything else means the object it
+            // pointed to was freed while reachable (or the field was corrupted).
+            if (_map->BlockOf(to) != null && SizeClassHeap.FindObject(_map, to) != (void*)to)
+            {
+                if (DanglingReferences++ == 0)
+                {
+                    FirstDanglingFrom = (nuint)from;
+                    FirstDanglingTo = to;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Heap verification (the kernel's gcverify mode, after a sweep): checks every reference field of every live
+        /// object of <paramref name="heaps"/>; the result is in <see cref="DanglingReferences"/>.
+        /// </summary>
+        public void Verify(SizeClassHeap** heaps, int heapCount)
+        {
+            _verifying = true;
+            DanglingReferences = 0;
+            s_recovering = (Marker*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
+            for (int h = 0; h < heapCount; h++)
+                heaps[h]->ForEachAllocated(&VerifyOne);
+            s_recovering = null;
+            _verifying = false;
+        }
+
+        private static void VerifyOne(byte* obj) => s_recovering->Trace(obj);
 
         // The heap's ForEachMarked calls a plain function pointer, so the recovery pass reaches the marker through
         // this static (one collection at a time, interrupts off).

@@ -479,20 +479,25 @@ namespace Internal.Runtime
         }
 
         /// <summary>Calls <paramref name="visit"/> for every marked object (mark-stack overflow recovery rescans them).</summary>
-        public void ForEachMarked(delegate*<byte*, void> visit)
+        public void ForEachMarked(delegate*<byte*, void> visit) => ForEach(visit, marked: true);
+
+        /// <summary>Calls <paramref name="visit"/> for every allocated object (the collector's heap verification).</summary>
+        public void ForEachAllocated(delegate*<byte*, void> visit) => ForEach(visit, marked: false);
+
+        private void ForEach(delegate*<byte*, void> visit, bool marked)
         {
             for (BlockHeader* block = _allBlocks; block != null; block = block->AllNext)
             {
                 byte* start = (byte*)block + HeaderBytes;
                 if (block->Magic == LargeMagic)
                 {
-                    if ((block->Marked[0] & 1) != 0)
+                    if (marked ? (block->Marked[0] & 1) != 0 : block->InUse != 0)
                         visit(start);
                     continue;
                 }
                 for (uint w = 0; w * 64 < block->Slots; w++)
                 {
-                    ulong bits = block->Marked[w];
+                    ulong bits = marked ? block->Marked[w] : block->Allocated[w];
                     while (bits != 0)
                     {
                         uint slot = w * 64 + (uint)TrailingZeroCount(bits);
