@@ -49,8 +49,8 @@ namespace Kernel.Resources
         /// <summary>The path from the root, `host/vim/vmvisor/shell`.</summary>
         /// <remarks>
         /// Made on first use and kept: a group's name and parent never change after creation, and building it on
-        /// every access left a string per level behind each time (`ps`, `sched-stats` and the admission log read it
-        /// once per world or group), with no collector to take them.
+        /// every access made a string per level each time (`ps`, `sched-stats` and the admission log read it once
+        /// per world or group).
         /// </remarks>
         public string Path => _path ??= Parent == null ? Name : string.Concat(Parent.Path, "/", Name);
 

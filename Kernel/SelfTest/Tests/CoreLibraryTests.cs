@@ -23,8 +23,8 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new SimdIntrinsicsTest());
         }
 
-        // With no collector, an intermediate string is a leak: three- and four-piece Concat must allocate exactly
-        // the result (path joins did one extra allocation per call before).
+        // Three- and four-piece Concat allocate exactly the result, no intermediate string (path joins did one extra
+        // allocation per call before).
         private sealed class ConcatAllocationTest : SelfTest
         {
             public override string Name => "corelib: string.Concat of 3 and 4 pieces allocates once";

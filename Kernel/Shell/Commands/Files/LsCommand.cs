@@ -69,7 +69,6 @@ namespace Kernel.Shell.Commands
                     continue;
                 Print(shell, entries[i].Node, entries[i].Name, longFormat);
             }
-            VisorFsRoot.FreeListing(entries);
             return 0;
         }
 
@@ -121,7 +120,6 @@ namespace Kernel.Shell.Commands
             for (int i = 0; i < chars.Length; i++)
                 chars[i] = line[i];
             string text = new string(chars, 0, chars.Length);
-            Internal.Runtime.Allocator.Free(chars);
             return text;
         }
 
