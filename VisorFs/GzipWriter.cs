@@ -47,10 +47,6 @@ public static partial class GzipWriter
         int n = Compress(deflater, data, buffer, modificationTime);
         byte[] result = new byte[n];
         new ReadOnlySpan<byte>(buffer, 0, n).CopyTo(result);
-        Discard(buffer);
         return result;
     }
-
-    /// <summary>The kernel frees the scratch buffer at once (it has no collector); the host leaves it to the GC.</summary>
-    static partial void Discard(object obj);
 }

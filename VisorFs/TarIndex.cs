@@ -143,12 +143,6 @@ public sealed partial class TarIndex
         InsertSlot(root, TarPath.Hash(""));
     }
 
-    /// <summary>
-    /// Hands back an object this index no longer references (a grown-out array). The host has a collector and
-    /// leaves this empty; the kernel, which has none, implements it to free the memory at once.
-    /// </summary>
-    static partial void Discard(object obj);
-
     /// <summary>Indexes <paramref name="archive"/>. Never fails: problems become <see cref="Diagnostics"/>.</summary>
     public static TarIndex Build(ReadOnlySpan<byte> archive) => Build(archive, DefaultMaxPresizedMembers);
 
@@ -364,7 +358,6 @@ public sealed partial class TarIndex
 
     private void Rehash(int size)
     {
-        Discard(_table);
         _table = new ulong[size];
         for (int i = 0; i < _count; i++)
         {
@@ -388,13 +381,11 @@ public sealed partial class TarIndex
         _pool = Grown(_pool, _pool.Length, size);
     }
 
-    // A larger copy of `array` holding its first `used` elements (one block copy); the old one goes back through
-    // Discard.
+    // A larger copy of `array` holding its first `used` elements (one block copy).
     private static T[] Grown<T>(T[] array, int used, int size)
     {
         var bigger = new T[size];
         new ReadOnlySpan<T>(array, 0, used).CopyTo(bigger);
-        Discard(array);
         return bigger;
     }
 

@@ -44,7 +44,9 @@ namespace Kernel.Init
             string error = PhysicalMemory.Initialize();
             if (error != null)
                 PanicScreen.Show(error);
-            KernelHeap.Initialize();
+            error = KernelHeap.Initialize();
+            if (error != null)
+                PanicScreen.Show(error);
             ModuleInitializer.Run((void**)image.ModulesStart, (void**)image.ModulesEnd);
             KernelState.StaticsReady = true;
 

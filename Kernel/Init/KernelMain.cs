@@ -51,6 +51,11 @@ namespace Kernel.Init
             Log.Info("Init", string.Concat("Kernel command line: '", commandLine, "'"));
             Options = KernelOptions.Parse(commandLine);
             Log.ConsoleThreshold = ParseLevel(Options.Get("loglevel"));
+            ulong.TryParse(Options.Get("gcstress"), out ulong gcStress);
+            KernelHeap.ApplyCollectorOptions(Options.Has("gcverify"), gcStress);
+            if (Options.Has("gcverify") || gcStress != 0)
+                Log.Info("Memory", string.Concat("Collector check mode:", Options.Has("gcverify") ? " gcverify" : "",
+                    gcStress != 0 ? string.Concat(" gcstress=", gcStress.ToString()) : ""));
             if (Options.Get("panic") == "exit")
                 PanicScreen.SetExitAction(&ExitAfterPanic);
 

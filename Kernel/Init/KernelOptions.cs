@@ -28,6 +28,8 @@ namespace Kernel.Init
             new OptionSpec { Name = "hostname", Default = "localhost", Allowed = HostNameSyntax, Description = "host name shown in the shell prompt" },
             new OptionSpec { Name = "cronperiod", Default = "60", Allowed = SecondsSyntax, Description = "seconds per cron minute (tests shorten it)" },
             new OptionSpec { Name = "timerhz", Default = "1000", Allowed = "100|250|1000", Description = "periodic timer interrupt rate" },
+            new OptionSpec { Name = "gcverify", Default = null, Allowed = "", Description = "collector check mode: poison freed objects, verify every live reference after each collection" },
+            new OptionSpec { Name = "gcstress", Default = "0", Allowed = null, Description = "collect every N-th allocation (0: only on the allocation budget)" },
         };
 
         private readonly List<string> _names = new List<string>();

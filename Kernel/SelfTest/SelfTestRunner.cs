@@ -15,6 +15,7 @@ namespace Kernel.SelfTest
             CoreLibraryTests.AddTo(tests);
             MemoryTests.AddTo(tests);
             SizeClassHeapTests.AddTo(tests);
+            GarbageCollectorTests.AddTo(tests);
             ReservedMemoryTests.AddTo(tests);
             TimerTests.AddTo(tests);
             KernelOptionsTests.AddTo(tests);

@@ -76,7 +76,6 @@ namespace Kernel.Services
         {
             Errno found = root.Resolve("/", LogPath, true, out FsNode node);
             long size = found == Errno.Ok ? node.Size : 0;
-            Internal.Runtime.Allocator.Free(node.Path);   // runs every second: the canonical path must not leak
             if (size < RotateBytes)
                 return;
             root.Unlink("/", "/var/log/vmkernel.2");

@@ -13,6 +13,7 @@ namespace Kernel.Shell
             commands.Add(new UptimeCommand());
             commands.Add(new DmesgCommand());
             commands.Add(new FreeCommand());
+            commands.Add(new GcCommand());
             commands.Add(new CpuInfoCommand());
             commands.Add(new BenchCommand());
             commands.Add(new InterruptsCommand());

@@ -1,6 +1,6 @@
 // Columns.cs -- table output without allocating: padded text and numbers appended to a stack LineBuilder and
-// written to the shell in one go (ls -l, vdf and friends print a line per entry; with no collector, building those
-// lines with string.Concat would leave garbage behind on every command).
+// written to the shell in one go (ls -l, vdf and friends print a line per entry; building those lines with
+// string.Concat would make several strings per line for the collector).
 using Kernel.Text;
 
 namespace Kernel.Shell

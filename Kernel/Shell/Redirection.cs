@@ -50,9 +50,6 @@ namespace Kernel.Shell
             FsLock.Enter();
             Errno e = root.WriteFile(shell.WorkingDirectory, target, bytes, append);
             FsLock.Exit();
-            Allocator.Free(bytes);
-            Allocator.Free(text);
-            Allocator.Free(captured);
             if (e != Errno.Ok)
             {
                 shell.WriteError(string.Concat("sh: can't create ", target, string.Concat(": ", ErrnoText.Describe(e))));

@@ -59,7 +59,7 @@ namespace Kernel.Shell
             KernelOutput.Write('\n');
         }
 
-        // The prompt written piece by piece: no string per command line (the kernel has no collector).
+        // The prompt written piece by piece: no string per command line.
         private void WritePrompt()
         {
             Write("[root@");
@@ -182,23 +182,17 @@ namespace Kernel.Shell
             _capture = new System.Text.StringBuilder();
             int status = Dispatch(SplitWords(line));
             output = _capture.ToString();
-            Internal.Runtime.Allocator.Free(_capture);
             _capture = null;
             return status;
         }
 
         /// <summary>Splits on spaces; double quotes group words (`echo "a b"`).</summary>
-        /// <remarks>
-        /// Two passes (count, then copy) through one scratch buffer that is freed at once, so a command line leaves
-        /// only the words and their array behind: with no collector, a builder or a growing list would be garbage
-        /// after every command.
-        /// </remarks>
+        /// <remarks>Two passes (count, then copy) through one scratch buffer: one array of words, no growing list.</remarks>
         public static string[] SplitWords(string line)
         {
             char[] scratch = new char[line.Length + 1];
             var words = new string[ScanWords(line, scratch, null)];
             ScanWords(line, scratch, words);
-            Internal.Runtime.Allocator.Free(scratch);
             return words;
         }
 

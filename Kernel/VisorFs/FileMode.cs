@@ -76,7 +76,6 @@ namespace Kernel.VisorFs
             while (mode != 0 && n < 7);
             c[7 - n++] = '0';
             string text = new string(c, 8 - n, n);
-            Internal.Runtime.Allocator.Free(c);
             return text;
         }
 

@@ -78,6 +78,5 @@ namespace Kernel.VisorFs
     {
         public string Name;
         public FsNode Node;
-        internal bool OwnsName;      // Name was made for the listing (freed with it)
     }
 }

@@ -58,16 +58,6 @@ namespace Kernel.VisorFs
             return cwd == "/" ? string.Concat("/", path) : string.Concat(cwd, "/", path);
         }
 
-        /// <summary>
-        /// Frees a temporary piece cut from <paramref name="whole"/>, unless Substring handed back the whole string
-        /// itself (it does when the piece is all of it): freeing that would free the caller's string.
-        /// </summary>
-        public static void FreePiece(string piece, string whole)
-        {
-            if ((object)piece != whole)
-                Internal.Runtime.Allocator.Free(piece);
-        }
-
         /// <summary>`.#name`: the marker beside a modified sticky file; users may not create these.</summary>
         public static bool IsMarkerName(string name) => name.Length >= 2 && name[0] == '.' && name[1] == '#';
     }

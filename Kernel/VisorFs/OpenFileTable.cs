@@ -91,7 +91,6 @@ namespace Kernel.VisorFs
                 return Errno.EBADF;
             Pin(f.Node, -1);
             _files[descriptor - FirstDescriptor] = null;
-            Allocator.Free(f);
             return Errno.Ok;
         }
 

@@ -87,7 +87,6 @@ namespace Kernel.VisorFs
             Unmap(virtualStart, physical, got);
             if (virtualStart != 0)
                 VirtualWindow.Release(virtualStart, pages);
-            Internal.Runtime.Allocator.Free(physical);
             return null;
         }
 
@@ -109,7 +108,6 @@ namespace Kernel.VisorFs
             {
                 Unmap(Address, _physical, Pages);
                 VirtualWindow.Release(Address, Pages);
-                Internal.Runtime.Allocator.Free(_physical);
                 _physical = null;
             }
             else

@@ -153,34 +153,24 @@ namespace Kernel.VisorFs
             if (keep > 0 && size % PageBytes != 0)
                 new Span<byte>((byte*)file.Pages[keep - 1] + size % PageBytes, (int)(PageBytes - size % PageBytes)).Clear();
             file.Size = size;
-            if (keep == 0 && file.Pages != null)
-            {
-                Allocator.Free(file.Pages);
+            if (keep == 0)
                 file.Pages = null;
-            }
         }
 
-        /// <summary>Frees a node and (for a directory) everything below it: pages, file-table slots, heap objects.</summary>
+        /// <summary>Releases what a node and (for a directory) everything below it hold: file pages and file-table
+        /// slots. The node objects themselves are left to the collector.</summary>
         public static void FreeTree(RamNode node)
         {
             if (node.Children != null)
             {
                 for (int i = 0; i < node.Children.Count; i++)
                     FreeTree(node.Children[i]);
-                Allocator.Free(node.Children);
                 node.Children = null;
             }
             if (node.Kind == RamNodeKind.File)
                 node.Owner.Truncate(node, 0);
-            if (node.Kind == RamNodeKind.Symlink && node.LinkTarget != null)
-                Allocator.Free(node.LinkTarget);   // its own copy (VisorFsRoot.CreateSymlink)
-            // Every node owns its name (a literal, like a mount root's "", is ignored by Free); a caller that passes
-            // the name on to another node clears it here first (VisorFsRoot.Remove).
-            Allocator.Free(node.Name);
-            node.Name = null;
             node.Owner.ReleaseInode();
             node.Parent = null;
-            Allocator.Free(node);
         }
 
         private Errno EnsurePages(RamNode file, int pages, string path)
@@ -204,8 +194,6 @@ namespace Kernel.VisorFs
                 var larger = new ulong[capacity];
                 for (int i = 0; i < file.PageCount; i++)
                     larger[i] = file.Pages[i];
-                if (file.Pages != null)
-                    Allocator.Free(file.Pages);
                 file.Pages = larger;
             }
             for (int i = file.PageCount; i < pages; i++)

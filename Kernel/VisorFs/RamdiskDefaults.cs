@@ -47,7 +47,6 @@ namespace Kernel.VisorFs
                 if (e != Errno.Ok)
                     FsEvents.Failure(string.Concat("ramdisk ", s.Name, ": ", ErrnoText.Describe(e)));
             }
-            Internal.Runtime.Allocator.Free(table);
         }
     }
 }

@@ -50,7 +50,6 @@ namespace Kernel.VisorFs
                     inner.Free();
                 }
             }
-            TarIndexMemory.Free(outerIndex);
             outer.Free();
         }
 
@@ -77,33 +76,20 @@ namespace Kernel.VisorFs
                 Collect(etc.Ram, "etc", files);
             byte[] localTar = Tar(files, out error);
             int count = files.Count;
-            for (int i = 0; i < files.Count; i++)
-            {
-                Allocator.Free(files[i].Data);
-                Allocator.Free(files[i].Path);
-                Allocator.Free(files[i]);
-            }
-            Allocator.Free(files);
             if (localTar == null)
                 return -1;
             s_deflater ??= new Deflater();
             uint now = (uint)VisorFsRoot.Now;
             byte[] local = GzipWriter.Compress(s_deflater, localTar, now);
-            Allocator.Free(localTar);
             var outer = new List<VisorTarMember>();
             outer.Add(new VisorTarMember(LocalArchive, 0x1A4, TarEntryType.File, local) { ModificationTime = now });
             byte[] stateTar = Tar(outer, out error);
-            Allocator.Free(outer[0]);
-            Allocator.Free(outer);
-            Allocator.Free(local);
             if (stateTar == null)
                 return -1;
             byte[] state = GzipWriter.Compress(s_deflater, stateTar, now);
-            Allocator.Free(stateTar);
             if (root.Resolve("/", "/bootbank", true, out FsNode bank) != Errno.Ok)
                 root.Mkdir("/", "/bootbank", 0x1ED);
             error = root.WriteFile("/", BackupPath, state, false);
-            Allocator.Free(state);
             if (error != Errno.Ok)
             {
                 Log.Warning("VisorFs", string.Concat("backup.sh: cannot write ", BackupPath, ": ", ErrnoText.Describe(error)));
@@ -136,8 +122,6 @@ namespace Kernel.VisorFs
                 {
                     string sub = path.Length == 0 ? c.Name : string.Concat(path, "/", c.Name);
                     Collect(c, sub, into);
-                    if (path.Length != 0)
-                        Allocator.Free(sub);   // never the node's own name: that would free a live inode's string
                     continue;
                 }
                 if (c.Kind != RamNodeKind.File || FsPath.IsMarkerName(c.Name))
@@ -208,7 +192,6 @@ namespace Kernel.VisorFs
                 root.MarkModified(file);
                 restored++;
             }
-            TarIndexMemory.Free(index);
             return restored;
         }
 

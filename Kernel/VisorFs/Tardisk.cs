@@ -51,7 +51,6 @@ namespace Kernel.VisorFs
         {
             Memory?.Free();
             Memory = null;
-            TarIndexMemory.Free(Index);
             Index = null;
             Address = 0;
             Length = 0;

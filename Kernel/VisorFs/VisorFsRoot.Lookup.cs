@@ -18,8 +18,7 @@ namespace Kernel.VisorFs
         /// <summary>
         /// Resolves <paramref name="path"/> (relative to <paramref name="cwd"/>), following symlinks (the last
         /// component only with <paramref name="followLast"/>). On ENOENT for the last component, node.Path is the
-        /// canonical path it would have, so callers can create it. node.Path is a new string the caller owns (a
-        /// periodic caller frees it; the root's path is a literal, which Allocator.Free ignores).
+        /// canonical path it would have, so callers can create it.
         /// </summary>
         public Errno Resolve(string cwd, string path, bool followLast, out FsNode node)
         {
@@ -30,13 +29,10 @@ namespace Kernel.VisorFs
                 return Errno.ENAMETOOLONG;
             string pending = FsPath.Absolute(cwd ?? "/", path);
             Errno result = Walk(path, ref pending, followLast, out node);
-            if ((object)pending != path)
-                Allocator.Free(pending);   // made here (a relative path made absolute, or a symlink expanded)
             return result;
         }
 
-        // Resolve's walk over `pending`, an absolute path; replaces it when a symlink is expanded (freeing the one
-        // it replaces unless that is the caller's `path`).
+        // Resolve's walk over `pending`, an absolute path; replaces it when a symlink is expanded.
         private Errno Walk(string path, ref string pending, bool followLast, out FsNode node)
         {
             node = default;
@@ -70,7 +66,6 @@ namespace Kernel.VisorFs
                     {
                         string up = at.Path;
                         LookupExact(FsPath.Parent(up), out at);
-                        Allocator.Free(up);
                     }
                     continue;
                 }
@@ -80,15 +75,11 @@ namespace Kernel.VisorFs
                     return Errno.ENAMETOOLONG;
                 string component = pending.Substring(pos, end - pos);
                 string child = FsPath.Child(at.Path, component);
-                FsPath.FreePiece(component, pending);
                 pos = end;
                 Errno found = LookupExact(child, out FsNode next);
                 if (found != Errno.Ok)
                 {
                     node.Path = last ? child : null;
-                    if (!last)
-                        Allocator.Free(child);
-                    Allocator.Free(at.Path);
                     return found;
                 }
                 if (next.Kind == FileKind.Symlink && (!last || followLast))
@@ -100,18 +91,12 @@ namespace Kernel.VisorFs
                         return Errno.ENOENT;
                     string rest = pending.Substring(pos);
                     string expanded = string.Concat(target, "/", rest);
-                    FsPath.FreePiece(rest, pending);
-                    if ((object)pending != path)
-                        Allocator.Free(pending);
                     pending = expanded;
                     pos = 0;
                     if (target[0] == '/')
                         at = RootNode;
-                    Allocator.Free(child);
                     continue;
                 }
-                // The path of the directory just walked through was made by this call and nobody keeps it.
-                Allocator.Free(at.Path);
                 at = next;
             }
         }
@@ -125,13 +110,8 @@ namespace Kernel.VisorFs
                 return name.Length == 0 ? Errno.ENOENT : Errno.EINVAL;
             if (name.Length > 255)
                 return Errno.ENAMETOOLONG;
-            // The name becomes an inode's Name (mkdir, mv): never the caller's own string, which LastName returns
-            // whole for a path without a slash (`mkdir x`) and which the caller may free.
-            if ((object)name == path)
-                name = new string(name.AsSpan());
             string directory = FsPath.DirectoryPart(path);
             Errno e = Resolve(cwd, directory, true, out parent);
-            FsPath.FreePiece(directory, path);
             if (e != Errno.Ok)
                 return e;
             return parent.IsDirectory ? Errno.Ok : Errno.ENOTDIR;
@@ -157,7 +137,6 @@ namespace Kernel.VisorFs
                 string name = path.Substring(TardisksPath.Length + 1);
                 node.TardiskFile = FindTardisk(name);
                 bool nested = name.IndexOf('/') >= 0;
-                FsPath.FreePiece(name, path);
                 if (nested)
                     return Errno.ENOTDIR;
                 return node.TardiskFile != null ? Errno.Ok : Errno.ENOENT;
@@ -275,19 +254,12 @@ namespace Kernel.VisorFs
                     {
                         TarEntry e = index[c];
                         string name = e.Name;
-                        bool owned = (object)name != e.Path;   // a top-level entry's name is its path itself
                         if (Listed(into, first, name) || (hidden != null && hidden.Contains(name)))
-                        {
-                            if (owned)
-                                Allocator.Free(name);
                             continue;
-                        }
-                        into.Add(new DirEntry { Name = name, OwnsName = owned, Node = new FsNode { Path = FsPath.Child(dir.Path, name), Tar = _tardisks[t], Entry = e } });
+                        into.Add(new DirEntry { Name = name, Node = new FsNode { Path = FsPath.Child(dir.Path, name), Tar = _tardisks[t], Entry = e } });
                     }
                 }
             }
-            if (hidden != null)
-                Allocator.Free(hidden);
             return Errno.Ok;
         }
 
@@ -314,24 +286,7 @@ namespace Kernel.VisorFs
             var entries = new List<DirEntry>();
             ReadDirectory(dir, entries);
             bool empty = entries.Count == 0 || (dir.Path == "/" && entries.Count == 1);
-            FreeListing(entries);
             return empty;
-        }
-
-        /// <summary>Frees a listing's strings (names and paths) and the list.</summary>
-        public static void FreeListing(List<DirEntry> entries)
-        {
-            for (int i = 0; i < entries.Count; i++)
-            {
-                DirEntry e = entries[i];
-                if (e.OwnsName)
-                    Allocator.Free(e.Name);   // made for the listing
-                if (e.Node.Path != TardisksPath)
-                    Allocator.Free(e.Node.Path);
-            }
-            entries.Clear();
-            entries.Capacity = 0;
-            Allocator.Free(entries);
         }
     }
 }

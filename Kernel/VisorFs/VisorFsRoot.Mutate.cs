@@ -48,7 +48,6 @@ namespace Kernel.VisorFs
                     }
                     if (!dir.Owner.TryTakeInode(prefix))
                         return Errno.ENOSPC;
-                    FsPath.FreePiece(prefix, path);
                     child = dir.Owner.NewNode(dir, path.Substring(start, end - start), RamNodeKind.Directory, mode, mtime);
                     dir.Children.Add(child);
                 }
@@ -115,7 +114,6 @@ namespace Kernel.VisorFs
                 return Errno.EPERM;
             string parentPath = FsPath.Parent(canonical);
             Errno e = EnsureRamDirectory(parentPath, out RamNode dir);
-            Allocator.Free(parentPath);
             if (e != Errno.Ok)
                 return e;
             RamNode old = dir.FindChild(name);
@@ -130,8 +128,6 @@ namespace Kernel.VisorFs
                 node.Opaque = kind == RamNodeKind.Directory;
                 dir.Children.Remove(old);
                 old.Parent = null;
-                Allocator.Free(old.Name);
-                Allocator.Free(old);
             }
             dir.Children.Add(node);
             return Errno.Ok;
@@ -175,7 +171,6 @@ namespace Kernel.VisorFs
             e = file.Owner.Write(file, append ? file.Size : 0, data, canonical);
             file.ModificationTime = Now;
             MarkModified(file);
-            Allocator.Free(canonical);   // the log writer calls this every second: nothing may leak
             return e;
         }
 
@@ -226,15 +221,12 @@ namespace Kernel.VisorFs
             RamNode existing = file.Parent.FindChild(markerName);
             if (existing != null && existing.Kind != RamNodeKind.Whiteout)
             {
-                Allocator.Free(markerName);
                 return;
             }
             if (existing != null)
             {
                 file.Parent.Children.Remove(existing);
                 existing.Owner.ReleaseInode();
-                Allocator.Free(existing.Name);
-                Allocator.Free(existing);
             }
             if (!file.Owner.TryTakeInode(markerName))
                 return;
@@ -287,7 +279,6 @@ namespace Kernel.VisorFs
                 return;
             string markerName = string.Concat(".#", file.Name);
             RamNode marker = file.Parent.FindChild(markerName);
-            Allocator.Free(markerName);
             if (marker == null || marker.Kind != RamNodeKind.File)
                 return;
             file.Parent.Children.Remove(marker);
@@ -303,11 +294,9 @@ namespace Kernel.VisorFs
             if (parent.TardisksDir)
                 return Errno.EPERM;
             string canonical = FsPath.Child(parent.Path, name);
-            Allocator.Free(parent.Path);
             Errno made = LookupExact(canonical, out _) == Errno.Ok ? Errno.EEXIST
                 : FsPath.IsMarkerName(name) ? Errno.EPERM
                 : CreateNode(canonical, name, RamNodeKind.Directory, mode, out _);
-            Allocator.Free(canonical);   // the new node keeps only its name
             return made;
         }
 
@@ -369,7 +358,6 @@ namespace Kernel.VisorFs
                 return Errno.EBUSY;
             var entries = new List<DirEntry>();
             e = ReadDirectory(dir, entries);
-            Allocator.Free(dir.Path);   // every path Resolve hands out is the caller's (a literal "/" is ignored)
             for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
             {
                 FsNode child = entries[i].Node;
@@ -380,10 +368,7 @@ namespace Kernel.VisorFs
                     e = RemoveTreeAt(live.Path, depth + 1);
                 else
                     e = live.IsDirectory ? Errno.EBUSY : Remove(live);
-                if (r == Errno.Ok)
-                    Allocator.Free(live.Path);
             }
-            FreeListing(entries);
             if (e != Errno.Ok)
                 return e;
             // Look again: hiding a tardisk child copies its directory up into a ramdisk, so the node resolved
@@ -392,7 +377,6 @@ namespace Kernel.VisorFs
             if (e != Errno.Ok)
                 return e;
             e = Remove(dir);
-            Allocator.Free(dir.Path);
             return e;
         }
 
@@ -484,7 +468,6 @@ namespace Kernel.VisorFs
             var entries = new List<DirEntry>();
             if (e == Errno.Ok)
                 e = ReadDirectory(dir, entries);
-            Allocator.Free(dir.Path);
             for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
             {
                 string childFrom = entries[i].Node.Path;
@@ -499,11 +482,8 @@ namespace Kernel.VisorFs
                     else if (child.Kind == FileKind.File)
                         e = Copy("/", childFrom, childTo);
                     // Device nodes and fifos (tardisk-only) are not copied: a ramdisk cannot hold them.
-                    Allocator.Free(child.Path);
                 }
-                Allocator.Free(childTo);
             }
-            FreeListing(entries);
             return e;
         }
 
@@ -541,17 +521,10 @@ namespace Kernel.VisorFs
             Errno e = CreateNode(canonical, FsPath.LastName(canonical), RamNodeKind.Symlink, 0x1FF, out RamNode link);
             if (e != Errno.Ok)
                 return e;
-            link.LinkTarget = OwnCopy(target);
+            link.LinkTarget = target;
             return Errno.Ok;
         }
 
-        // A string of the node's own (FreeTree frees it), never the caller's instance: Substring of a whole string
-        // returns the same object.
-        private static unsafe string OwnCopy(string text)
-        {
-            fixed (char* p = text)
-                return new string(p, 0, text.Length);
-        }
 
         // Drops the upper node (if any) and hides the lower entry (if any).
         private Errno Remove(FsNode node)
@@ -563,15 +536,12 @@ namespace Kernel.VisorFs
             {
                 RamNode dir = node.Ram.Parent;
                 string name = node.Ram.Name;
-                node.Ram.Name = null;   // the whiteout takes it over, so FreeTree must not free it
                 Ramdisk owner = node.Ram.Owner;
                 dir.Children.Remove(node.Ram);
                 Ramdisk.FreeTree(node.Ram);
                 // The freed file-table slot is the whiteout's, so hiding the tardisk entry cannot fail.
                 if (lower && owner.TryTakeInode(node.Path))
                     dir.Children.Add(owner.NewNode(dir, name, RamNodeKind.Whiteout, 0, Now));
-                else
-                    Allocator.Free(name);
                 return Errno.Ok;
             }
             Errno e = EnsureRamDirectory(FsPath.Parent(node.Path), out RamNode parent);

@@ -188,7 +188,6 @@ namespace Kernel.VisorFs
             _tardisks.Remove(disk);
             disk.Release();
             Log.Info("VisorFs", string.Concat("Tardisk ", name, " unmounted"));
-            Allocator.Free(disk);
             return Errno.Ok;
         }
 

@@ -101,8 +101,8 @@ namespace System
             return r;
         }
 
-        // Three and four pieces in one allocation: built from the two-piece Concat, the intermediate string would be
-        // garbage, and the kernel has no collector to take it (a path join leaked one string per call that way).
+        // Three and four pieces in one allocation: built from the two-piece Concat, every call would also make an
+        // intermediate string for the collector to take (path joins run per path component).
         // As in the BCL, an empty piece falls back to the shorter overload, which may hand back a piece itself.
         public static unsafe string Concat(string str0, string str1, string str2)
         {

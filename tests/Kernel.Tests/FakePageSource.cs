@@ -18,8 +18,17 @@ internal sealed unsafe class FakePageSource : IDisposable
     {
         _used = new bool[chunks];
         _base = (byte*)NativeMemory.AlignedAlloc((nuint)chunks * SizeClassHeap.SlabBytes, SizeClassHeap.SlabBytes);
+        nuint bytes = (nuint)chunks * SizeClassHeap.SlabBytes;
+        _mapStorage = NativeMemory.AllocZeroed(HeapBlockMap.StorageBytes(bytes));
+        Map = (HeapBlockMap*)NativeMemory.AllocZeroed((nuint)sizeof(HeapBlockMap));
+        Map->Initialize((nuint)_base, bytes, _mapStorage);
         t_current = this;
     }
+
+    private readonly void* _mapStorage;
+
+    /// <summary>A block map covering the whole arena (what the kernel builds over all of RAM).</summary>
+    public HeapBlockMap* Map { get; }
 
     public static delegate*<SizeClassHeap*, nuint, void*> AllocRunFn => &AllocRun;
     public static delegate*<SizeClassHeap*, void*, nuint, void> FreeRunFn => &FreeRun;
@@ -95,5 +104,7 @@ internal sealed unsafe class FakePageSource : IDisposable
         if (t_current == this)
             t_current = null;
         NativeMemory.AlignedFree(_base);
+        NativeMemory.Free(_mapStorage);
+        NativeMemory.Free(Map);
     }
 }

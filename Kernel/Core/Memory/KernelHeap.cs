@@ -11,11 +11,34 @@ namespace Kernel.Memory
         private static delegate*<SizeClassHeap*, long, void> s_uncharge;
 
         // PhysicalMemory.AllocatePages zeroes every page it hands out, so the heap need not zero fresh memory again.
-        // Freed small objects are poisoned (0xDD): with no collector, a use after free must read garbage, not data.
-        public static void Initialize() => Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true, poisonFreed: true);
+        // The collector frees the kernel heap's objects; they are poisoned (0xDD) only in its check mode (gcverify,
+        // ApplyCollectorOptions). World heaps hold raw blocks freed by hand: theirs are always poisoned, so a use
+        // after free reads garbage, not data. The heap's block map covers all of RAM (every page the heap can get): 4 bytes per 16 KiB, taken here
+        // from the page allocator because the heap cannot allocate its own index. Null: no room for it.
+        public static string Initialize()
+        {
+            ulong covered = PhysicalMemory.TotalPages * PhysicalMemory.PageSize;
+            ulong mapBytes = (ulong)HeapBlockMap.StorageBytes((nuint)covered);
+            ulong map = PhysicalMemory.AllocatePages((mapBytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize);
+            if (map == 0)
+                return "no memory for the heap's block map";
+            Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true, (void*)map, (nuint)covered, poisonFreed: false);
+            return null;
+        }
 
-        /// <summary>Sets up a heap for an owner (a world) that shares the kernel's page source and charging.</summary>
-        public static void InitializeHeap(SizeClassHeap* heap, void* owner) => heap->Initialize(&AllocateRun, &FreeRun, owner, runsAreZeroed: true, poisonFreed: true);
+        /// <summary>The collector's debugging options: `gcverify` (poison freed objects and verify every live
+        /// reference after each collection) and `gcstress=N` (collect every N-th allocation).</summary>
+        public static void ApplyCollectorOptions(bool verify, ulong stressInterval)
+        {
+            Allocator.Heap.PoisonFreed = verify;
+            GarbageCollector.VerifyAfterCollection = verify;
+            GarbageCollector.SetStressInterval(stressInterval);
+        }
+
+        /// <summary>Sets up a heap for an owner (a world) that shares the kernel's page source, charging and block
+        /// map. It holds raw blocks, not objects: the collector never sweeps it.</summary>
+        public static void InitializeHeap(SizeClassHeap* heap, void* owner)
+            => heap->Initialize(&AllocateRun, &FreeRun, owner, runsAreZeroed: true, poisonFreed: true, map: Allocator.BlockMap);
 
         /// <summary>Installs the memory accounting (once resource groups exist). A refused charge fails the run.</summary>
         public static void SetAccounting(delegate*<SizeClassHeap*, long, bool> charge, delegate*<SizeClassHeap*, long, void> uncharge)

@@ -29,6 +29,9 @@ namespace Kernel.Resources
         // Memory in use by this group and everything below it.
         public long MemSize { get; internal set; }
         public long MemSizePeak { get; internal set; }
+        /// <summary>Bytes of heap page runs charged to this group itself (part of MemSize): the kernel heap behind
+        /// `new` for host/system, each world's own heap for the world's group.</summary>
+        public long HeapSize { get; internal set; }
         public ulong AdmissionFailures { get; internal set; }
 
         // CPU accounting, kept by the scheduler (TSC cycles).
@@ -46,8 +49,8 @@ namespace Kernel.Resources
         /// <summary>The path from the root, `host/vim/vmvisor/shell`.</summary>
         /// <remarks>
         /// Made on first use and kept: a group's name and parent never change after creation, and building it on
-        /// every access left a string per level behind each time (`ps`, `sched-stats` and the admission log read it
-        /// once per world or group), with no collector to take them.
+        /// every access made a string per level each time (`ps`, `sched-stats` and the admission log read it once
+        /// per world or group).
         /// </remarks>
         public string Path => _path ??= Parent == null ? Name : string.Concat(Parent.Path, "/", Name);
 

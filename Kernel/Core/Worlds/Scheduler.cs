@@ -63,6 +63,9 @@ namespace Kernel.Worlds
         public static World IdleWorld => s_cpu?.Idle;
         public static int WorldCount => s_all.Count;
 
+        /// <summary>The live list itself, for the collector's stack scan only (interrupts are off while it reads).</summary>
+        internal static List<World> WorldsForCollector => s_all;
+
         /// <summary>
         /// The live worlds at one instant. Iterate this, not the scheduler's own list: worlds die (and leave it) on
         /// other worlds' time, so an index into the live list can run past its end between two reads.
@@ -104,7 +107,7 @@ namespace Kernel.Worlds
             };
             // The boot world runs on the boot stack; its control block lives in a page of its own.
             boot.Control = (WorldControl*)PhysicalMemory.AllocatePage();
-            KernelHeap.InitializeHeap(boot.HeapPointer, *(void**)Unsafe.AsPointer(ref boot));
+            KernelHeap.InitializeHeap(boot.HeapPointer, (void*)boot.OwnerHandle);
             bootGroup.WorldCount++;
             s_all.Add(boot);
             s_cpu.Current = boot;
@@ -120,19 +123,25 @@ namespace Kernel.Worlds
             InterruptDispatch.SetExitHook(&OnInterruptExit);
             // From now on the kernel heap's pages are charged to the boot world's group (host/system).
             groups.TryCharge(bootGroup, (long)Internal.Runtime.Allocator.Heap.BytesFromPages);
+            bootGroup.HeapSize += (long)Internal.Runtime.Allocator.Heap.BytesFromPages;
             s_kernelHeapGroup = bootGroup;
             KernelHeap.SetAccounting(&ChargeKernelHeap, &UnchargeKernelHeap);
             s_running = true;
+            // Every world's stack can now be found: from here on allocation may collect.
+            WorldStackRoots.Install();
         }
 
         private static ResourceGroup s_kernelHeapGroup;
 
-        // The owner cookie of a world heap is the World object's address (objects never move and World objects are
-        // pooled, never freed); the kernel heap has none.
+        /// <summary>The group the kernel heap (behind `new`) is charged to: host/system.</summary>
+        public static ResourceGroup KernelHeapGroup => s_kernelHeapGroup;
+
+        // The owner cookie of a world heap is a GCHandle to the World object (World.OwnerHandle): the heap lives in
+        // unmanaged block headers, where the collector would not see a raw address. The kernel heap has none.
         private static World OwnerOf(Internal.Runtime.SizeClassHeap* heap)
         {
             nint owner = (nint)heap->Owner;
-            return owner == 0 ? null : Unsafe.As<nint, World>(ref owner);
+            return owner == 0 ? null : (World)GCHandle.FromIntPtr(owner).Target;
         }
 
         private static bool ChargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
@@ -143,6 +152,8 @@ namespace Kernel.Worlds
             // Kernel memory: the group is unlimited, but the charge keeps memstats honest about who uses what.
             ulong flags = Cpu.SaveAndDisableInterrupts();
             bool ok = Groups.TryCharge(s_kernelHeapGroup, bytes) == null;
+            if (ok)
+                s_kernelHeapGroup.HeapSize += bytes;
             Cpu.RestoreInterrupts(flags);
             return ok;
         }
@@ -157,6 +168,7 @@ namespace Kernel.Worlds
             }
             ulong flags = Cpu.SaveAndDisableInterrupts();
             Groups.Uncharge(s_kernelHeapGroup, bytes);
+            s_kernelHeapGroup.HeapSize -= bytes;
             Cpu.RestoreInterrupts(flags);
         }
 
@@ -205,7 +217,7 @@ namespace Kernel.Worlds
             world.CreatedTick = Clock.Ticks;
             world.MemBytes = stackBytes;
             world.MemPeak = stackBytes;
-            KernelHeap.InitializeHeap(world.HeapPointer, *(void**)Unsafe.AsPointer(ref world));
+            KernelHeap.InitializeHeap(world.HeapPointer, (void*)world.OwnerHandle);
             // Initial stack: six zeroed callee-saved registers, then the trampoline as k_switch_world's return.
             ulong* sp = (ulong*)WorldStack.StackTop(stackBase);
             *--sp = 0;
@@ -277,6 +289,9 @@ namespace Kernel.Worlds
                 Groups.Uncharge(self.Group, self.MemBytes);
                 Groups.TryCharge(group, self.MemBytes);
             }
+            long heapBytes = (long)self.HeapPointer->BytesFromPages;
+            self.Group.HeapSize -= heapBytes;
+            group.HeapSize += heapBytes;
             self.Group.WorldCount--;
             group.WorldCount++;
             self.Group = group;

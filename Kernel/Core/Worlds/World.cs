@@ -45,8 +45,15 @@ namespace Kernel.Worlds
         internal readonly List<Mutex> HeldMutexes = new List<Mutex>();
 
         // The world's own heap (WorldMemory.Allocate): charged to its group, emptied in one sweep when it dies.
-        // A field of a never-freed, never-moving object, so its address is stable as the heap requires.
+        // A field of a never-moving object the scheduler pools and never drops, so its address is stable as the heap
+        // requires, and its block headers (unmanaged memory) may point back at it.
         internal Internal.Runtime.SizeClassHeap Heap;
+
+        /// <summary>The heap's owner cookie: a strong GCHandle to this object, made once per pooled object, so the
+        /// page source's accounting finds the world through a reference the collector sees.</summary>
+        internal readonly nint OwnerHandle;
+
+        public World() => OwnerHandle = System.Runtime.InteropServices.GCHandle.ToIntPtr(System.Runtime.InteropServices.GCHandle.Alloc(this));
 
         internal Internal.Runtime.SizeClassHeap* HeapPointer
             => (Internal.Runtime.SizeClassHeap*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref Heap);

@@ -27,6 +27,12 @@ namespace Kernel.Worlds
             ulong flags = Cpu.SaveAndDisableInterrupts();
             ResourceGroup refused = Scheduler.Groups.TryCharge(self.Group, bytes);
             Cpu.RestoreInterrupts(flags);
+            if (refused != null && CollectIfItMayHelp(refused))
+            {
+                flags = Cpu.SaveAndDisableInterrupts();
+                refused = Scheduler.Groups.TryCharge(self.Group, bytes);
+                Cpu.RestoreInterrupts(flags);
+            }
             if (refused != null)
             {
                 OnRefused(self, refused);
@@ -56,11 +62,34 @@ namespace Kernel.Worlds
                 return null;
             // Interrupts off around the heap itself: others free into it and a kill empties it (see Allocator).
             ulong flags = Cpu.SaveAndDisableInterrupts();
+            s_lastRefused = null;
             void* p = self.HeapPointer->Allocate((nuint)bytes);
             Cpu.RestoreInterrupts(flags);
+            if (p == null && CollectIfItMayHelp(s_lastRefused))
+            {
+                flags = Cpu.SaveAndDisableInterrupts();
+                p = self.HeapPointer->Allocate((nuint)bytes);
+                Cpu.RestoreInterrupts(flags);
+            }
             if (p == null)
                 OnRefused(self, self.LastRefusingGroup ?? self.Group);
             return p;
+        }
+
+        // The group that refused the last world-heap charge (the page source cannot report it any other way).
+        private static ResourceGroup s_lastRefused;
+
+        /// <summary>
+        /// A group at its limit gets one collection before the failure path, when a collection can lift the limit:
+        /// the refusing group holds the kernel heap's pages (host/system or an ancestor), which a collection gives
+        /// back by emptying slabs. True if a collection ran.
+        /// </summary>
+        private static bool CollectIfItMayHelp(ResourceGroup refused)
+        {
+            ResourceGroup kernelHeapGroup = Scheduler.KernelHeapGroup;
+            if (refused == null || kernelHeapGroup == null || !refused.IsAncestorOf(kernelHeapGroup))
+                return false;
+            return Internal.Runtime.GarbageCollector.Collect(Internal.Runtime.CollectionReason.GroupLimit);
         }
 
         /// <summary>Frees a block from any world's heap (it goes back to the heap it came from).</summary>
@@ -77,10 +106,12 @@ namespace Kernel.Worlds
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
             ResourceGroup refused = Scheduler.Groups.TryCharge(owner.Group, bytes);
-            owner.LastRefusingGroup = refused;
             bool ok = refused == null;
+            owner.LastRefusingGroup = refused;
+            s_lastRefused = refused;
             if (ok)
             {
+                owner.Group.HeapSize += bytes;
                 owner.MemBytes += bytes;
                 if (owner.MemBytes > owner.MemPeak)
                     owner.MemPeak = owner.MemBytes;
@@ -93,6 +124,7 @@ namespace Kernel.Worlds
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
             Scheduler.Groups.Uncharge(owner.Group, bytes);
+            owner.Group.HeapSize -= bytes;
             owner.MemBytes -= bytes;
             Cpu.RestoreInterrupts(flags);
         }

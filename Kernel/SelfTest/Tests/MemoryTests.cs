@@ -75,6 +75,8 @@ namespace Kernel.SelfTest.Tests
             {
                 ref SizeClassHeap heap = ref Allocator.Heap;
                 // Interrupts off: other worlds and interrupt handlers also allocate from the kernel heap.
+                // No collection in between either: it would free other garbage and change the counts.
+                System.GC.TryStartNoGCRegion(0);
                 ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
                 ulong pagesBefore = PhysicalMemory.FreePageCount;
                 ulong bytesBefore = heap.BytesInUse;
@@ -91,6 +93,7 @@ namespace Kernel.SelfTest.Tests
                 ulong bytesAfter = heap.BytesInUse;
                 long pagesHeld = (long)pagesBefore - (long)PhysicalMemory.FreePageCount;
                 Kernel.Arch.Cpu.RestoreInterrupts(flags);
+                System.GC.EndNoGCRegion();
                 t.Check(grew, "heap grew by the allocated bytes");
                 t.Equal((long)bytesBefore, (long)bytesAfter, "heap bytes back to the start");
                 // Empty slabs go back to the page allocator (one cached slab per class may stay).

@@ -55,7 +55,6 @@ namespace Kernel.SelfTest.Tests
             fixed (byte* p = archive)
                 disk = TardiskLoader.Load(root, name, (ulong)p, archive.Length, false, out _);
             t.Check(disk != null && root.AddTardisk(disk) == Errno.Ok, "tardisk mounted");
-            Internal.Runtime.Allocator.Free(archive);
         }
 
         private static void TearDown(SelfTestContext t, VisorFsRoot root)
@@ -117,7 +116,6 @@ namespace Kernel.SelfTest.Tests
                 root.Resolve("/", "/etc", true, out FsNode etc);
                 root.ReadDirectory(etc, list);
                 t.Equal(4, list.Count, "merged /etc lists motd, conf, only-a, only-b once each");
-                VisorFsRoot.FreeListing(list);
                 t.Check(root.RemoveTardisk("b.v00") == Errno.Ok, "later tardisk unmounted");
                 t.Equal("base\n", Read(root, "/etc/motd"), "earlier layer shows again");
                 TearDown(t, root);
@@ -226,7 +224,6 @@ namespace Kernel.SelfTest.Tests
                         default: ReadBack(root, a); break;
                     }
                 }
-                Internal.Runtime.Allocator.Free(data);
                 for (int i = 0; i < root.RamdiskCount; i++)
                 {
                     Ramdisk disk = root.RamdiskAt(i);
@@ -268,15 +265,22 @@ namespace Kernel.SelfTest.Tests
 
         private sealed unsafe class ScatteredPagesTest : SelfTest
         {
+            // Not inlined: the index is garbage once this returns, with no copy left in the test's frame.
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static int IndexedEntries(PageRun run)
+                => TarIndex.Build(new ReadOnlySpan<byte>(run.Pointer, (int)run.Bytes), Tardisk.PresizedMembers).Count;
+
             public override string Name => "visorfs: scattered pages mapped as one span (fragmented memory)";
 
             public override void Run(SelfTestContext t)
             {
                 var tree = Scheduler.Groups;
                 Resources.ResourceGroup group = tree.Find("host/system");
-                long charged = group.MemSize;
+                // host/system also holds the kernel heap, which the index below grows: compare the rest.
+                long charged = group.MemSize - group.HeapSize;
                 for (int round = 0; round < 2; round++)
                 {
+                    System.GC.Collect();
                     ulong freeBefore = PhysicalMemory.FreePageCount;
                     PageRun run = PageRun.TryAllocate(tree, group, 300 * 4096 + 1, true, out _);
                     t.Check(run != null && run.IsMapped && run.Pages == 301, "301 pages mapped");
@@ -287,11 +291,10 @@ namespace Kernel.SelfTest.Tests
                     for (ulong i = 0; i < run.Pages * 512; i++)
                         same &= ((ulong*)run.Address)[i] == i * 2654435761UL;
                     t.Check(same, "the span reads back what was written");
-                    TarIndex index = TarIndex.Build(new ReadOnlySpan<byte>(run.Pointer, (int)run.Bytes), Tardisk.PresizedMembers);
-                    t.Check(index.Count >= 1, "indexing garbage through the window is safe");
-                    TarIndexMemory.Free(index);
+                    t.Check(IndexedEntries(run) >= 1, "indexing garbage through the window is safe");
                     run.Free();
-                    t.Equal(charged, group.MemSize, "charge returned");
+                    System.GC.Collect();
+                    t.Equal(charged, group.MemSize - group.HeapSize, "charge returned");
                     t.Check(Paging.Query(VirtualWindow.Base) == 0, "unmapped");
                     if (round == 1)
                         t.Equal((long)freeBefore, (long)PhysicalMemory.FreePageCount, "pages back (page tables reused)");

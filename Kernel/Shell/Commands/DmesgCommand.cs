@@ -12,7 +12,6 @@ namespace Kernel.Shell.Commands
         {
             string text = Log.Snapshot();
             shell.Write(text);
-            Internal.Runtime.Allocator.Free(text);
             return 0;
         }
     }

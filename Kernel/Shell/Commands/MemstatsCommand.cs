@@ -1,5 +1,7 @@
 // MemstatsCommand.cs -- `memstats -r group-stats`: the resource group table in ESXi's column order (KB).
-//   conResv = reservations handed to child groups; availResv = reservation still available to new children.
+//   conResv = reservations handed to child groups; availResv = reservation still available to new children;
+//   heapSize = heap page runs charged to the group itself (part of memSize): the kernel heap behind `new` for
+//   host/system, the worlds' own heaps for their groups.
 using Kernel.Resources;
 using Kernel.Worlds;
 
@@ -18,7 +20,7 @@ namespace Kernel.Shell.Commands
                 return 1;
             }
             ResourceGroupTree groups = Scheduler.Groups;
-            shell.WriteLine(" gid  name              parGid nChild        min        max   minLimit  shares    conResv  availResv    memSize memSizePeak");
+            shell.WriteLine(" gid  name              parGid nChild        min        max   minLimit  shares    conResv  availResv    memSize memSizePeak   heapSize");
             for (int i = 0; i < groups.Count; i++)
             {
                 ResourceGroup g = groups.At(i);
@@ -26,7 +28,7 @@ namespace Kernel.Shell.Commands
                     string.Concat(g.Id.ToString().PadLeft(4), "  ", g.Name.PadRight(16), (g.Parent == null ? "-1" : g.Parent.Id.ToString()).PadLeft(7)),
                     string.Concat(g.ChildCount.ToString().PadLeft(7), Kb(g.MemMin), Kb(g.MemMax), Kb(g.MemMinLimit)),
                     string.Concat(g.MemShares.ToString().PadLeft(8), Kb(g.ChildReservations), Kb(groups.AvailableReservation(g))),
-                    string.Concat(Kb(g.MemSize), Kb(g.MemSizePeak).PadLeft(12))));
+                    string.Concat(Kb(g.MemSize), Kb(g.MemSizePeak).PadLeft(12), Kb(g.HeapSize))));
             }
             return 0;
         }

@@ -10,13 +10,23 @@ namespace Internal.Runtime
         // A struct in a non-GC static: it exists before the first `new`, which is what lets `new` work at all.
         private static SizeClassHeap s_heap;
         private static SizeClassHeap* s_current;          // where `new` allocates now: the kernel heap or a world's
+        private static HeapBlockMap s_blockMap;
 
-        /// <summary>Connects the kernel heap to the page allocator. Until this runs, `new` fails fast.</summary>
-        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, bool poisonFreed = false)
+        /// <summary>
+        /// Connects the kernel heap to the page allocator. Until this runs, `new` fails fast. The block map covers
+        /// [0, <paramref name="mapCoversBytes"/>) with <paramref name="mapStorage"/> (HeapBlockMap.StorageBytes of it,
+        /// from the caller: the heap cannot allocate its own index): every heap block must lie inside it.
+        /// </summary>
+        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, void* mapStorage, nuint mapCoversBytes, bool poisonFreed = false)
         {
-            s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed);
+            s_blockMap.Initialize(0, mapCoversBytes, mapStorage);
+            s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed, BlockMap);
             s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
+            GarbageCollector.RegisterHeap(s_current);
         }
+
+        /// <summary>Where every heap records its blocks (give it to heaps created later, e.g. worlds').</summary>
+        public static HeapBlockMap* BlockMap => (HeapBlockMap*)Unsafe.AsPointer(ref s_blockMap);
 
         /// <summary>The kernel's own heap.</summary>
         public static ref SizeClassHeap Heap => ref s_heap;
@@ -37,20 +47,54 @@ namespace Internal.Runtime
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_write_rflags")]
         private static extern void RestoreInterrupts(ulong flags);
 
-        private static void* AllocateOrFail(nuint bytes)
+        /// <summary>Bytes handed out by `new` since boot (size classes and large runs as charged).</summary>
+        public static ulong TotalAllocatedBytes
+        {
+            // Not inlined: the JIT treats allocation helpers as leaving statics alone, so a loop that allocates and
+            // reads an inlined counter could read it once, before the loop.
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            get => s_totalAllocatedBytes;
+        }
+
+        private static ulong s_totalAllocatedBytes;
+
+        // Allocates an object and writes its MethodTable (and an array's length) before interrupts come back on: a
+        // collection, which can start in any world or interrupt handler, then never finds an allocated slot without
+        // a type. The allocation budget is checked first; an exhausted heap gets one collection and one more try.
+        private static void* AllocateObject(MethodTable* pMT, nuint bytes, int length)
         {
             SizeClassHeap* heap = s_current;
-            ulong flags = DisableInterrupts();
-            void* p = heap != null ? heap->Allocate(bytes) : null;
-            RestoreInterrupts(flags);
+            if (heap == null)
+                RuntimeEnv.FailFast("allocation before the heap exists");
+            if (GarbageCollector.ShouldCollect(heap, out CollectionReason reason))
+                GarbageCollector.Collect(reason);
+            void* p = TryAllocateObject(heap, pMT, bytes, length);
+            if (p == null && GarbageCollector.Collect(CollectionReason.Exhausted))
+                p = TryAllocateObject(heap, pMT, bytes, length);
             if (p == null)
-                RuntimeEnv.FailFast(heap != null ? "kernel heap exhausted" : "allocation before the heap exists");
+                RuntimeEnv.FailFast("kernel heap exhausted");
+            return p;
+        }
+
+        private static void* TryAllocateObject(SizeClassHeap* heap, MethodTable* pMT, nuint bytes, int length)
+        {
+            ulong flags = DisableInterrupts();
+            ulong before = heap->BytesInUse;
+            void* p = heap->Allocate(bytes);
+            if (p != null)
+            {
+                *(MethodTable**)p = pMT;
+                if (pMT->HasComponentSize)
+                    *(int*)((byte*)p + sizeof(IntPtr)) = length;
+                s_totalAllocatedBytes += heap->BytesInUse - before;
+            }
+            RestoreInterrupts(flags);
             return p;
         }
 
         /// <summary>
-        /// Gives an object's memory back. There is no collector yet, so kernel code frees objects whose lifetime it
-        /// knows; the collector will call this same path. Freeing a foreign pointer or freeing twice fails fast.
+        /// Gives an object's memory back at once, before the collector would. Only for an object nothing else
+        /// references (the caller's promise); freeing twice fails fast.
         /// </summary>
         public static void Free(object obj)
         {
@@ -80,12 +124,7 @@ namespace Internal.Runtime
         }
 
         [RuntimeExport("RhpNewFast")]
-        private static void* RhpNewFast(MethodTable* pMT)
-        {
-            void* p = AllocateOrFail(pMT->BaseSize);
-            *(MethodTable**)p = pMT;
-            return p;
-        }
+        private static void* RhpNewFast(MethodTable* pMT) => AllocateObject(pMT, pMT->BaseSize, 0);
 
         [RuntimeExport("RhpNewFinalizable")]
         private static void* RhpNewFinalizable(MethodTable* pMT) => RhpNewFast(pMT);
@@ -97,10 +136,7 @@ namespace Internal.Runtime
                 RuntimeEnv.FailFast("OverflowException: negative array size");
             nuint size = pMT->BaseSize + (nuint)numElements * pMT->ComponentSize;
             size = (size + 7) & ~(nuint)7;
-            void* p = AllocateOrFail(size);
-            *(MethodTable**)p = pMT;
-            *(int*)((byte*)p + sizeof(IntPtr)) = numElements;
-            return p;
+            return AllocateObject(pMT, size, numElements);
         }
 
         [RuntimeExport("RhpNewArrayFast")]
@@ -115,14 +151,16 @@ namespace Internal.Runtime
         [RuntimeExport("RhNewArray")]
         private static void* RhNewArray(MethodTable* pMT, int numElements) => RhpNewArray(pMT, numElements);
 
-        // Write barriers: no generational collector, so a store is just a store.
+        // Write barriers: no generational or concurrent collector (the world stops for a whole collection), so a
+        // store is just a store.
         [RuntimeExport("RhpAssignRef")]
         private static void RhpAssignRef(void** dst, void* r) => *dst = r;
 
         [RuntimeExport("RhpCheckedAssignRef")]
         private static void RhpCheckedAssignRef(void** dst, void* r) => *dst = r;
 
-        // Reverse p/invoke and p/invoke transitions: nothing to do until a collector needs safe points.
+        // Reverse p/invoke and p/invoke transitions: nothing to do, the collector needs no safe points (it stops the
+        // world with interrupts off and scans every stack conservatively).
         [RuntimeExport("RhpReversePInvoke")]
         private static void RhpReversePInvoke(IntPtr frame) { }
         [RuntimeExport("RhpReversePInvokeReturn")]

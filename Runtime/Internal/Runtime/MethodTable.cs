@@ -23,11 +23,18 @@ namespace Internal.Runtime
         private const uint HasSealedVTableEntriesFlag = 0x00400000;
         private const uint KindMask = 0x00030000;
         private const uint ParameterizedKind = 0x00020000;
+        private const uint HasPointersFlag = 0x01000000;
         private const uint HasComponentSizeFlag = 0x80000000;
 
         private uint FullFlags => (uint)Flags << 16;
 
         public bool HasDispatchMap => (FullFlags & HasDispatchMapFlag) != 0;
+
+        /// <summary>Instances hold references: a GCDesc sits just below the MethodTable (see GCDesc.cs).</summary>
+        public bool ContainsGCPointers => (FullFlags & HasPointersFlag) != 0;
+
+        /// <summary>Arrays and strings: the size is BaseSize + length (the int after the MethodTable pointer) * ComponentSize.</summary>
+        public bool HasComponentSize => (FullFlags & HasComponentSizeFlag) != 0;
         public bool IsCanonical => (FullFlags & KindMask) == 0;
         public bool IsArray => (FullFlags & HasComponentSizeFlag) != 0 && (FullFlags & KindMask) == ParameterizedKind;
         public MethodTable* BaseType => IsCanonical ? RelatedType : null;

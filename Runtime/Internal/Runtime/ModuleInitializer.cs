@@ -31,12 +31,14 @@ namespace Internal.Runtime
 
         private const uint ReadyToRunSignature = 0x00525452;
         private const int GCStaticRegion = 201;
+        private const int FrozenObjectRegion = 206;
         private const int ModuleInitializerList = 213;
 
         public static int GCStaticBlocks { get; private set; }
 
         /// <summary>
-        /// Allocates every type's GC static block (copying preinitialized data) and runs module initializers.
+        /// Allocates every type's GC static block (copying preinitialized data), tells the collector where the static
+        /// bases and the frozen objects are (its roots), and runs module initializers.
         /// Needs a working heap; before this, no reference-type static may be touched.
         /// </summary>
         public static void Run(void** modulesStart, void** modulesEnd)
@@ -50,8 +52,17 @@ namespace Internal.Runtime
                     RuntimeEnv.FailFast("bad ReadyToRun header");
                 ModuleInfoRow* rows = (ModuleInfoRow*)(header + 1);
                 for (int i = 0; i < header->NumberOfSections; i++)
+                {
                     if (rows[i].SectionId == GCStaticRegion)
+                    {
                         InitializeStatics(rows[i].Start, rows[i].End);
+                        GarbageCollector.AddStaticRegion(rows[i].Start, rows[i].End);
+                    }
+                    else if (rows[i].SectionId == FrozenObjectRegion)
+                    {
+                        GarbageCollector.AddFrozenRegion(rows[i].Start, rows[i].End);
+                    }
+                }
                 for (int i = 0; i < header->NumberOfSections; i++)
                     if (rows[i].SectionId == ModuleInitializerList)
                         for (byte* p = rows[i].Start; p < rows[i].End; p += 4)

@@ -1,7 +1,7 @@
 // SizeClassHeap.cs -- the kernel heap: size-class slabs for small objects, whole page runs for large ones.
 //
 // Design (why it looks like this):
-// - Every slab and every large block is a 16 KiB-aligned run of pages with a 128-byte header at its start, so
+// - Every slab and every large block is a 16 KiB-aligned run of pages with a 336-byte header at its start, so
 //   Free(ptr) finds the header with one mask (ptr & ~(SlabBytes-1)): no per-object header, no page table walk.
 // - Several heaps can coexist (the kernel's, and one per world that owns its memory): every block records its
 //   heap, so an object is freed into the heap it came from whoever frees it, and every block is on its heap's
@@ -12,12 +12,19 @@
 // - A slab that becomes empty is returned to the page source unless it is the class's only slab (a one-slab cache
 //   stops alloc/free ping-pong at a slab boundary from hitting the page allocator every time).
 // - Large objects get their own page run and give it back on free.
-// - Freed objects are stamped with a marker; a second free of a stamped object is confirmed against the free list
-//   and reported as a double free instead of corrupting the list.
-// - With poisonFreed (the kernel's heaps), the rest of a freed small object is filled with 0xDD: there is no
-//   collector, so a use after free reads the same garbage every time (a string's characters become U+DDDD, a
-//   reference field 0xDDDDDDDDDDDDDDDD, which faults when followed) instead of stale data that looks fine until
-//   the slot is reused. Large blocks go back to the page allocator at once and are not poisoned.
+// - Every slab header holds two bitmaps with one bit per slot: allocated and marked. The allocated bit makes a
+//   double free an exact check and lets the collector answer "is this word inside a live object, and which one"
+//   for conservative roots (address -> block via the HeapBlockMap -> slot index -> allocated bit); the mark bit is
+//   the collector's, so marking never allocates. A large block has one object: InUse and mark bit 0.
+// - A freed slot keeps the free-list link in its first word and its own slot index in its second, so taking it off
+//   the free list sets its allocated bit without a division.
+// - Sweep (the collector's second phase) frees every allocated, unmarked object of a collected heap, clears the
+//   marks, and returns emptied slabs and dead large blocks to the page source like explicit frees do.
+// - With poisonFreed, the rest of a freed small object is filled with 0xDD, so a use after free reads the same
+//   garbage every time (a string's characters become U+DDDD, a reference field 0xDDDDDDDDDDDDDDDD, which faults
+//   when followed) instead of stale data that looks fine until the slot is reused. The kernel turns it on for its
+//   collector check mode (`gcverify`): a live object the collector wrongly freed then shows itself at once. Large
+//   blocks go back to the page allocator at once and are not poisoned.
 // The heap only sees a page source (two function pointers), so the same file is unit-tested on the host. A heap's
 // address must not change once it has blocks (they point back to it): heaps live in static or unmanaged memory.
 using System;
@@ -28,12 +35,13 @@ namespace Internal.Runtime
     public unsafe struct SizeClassHeap
     {
         public const int SlabBytes = 16 * 1024;
-        public const int HeaderBytes = 128;
+        public const int HeaderBytes = 336;
         public const int MaxSmallSize = 2048;
         public const int NumClasses = 24;   // 8 classes of 16..128, then 4 per power of two up to 2048
+        public const int MaxSlots = (SlabBytes - HeaderBytes) / 16;
+        private const int BitmapWords = (MaxSlots + 63) / 64;
         private const uint SlabMagic = 0x534C4142;   // "SLAB"
         private const uint LargeMagic = 0x4C524745;  // "LRGE"
-        private const ulong FreeMark = 0xF4EEF4EEF4EEF4EEUL;
         public const byte PoisonByte = 0xDD;
 
         /// <summary>Header at the start of every slab or large block.</summary>
@@ -44,23 +52,35 @@ namespace Internal.Runtime
             public ushort InUse;
             public uint ObjectSize;
             public uint BumpOffset;       // next never-used byte offset within the slab
+            public uint Slots;            // slots handed out from the bump offset so far
+            public uint Reserved;
             public byte* FreeList;
             public BlockHeader* Next;     // per-class list of slabs with free space
             public BlockHeader* Prev;
             public ulong Bytes;           // large blocks: total bytes of the page run
             public SizeClassHeap* Heap;   // the heap the block belongs to
-            public BlockHeader* AllNext;  // every block of the heap (for ReleaseAll)
+            public BlockHeader* AllNext;  // every block of the heap (for ReleaseAll and Sweep)
             public BlockHeader* AllPrev;
+            public fixed ulong Allocated[BitmapWords];
+            public fixed ulong Marked[BitmapWords];
         }
+
+        /// <summary>Size of the block header as laid out (tests check it fits in <see cref="HeaderBytes"/>).</summary>
+        public static int HeaderStructBytes => sizeof(BlockHeader);
 
         private fixed ulong _partial[NumClasses];      // BlockHeader* heads of slabs with free space
         private fixed ulong _slabCount[NumClasses];
         private BlockHeader* _allBlocks;
         private delegate*<SizeClassHeap*, nuint, void*> _allocRun;      // bytes (multiple of SlabBytes) -> SlabBytes-aligned memory or null
         private delegate*<SizeClassHeap*, void*, nuint, void> _freeRun;
+        private HeapBlockMap* _map;
 
         /// <summary>Opaque to the heap: who owns it (the kernel stores the owning world here).</summary>
         public void* Owner;
+
+        /// <summary>The heap holds managed objects (a MethodTable pointer at the start of each): the collector marks
+        /// and sweeps it. A heap of raw blocks (a world's own memory) is freed explicitly and never swept.</summary>
+        public bool IsCollected;
 
         public ulong BytesInUse;        // bytes handed out (rounded to the size class)
         public ulong BytesFromPages;    // bytes of page runs held by the heap
@@ -71,9 +91,11 @@ namespace Internal.Runtime
 
         /// <param name="runsAreZeroed">The page source hands out zeroed memory (the kernel's does): memory never used
         /// since then (a large block, the untouched tail of a slab) is not zeroed a second time.</param>
-        /// <param name="poisonFreed">Fill freed small objects past the free-list link and the free mark with
+        /// <param name="poisonFreed">Fill freed small objects past the free-list link and the slot index with
         /// <see cref="PoisonByte"/>, so a use after free reads garbage consistently (debug aid; costs one fill per free).</param>
-        public void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, void* owner = null, bool runsAreZeroed = false, bool poisonFreed = false)
+        /// <param name="map">Where the heap records its blocks, so an arbitrary address can be resolved to an object
+        /// (<see cref="FindObject"/>, the collector's marking); null for a heap nothing scans.</param>
+        public void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, void* owner = null, bool runsAreZeroed = false, bool poisonFreed = false, HeapBlockMap* map = null)
         {
             this = default;
             _allocRun = allocRun;
@@ -81,10 +103,18 @@ namespace Internal.Runtime
             Owner = owner;
             _runsAreZeroed = runsAreZeroed;
             _poisonFreed = poisonFreed;
+            _map = map;
         }
 
         private bool _runsAreZeroed;
         private bool _poisonFreed;
+
+        /// <summary>Poison freed small objects from now on (the collector's check mode switches it on at boot).</summary>
+        public bool PoisonFreed
+        {
+            get => _poisonFreed;
+            set => _poisonFreed = value;
+        }
 
         private SizeClassHeap* Self => (SizeClassHeap*)Unsafe.AsPointer(ref this);
 
@@ -93,6 +123,11 @@ namespace Internal.Runtime
             BlockHeader* block = (BlockHeader*)_allocRun(Self, bytes);
             if (block == null)
                 return null;
+            if (_map != null && !_map->Register(block, bytes))
+            {
+                _freeRun(Self, block, bytes);
+                return null;
+            }
             *block = default;
             block->Heap = Self;
             block->AllNext = _allBlocks;
@@ -114,6 +149,8 @@ namespace Internal.Runtime
             block->Magic = 0;
             block->Heap = null;
             BytesFromPages -= bytes;
+            if (_map != null)
+                _map->Unregister(block, bytes);
             _freeRun(Self, block, bytes);
         }
 
@@ -177,6 +214,8 @@ namespace Internal.Runtime
             return p;
         }
 
+        private static bool TestBit(ulong* bits, uint slot) => (bits[slot >> 6] & (1UL << (int)(slot & 63))) != 0;
+
         private void* AllocateSmall(int classIndex)
         {
             BlockHeader* slab = (BlockHeader*)_partial[classIndex];
@@ -187,18 +226,22 @@ namespace Internal.Runtime
                     return null;
             }
             byte* obj;
+            uint slot;
             bool pristine = false;
             if (slab->FreeList != null)
             {
                 obj = slab->FreeList;
                 slab->FreeList = *(byte**)obj;
+                slot = (uint)((ulong*)obj)[1];
             }
             else
             {
                 obj = (byte*)slab + slab->BumpOffset;
+                slot = slab->Slots++;
                 slab->BumpOffset += slab->ObjectSize;
                 pristine = _runsAreZeroed;
             }
+            slab->Allocated[slot >> 6] |= 1UL << (int)(slot & 63);
             slab->InUse++;
             if (slab->FreeList == null && slab->BumpOffset + slab->ObjectSize > SlabBytes)
                 Unlink(slab, classIndex);
@@ -280,6 +323,8 @@ namespace Internal.Runtime
 
         public FreeResult Free(void* p)
         {
+            if (_map != null && _map->BlockOf((nuint)p) == null)
+                return FreeResult.NotHeapPointer;
             BlockHeader* block = FindBlock(p, out bool large);
             if (block == null)
                 return FreeResult.NotHeapPointer;
@@ -289,42 +334,57 @@ namespace Internal.Runtime
             {
                 if (block->InUse == 0)
                     return FreeResult.DoubleFree;
-                block->InUse = 0;
-                ulong bytes = block->Bytes;
-                BytesInUse -= bytes - HeaderBytes;
-                ReleaseBlock(block, (nuint)bytes);
+                FreeLarge(block);
             }
             else
             {
-                byte* obj = (byte*)p;
-                if (((ulong*)obj)[1] == FreeMark && IsOnFreeList(block, obj))
+                uint slot = (uint)(((byte*)p - (byte*)block - HeaderBytes) / block->ObjectSize);
+                if (!TestBit(block->Allocated, slot))
                     return FreeResult.DoubleFree;
-                int classIndex = block->ClassIndex;
-                bool wasFull = block->FreeList == null && block->BumpOffset + block->ObjectSize > SlabBytes;
-                *(byte**)obj = block->FreeList;
-                if (block->ObjectSize >= 16)
-                    ((ulong*)obj)[1] = FreeMark;
-                if (_poisonFreed)
-                    Poison(obj, block->ObjectSize);
-                block->FreeList = obj;
-                block->InUse--;
-                BytesInUse -= block->ObjectSize;
-                if (wasFull)
-                    Push(block, classIndex);
-                if (block->InUse == 0 && _slabCount[classIndex] > 1)
-                    ReleaseSlab(block, classIndex);
+                bool wasFull = IsFull(block);
+                FreeSlot(block, (byte*)p, slot);
+                AfterSlotsFreed(block, wasFull);
             }
-            Frees++;
-            LiveObjects--;
             return FreeResult.Freed;
         }
 
-        private static bool IsOnFreeList(BlockHeader* block, byte* obj)
+        private static bool IsFull(BlockHeader* slab) => slab->FreeList == null && slab->BumpOffset + slab->ObjectSize > SlabBytes;
+
+        private void FreeLarge(BlockHeader* block)
         {
-            for (byte* f = block->FreeList; f != null; f = *(byte**)f)
-                if (f == obj)
-                    return true;
-            return false;
+            block->InUse = 0;
+            ulong bytes = block->Bytes;
+            BytesInUse -= bytes - HeaderBytes;
+            Frees++;
+            LiveObjects--;
+            ReleaseBlock(block, (nuint)bytes);
+        }
+
+        // Puts one allocated slot on its slab's free list; the caller then settles the slab (AfterSlotsFreed).
+        private void FreeSlot(BlockHeader* slab, byte* obj, uint slot)
+        {
+            slab->Allocated[slot >> 6] &= ~(1UL << (int)(slot & 63));
+            slab->Marked[slot >> 6] &= ~(1UL << (int)(slot & 63));   // a slot's next object starts unmarked
+            *(byte**)obj = slab->FreeList;
+            ((ulong*)obj)[1] = slot;
+            if (_poisonFreed)
+                Poison(obj, slab->ObjectSize);
+            slab->FreeList = obj;
+            slab->InUse--;
+            BytesInUse -= slab->ObjectSize;
+            Frees++;
+            LiveObjects--;
+        }
+
+        // A slab that was full is back on its class's list; an empty one goes back to the page source unless it is
+        // the class's only slab.
+        private void AfterSlotsFreed(BlockHeader* slab, bool wasFull)
+        {
+            int classIndex = slab->ClassIndex;
+            if (wasFull)
+                Push(slab, classIndex);
+            if (slab->InUse == 0 && _slabCount[classIndex] > 1)
+                ReleaseSlab(slab, classIndex);
         }
 
         private void ReleaseSlab(BlockHeader* slab, int classIndex)
@@ -357,9 +417,162 @@ namespace Internal.Runtime
 
         public ulong SlabCount(int classIndex) => _slabCount[classIndex];
 
+        // ---- What the collector needs: address -> object, mark bits, sweep ----------------------------------------
+
+        // The allocated object whose slot contains address, with its block and slot; null if there is none. Any
+        // address is safe: the map says whether a heap block covers it before anything is read there.
+        private static byte* Resolve(HeapBlockMap* map, nuint address, out BlockHeader* block, out uint slot)
+        {
+            slot = 0;
+            block = (BlockHeader*)map->BlockOf(address);
+            if (block == null)
+                return null;
+            byte* start = (byte*)block;
+            if (block->Magic == LargeMagic)
+                return address >= (nuint)(start + HeaderBytes) && block->InUse != 0 ? start + HeaderBytes : null;
+            if (block->Magic != SlabMagic || address < (nuint)(start + HeaderBytes))
+                return null;
+            slot = (uint)((address - (nuint)start - HeaderBytes) / block->ObjectSize);
+            if (slot >= block->Slots || !TestBit(block->Allocated, slot))
+                return null;
+            return start + HeaderBytes + slot * block->ObjectSize;
+        }
+
+        /// <summary>
+        /// The start of the live allocated object that contains <paramref name="address"/> (interior pointers
+        /// included, up to the end of its size class), or null: not in any block of <paramref name="map"/>, in a
+        /// block header, in a free or never-used slot.
+        /// </summary>
+        public static void* FindObject(HeapBlockMap* map, nuint address) => Resolve(map, address, out _, out _);
+
+        /// <summary>
+        /// Marks the object of a collected heap that contains <paramref name="address"/>. True only the first time
+        /// (the caller then traces the object's references); false for a non-object, an object of a heap the
+        /// collector does not sweep, or one already marked.
+        /// </summary>
+        public static bool TryMark(HeapBlockMap* map, nuint address, out byte* obj)
+        {
+            obj = Resolve(map, address, out BlockHeader* block, out uint slot);
+            if (obj == null || !block->Heap->IsCollected)
+                return false;
+            ulong bit = 1UL << (int)(slot & 63);
+            ref ulong word = ref block->Marked[slot >> 6];
+            if ((word & bit) != 0)
+                return false;
+            word |= bit;
+            return true;
+        }
+
+        /// <summary>The object at <paramref name="obj"/> is in a collected heap and unmarked: the sweep will free it
+        /// (a weak reference to it must be cleared). False for frozen objects, raw blocks and marked objects.</summary>
+        public static bool IsCollectableAndUnmarked(HeapBlockMap* map, void* obj)
+        {
+            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out uint slot);
+            return start != null && block->Heap->IsCollected && !TestBit(block->Marked, slot);
+        }
+
+        /// <summary>Whether the object at <paramref name="obj"/> (an object start) carries a mark.</summary>
+        public static bool IsMarked(HeapBlockMap* map, void* obj)
+        {
+            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out uint slot);
+            return start == obj && TestBit(block->Marked, slot);
+        }
+
+        /// <summary>Calls <paramref name="visit"/> for every marked object (mark-stack overflow recovery rescans them).</summary>
+        public void ForEachMarked(delegate*<byte*, void> visit) => ForEach(visit, marked: true);
+
+        /// <summary>Calls <paramref name="visit"/> for every allocated object (the collector's heap verification).</summary>
+        public void ForEachAllocated(delegate*<byte*, void> visit) => ForEach(visit, marked: false);
+
+        private void ForEach(delegate*<byte*, void> visit, bool marked)
+        {
+            for (BlockHeader* block = _allBlocks; block != null; block = block->AllNext)
+            {
+                byte* start = (byte*)block + HeaderBytes;
+                if (block->Magic == LargeMagic)
+                {
+                    if (marked ? (block->Marked[0] & 1) != 0 : block->InUse != 0)
+                        visit(start);
+                    continue;
+                }
+                for (uint w = 0; w * 64 < block->Slots; w++)
+                {
+                    ulong bits = marked ? block->Marked[w] : block->Allocated[w];
+                    while (bits != 0)
+                    {
+                        uint slot = w * 64 + (uint)TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        visit(start + slot * block->ObjectSize);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The collector's sweep: frees every allocated object that is not marked, clears every mark, and gives
+        /// emptied slabs (but one per class) and dead large blocks back to the page source. Returns the objects
+        /// freed; <paramref name="freedBytes"/> gets their bytes (size classes and large runs as charged).
+        /// </summary>
+        public ulong Sweep(out ulong freedBytes)
+        {
+            ulong objectsBefore = LiveObjects, bytesBefore = BytesInUse;
+            BlockHeader* block = _allBlocks;
+            while (block != null)
+            {
+                BlockHeader* next = block->AllNext;
+                if (block->Magic == LargeMagic)
+                {
+                    if ((block->Marked[0] & 1) != 0)
+                        block->Marked[0] = 0;
+                    else if (block->InUse != 0)
+                        FreeLarge(block);
+                }
+                else
+                {
+                    SweepSlab(block);
+                }
+                block = next;
+            }
+            freedBytes = bytesBefore - BytesInUse;
+            return objectsBefore - LiveObjects;
+        }
+
+        private void SweepSlab(BlockHeader* slab)
+        {
+            bool wasFull = IsFull(slab);
+            bool freedAny = false;
+            byte* start = (byte*)slab + HeaderBytes;
+            for (uint w = 0; w * 64 < slab->Slots; w++)
+            {
+                ulong garbage = slab->Allocated[w] & ~slab->Marked[w];
+                slab->Marked[w] = 0;
+                while (garbage != 0)
+                {
+                    uint slot = w * 64 + (uint)TrailingZeroCount(garbage);
+                    garbage &= garbage - 1;
+                    FreeSlot(slab, start + slot * slab->ObjectSize, slot);
+                    freedAny = true;
+                }
+            }
+            if (freedAny)
+                AfterSlotsFreed(slab, wasFull);
+        }
+
+        private static int TrailingZeroCount(ulong value)
+        {
+            int n = 0;
+            if ((value & 0xFFFFFFFF) == 0) { n += 32; value >>= 32; }
+            if ((value & 0xFFFF) == 0) { n += 16; value >>= 16; }
+            if ((value & 0xFF) == 0) { n += 8; value >>= 8; }
+            if ((value & 0xF) == 0) { n += 4; value >>= 4; }
+            if ((value & 0x3) == 0) { n += 2; value >>= 2; }
+            if ((value & 0x1) == 0) n += 1;
+            return n;
+        }
+
         private static void Zero(byte* p, nuint bytes) => Unsafe.InitBlockUnaligned(p, 0, (uint)bytes);
 
-        // Words past the free-list link and the free mark (class sizes are multiples of 16, objects 16-aligned).
+        // Words past the free-list link and the slot index (class sizes are multiples of 16, objects 16-aligned).
         // A word loop, not a block fill: small objects are a few words, and under -icount a `rep stosb` costs one
         // instruction per byte (32 B object: +49 instructions per free as a fill, +10 or so as words).
         private static void Poison(byte* obj, uint objectSize)

@@ -41,7 +41,6 @@ namespace System.Text
                 size = needed;
             var larger = new char[size];
             Array.Copy(_chars, larger, _length);
-            Internal.Runtime.Allocator.Free(_chars);
             _chars = larger;
         }
 

@@ -28,7 +28,8 @@ public sealed class HarnessTests(FakeKernelFixture fake)
     {
         await using var guest = await Guest.StartAsync(Config("bogusopt=1", "a=b,c"), nameof(HarnessTests));
         await guest.ExpectPromptAsync();
-        guest.Check(guest.Session.Text.Contains("kernelopt: bogusopt=1 a=b,c panic=exit", StringComparison.Ordinal), "options not passed");
+        string expected = string.Join(' ', ["kernelopt: bogusopt=1 a=b,c", .. Guest.ExtraKernelOptions, "panic=exit"]);
+        guest.Check(guest.Session.Text.Contains(expected, StringComparison.Ordinal), "options not passed");
         guest.Check(guest.Session.Text.Contains("WARNING:", StringComparison.Ordinal), "no warning");
         await guest.PowerOffAsync();
     }

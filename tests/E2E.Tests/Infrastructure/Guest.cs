@@ -35,7 +35,7 @@ public sealed class Guest : IAsyncDisposable
     {
         var unattended = config with
         {
-            KernelOptions = KernelOptions.WithDefault(config.KernelOptions, RunPlan.PanicExitOption),
+            KernelOptions = KernelOptions.WithDefault([.. config.KernelOptions, .. ExtraKernelOptions], RunPlan.PanicExitOption),
             NoReboot = !allowReboot,
             Headless = true,
         };
@@ -56,6 +56,13 @@ public sealed class Guest : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Kernel options added to every guest from the environment variable VMK_E2E_KERNELOPT (space-separated): runs the
+    /// whole suite in a kernel check mode, e.g. `VMK_E2E_KERNELOPT="gcverify gcstress=200" dotnet test tests/E2E.Tests`.
+    /// </summary>
+    public static string[] ExtraKernelOptions =>
+        (Environment.GetEnvironmentVariable("VMK_E2E_KERNELOPT") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     public static QemuConfig Config(BootKind boot, params string[] kernelOptions) =>
         new() { Boot = boot, KernelOptions = kernelOptions };

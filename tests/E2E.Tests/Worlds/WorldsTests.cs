@@ -18,7 +18,7 @@ public sealed partial class WorldsTests
     [GeneratedRegex(@"^\s*(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\d+)\s*$", RegexOptions.Multiline)]
     private static partial Regex WorldStatLine();
 
-    [GeneratedRegex(@"^\s*(\d+)\s+(\S+)\s+(-?\d+)\s+(\d+)(\s+-?\d+){8}\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(\d+)\s+(\S+)\s+(-?\d+)\s+(\d+)(\s+-?\d+){9}\s*$", RegexOptions.Multiline)]
     private static partial Regex GroupStatLine();
 
     /// <summary>Run time in ms per world name+group from `sched-stats`.</summary>
@@ -36,7 +36,7 @@ public sealed partial class WorldsTests
         foreach (string line in memstats.Split('\n'))
         {
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length == 12 && f[1] == group)
+            if (f.Length == 13 && f[1] == group)
                 return long.Parse(f[10], CultureInfo.InvariantCulture);
         }
         return -1;

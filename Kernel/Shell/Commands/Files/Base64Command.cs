@@ -39,8 +39,6 @@ namespace Kernel.Shell.Commands
             }
             if (used > 0)
                 Flush(shell, line, used);
-            Allocator.Free(line);
-            Allocator.Free(data);
             return 0;
         }
 

@@ -69,12 +69,8 @@ namespace Kernel.Shell.Commands
                     continue;
                 Print(shell, entries[i].Node, entries[i].Name, longFormat);
                 if ((i & 63) == 63 && shell.Interrupted())
-                {
-                    VisorFsRoot.FreeListing(entries);
                     return Shell.InterruptedStatus;
-                }
             }
-            VisorFsRoot.FreeListing(entries);
             return 0;
         }
 
@@ -126,7 +122,6 @@ namespace Kernel.Shell.Commands
             for (int i = 0; i < chars.Length; i++)
                 chars[i] = line[i];
             string text = new string(chars, 0, chars.Length);
-            Internal.Runtime.Allocator.Free(chars);
             return text;
         }
 

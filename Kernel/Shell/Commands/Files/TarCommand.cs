@@ -26,17 +26,14 @@ namespace Kernel.Shell.Commands
             if (Gzip.IsGzip(data))
             {
                 GzipStatus status = Gzip.DecompressToArray(data, (int)MaxBytes, out archive, out length);
-                Allocator.Free(data);
                 if (status != GzipStatus.Ok)
                 {
-                    Allocator.Free(archive);
                     shell.WriteError(string.Concat("tar: ", args[2], ": ", TardiskLoader.Describe(status)));
                     return 1;
                 }
             }
             else if (args[1].IndexOf('z') >= 0)
             {
-                Allocator.Free(data);
                 shell.WriteError(string.Concat("tar: ", args[2], ": not in gzip format"));
                 return 1;
             }
@@ -54,8 +51,6 @@ namespace Kernel.Shell.Commands
             }
             for (int i = 0; i < index.Diagnostics.Count; i++)
                 shell.WriteError(string.Concat("tar: rejected '", index.Diagnostics[i].EntryName, "': ", index.Diagnostics[i].Reason));
-            TarIndexMemory.Free(index);
-            Allocator.Free(archive);
             return 0;
         }
     }

@@ -51,7 +51,6 @@ namespace Kernel.Shell.Commands
                     total += child.Size;
                 }
             }
-            VisorFsRoot.FreeListing(entries);
             return total;
         }
 

@@ -14,10 +14,7 @@ namespace System.Collections.Generic
 
         public int Count => _size;
 
-        /// <summary>
-        /// As in the BCL; setting it reallocates the backing array, and here the old array is freed at once (there
-        /// is no collector), so `Clear(); Capacity = 0;` gives a list's memory back before the list itself is freed.
-        /// </summary>
+        /// <summary>As in the BCL; setting it reallocates the backing array (the old one is the collector's).</summary>
         public int Capacity
         {
             get => _items.Length;
@@ -29,8 +26,6 @@ namespace System.Collections.Generic
                     return;
                 T[] items = value == 0 ? Array.Empty<T>() : new T[value];
                 Array.Copy(_items, items, _size);
-                if (_items.Length != 0)
-                    Internal.Runtime.Allocator.Free(_items);
                 _items = items;
             }
         }
@@ -118,8 +113,6 @@ namespace System.Collections.Generic
         {
             var larger = new T[_items.Length == 0 ? 4 : _items.Length * 2];
             Array.Copy(_items, larger, _size);
-            if (_items.Length != 0)   // never the shared Array.Empty<T>()
-                Internal.Runtime.Allocator.Free(_items);
             _items = larger;
         }
 

@@ -1,0 +1,188 @@
+// Marker.cs -- the collector's mark phase: roots in, every reachable heap object marked, without allocating.
+//
+// Two ways a word becomes a root: conservatively (a stack word, a frozen object's field: anything that points into a
+// live object keeps it, interior pointers included; a word that only looks like a pointer keeps garbage alive but
+// never corrupts) and precisely (a reference field of a marked object, found through its type's GCDesc). Both go
+// through the heap's TryMark, which resolves the word with the block map, so a stale or foreign value is harmless.
+//
+// The mark stack is a fixed array the caller provides. When it is full, the object stays marked but its fields are
+// not traced yet: Overflowed is set, and after the stack drains the marker walks every marked object of every heap
+// and traces it again (marked children are skipped, so this only finds what the overflow dropped), until one pass
+// ends without overflowing. Deep or huge structures cost extra passes, never memory.
+namespace Internal.Runtime
+{
+    public unsafe struct Marker
+    {
+        private HeapBlockMap* _map;
+        private nuint* _stack;
+        private int _capacity;
+        private int _count;
+
+        /// <summary>A push found the stack full since the last recovery pass.</summary>
+        public bool Overflowed;
+
+        /// <summary>Objects marked since Initialize.</summary>
+        public ulong MarkedObjects;
+
+        /// <summary>Verification mode: Trace checks each reference instead of marking (see <see cref="Verify"/>).</summary>
+        private bool _verifying;
+
+        /// <summary>References found pointing into a heap block but not at a live object, in verification mode.</summary>
+        public ulong DanglingReferences;
+        public nuint FirstDanglingFrom, FirstDanglingTo;
+
+        /// <summary>Words looked at conservatively since Initialize (for measurements).</summary>
+        public ulong ConservativeWords;
+
+        public void Initialize(HeapBlockMap* map, nuint* stack, int capacity)
+        {
+            _map = map;
+            _stack = stack;
+            _capacity = capacity;
+            _count = 0;
+            Overflowed = false;
+            MarkedObjects = 0;
+            ConservativeWords = 0;
+        }
+
+        /// <summary>Marks the object <paramref name="word"/> points into, if any, and queues it for tracing.</summary>
+        public void Mark(nuint word)
+        {
+            if (!SizeClassHeap.TryMark(_map, word, out byte* obj))
+                return;
+            MarkedObjects++;
+            if (_count == _capacity)
+            {
+                Overflowed = true;
+                return;
+            }
+            _stack[_count++] = (nuint)obj;
+        }
+
+        /// <summary>Every aligned word in [start, end) as a possible pointer (stacks, saved registers, frozen data).</summary>
+        public void ScanConservatively(nuint start, nuint end)
+        {
+            nuint* p = (nuint*)((start + 7) & ~(nuint)7);
+            nuint* stop = (nuint*)(end & ~(nuint)7);
+            ConservativeWords += (ulong)(stop - p);
+            // Cheap range test first: most stack words are small integers, return addresses into the image or
+            // pointers into stacks, which the map would reject anyway, a few instructions later.
+            nuint low = _map->RangeBase, high = _map->RangeEnd;
+            for (; p < stop; p++)
+            {
+                nuint word = *p;
+                if (word - low < high - low)
+                    Mark(word);
+            }
+        }
+
+        /// <summary>Traces queued objects until none is left (then see <see cref="Overflowed"/>).</summary>
+        public void Drain()
+        {
+            while (_count > 0)
+                Trace((byte*)_stack[--_count]);
+        }
+
+        /// <summary>Marks everything <paramref name="obj"/>'s reference fields point to, by its type's GCDesc.</summary>
+        public void Trace(byte* obj)
+        {
+            MethodTable* mt = *(MethodTable**)obj;
+            if (mt == null || !mt->ContainsGCPointers)
+                return;
+            nuint size = GCDesc.ObjectSize(obj, mt);
+            nint count = GCDesc.SeriesCount(mt);
+            if (count > 0)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    GCDesc.Series(mt, i, out nint seriesSize, out nint offset);
+                    nuint* p = (nuint*)(obj + offset);
+                    nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
+                    for (; p < stop; p++)
+                        if (*p != 0)
+                            Reference(obj, *p);
+                }
+                return;
+            }
+            // An array of structs: the pattern repeats element after element until the object's end.
+            byte* end = obj + size - sizeof(nint);
+            byte* q = obj + GCDesc.RepeatStart(mt);
+            int items = (int)-count;
+            while (q < end)
+            {
+                byte* elementStart = q;
+                for (int i = 0; i < items; i++)
+                {
+                    GCDesc.RepeatItem(mt, i, out uint references, out uint skip);
+                    nuint* p = (nuint*)q;
+                    for (uint r = 0; r < references; r++, p++)
+                        if (*p != 0)
+                            Reference(obj, *p);
+                    q = (byte*)p + skip;
+                }
+                if (q == elementStart)
+                    return;   // a pattern that covers no bytes would never end (not a valid descriptor)
+            }
+        }
+
+        private void Reference(byte* from, nuint to)
+        {
+            if (!_verifying)
+            {
+                Mark(to);
+                return;
+            }
+            // A reference into a heap block must be the start of a live object: anything else means the object it
+            // pointed to was freed while reachable (or the field was corrupted).
+            if (_map->BlockOf(to) != null && SizeClassHeap.FindObject(_map, to) != (void*)to)
+            {
+                if (DanglingReferences++ == 0)
+                {
+                    FirstDanglingFrom = (nuint)from;
+                    FirstDanglingTo = to;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Heap verification (the kernel's gcverify mode, after a sweep): checks every reference field of every live
+        /// object of <paramref name="heaps"/>; the result is in <see cref="DanglingReferences"/>.
+        /// </summary>
+        public void Verify(SizeClassHeap** heaps, int heapCount)
+        {
+            _verifying = true;
+            DanglingReferences = 0;
+            s_recovering = (Marker*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
+            for (int h = 0; h < heapCount; h++)
+                heaps[h]->ForEachAllocated(&VerifyOne);
+            s_recovering = null;
+            _verifying = false;
+        }
+
+        private static void VerifyOne(byte* obj) => s_recovering->Trace(obj);
+
+        // The heap's ForEachMarked calls a plain function pointer, so the recovery pass reaches the marker through
+        // this static (one collection at a time, interrupts off).
+        private static Marker* s_recovering;
+
+        private static void Retrace(byte* obj)
+        {
+            s_recovering->Trace(obj);
+            s_recovering->Drain();
+        }
+
+        /// <summary>Drains, then repeats recovery passes over <paramref name="heaps"/> until nothing overflowed.</summary>
+        public void Complete(SizeClassHeap** heaps, int heapCount)
+        {
+            Drain();
+            while (Overflowed)
+            {
+                Overflowed = false;
+                s_recovering = (Marker*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
+                for (int h = 0; h < heapCount; h++)
+                    heaps[h]->ForEachMarked(&Retrace);
+                s_recovering = null;
+            }
+        }
+    }
+}

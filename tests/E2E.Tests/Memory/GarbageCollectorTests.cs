@@ -1,0 +1,125 @@
+// GarbageCollectorTests.cs -- the collector seen from the shell: `gc` reports what it freed and the pause, the
+// garbage commands leave is reclaimed, and a soak of mixed file, group and process commands leaves the live heap
+// where it started (checked after a `gc`, which is what "live" means once there is a collector).
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vmk.E2E.Tests.Infrastructure;
+using Vmk.Iso.Runner;
+
+namespace Vmk.E2E.Tests.Memory;
+
+[Collection(Collections.Direct)]
+[Trait("Category", "QEMU")]
+public sealed partial class GarbageCollectorTests
+{
+    private const int TestTimeoutMs = 600_000;
+
+    [GeneratedRegex(@"^before: (\d+) objects, (\d+) bytes live\r?\nafter:  (\d+) objects, (\d+) bytes live\r?\nfreed:  (\d+) objects, (\d+) bytes\r?\npause:  (\d+) cycles \((\d+) us; mark \d+ us\), (\d+) objects marked, (\d+) words scanned conservatively\r?\ntotal:  (\d+) collections, \d+ us paused; next at \d+ KiB in use", RegexOptions.Multiline)]
+    private static partial Regex GcReport();
+
+    private sealed record Report(long ObjectsBefore, long BytesBefore, long ObjectsAfter, long BytesAfter, long FreedObjects, long FreedBytes,
+        long PauseCycles, long Marked, long Collections);
+
+    private static Report? Parse(string output)
+    {
+        Match m = GcReport().Match(output);
+        if (!m.Success)
+            return null;
+        long N(int group) => long.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+        return new Report(N(1), N(2), N(3), N(4), N(5), N(6), N(7), N(9), N(11));
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Gc_ReportsLiveBeforeAndAfter_FreedAndPause_AndReclaimsCommandGarbage()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(GarbageCollectorTests));
+        await guest.ExpectPromptAsync();
+        Report? first = Parse(await guest.RunAsync("gc"));
+        guest.Check(first != null, "no gc report");
+        // Listings and stats make strings and lists that nobody keeps.
+        for (int i = 0; i < 5; i++)
+        {
+            await guest.RunAsync("ls -l /etc /bin /sbin");
+            await guest.RunAsync("memstats -r group-stats");
+        }
+        string text = await guest.RunAsync("gc");
+        Report? report = Parse(text);
+        guest.Check(report != null, $"no gc report:\n{text}");
+        guest.Check(report!.Collections > first!.Collections, $"the collection count did not grow:\n{text}");
+        // (In gcstress mode collections run all along, so little is left for this one.)
+        bool stress = Guest.ExtraKernelOptions.Any(o => o.StartsWith("gcstress=", StringComparison.Ordinal));
+        guest.Check(stress || (report.FreedObjects > 500 && report.FreedBytes > 10_000), $"the commands' garbage was not freed:\n{text}");
+        guest.Check(report.ObjectsBefore - report.FreedObjects == report.ObjectsAfter
+            && report.BytesBefore - report.FreedBytes == report.BytesAfter, $"before - freed != after:\n{text}");
+        guest.Check(report.Marked == report.ObjectsAfter, $"every survivor was marked, nothing else:\n{text}");
+        guest.Check(report.PauseCycles > 0, $"no pause measured:\n{text}");
+        guest.Check(Math.Abs(report.ObjectsAfter - first.ObjectsAfter) < 200, $"live objects drifted from {first.ObjectsAfter}:\n{text}");
+        await guest.PowerOffAsync();
+    }
+
+    // One round of the soak: file commands (create, copy, move, list, remove a small tree), group commands (add,
+    // set, list, remove) and process commands (start a world in the group, list, kill it). Everything it makes it
+    // removes, so what stays live afterwards is only what the kernel keeps by design.
+    private static string[] Round(int i) =>
+    [
+        $"mkdir -p /tmp/soak/d{i % 4}/sub",
+        $"echo round {i} > /tmp/soak/d{i % 4}/sub/f",
+        $"cp -r /tmp/soak/d{i % 4} /var/soak{i % 4}",
+        $"mv /var/soak{i % 4} /tmp/soak/moved",
+        "ls -l /tmp/soak",
+        "cat /tmp/soak/moved/sub/f",
+        "rm -r /tmp/soak",
+        $"group add host/user/soak{i % 3} --max 64",
+        $"group set host/user/soak{i % 3} --cpu-max 50",
+        "memstats -r group-stats",
+        $"run ++group=soak{i % 3} sleeper",
+        "ps",
+    ];
+
+    private static string? StartedWorld(string output)
+    {
+        Match m = Regex.Match(output, @"started world (\d+)");
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Soak_MixedShellCommands_LeaveTheLiveHeapWhereItStarted()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(GarbageCollectorTests));
+        await guest.ExpectPromptAsync();
+        int commands = 0;
+        async Task RunRound(int i)
+        {
+            foreach (string command in Round(i))
+            {
+                string output = await guest.RunAsync(command);
+                commands++;
+                if (command.StartsWith("run ", StringComparison.Ordinal))
+                {
+                    string? wid = StartedWorld(output);
+                    guest.Check(wid != null, $"round {i}: '{command}' did not start a world:\n{output}");
+                    await guest.RunAsync($"kill {wid}");
+                    commands++;
+                }
+            }
+            await guest.RunAsync($"group rm host/user/soak{i % 3}");
+            commands++;
+        }
+
+        // Warm-up: lists, the shell's history (64 lines) and the slabs reach their working size.
+        for (int i = 0; i < 12; i++)
+            await RunRound(i);
+        Report? start = Parse(await guest.RunAsync("gc"));
+        guest.Check(start != null, "no gc report at the start");
+        int warmup = commands;
+        for (int i = 12; commands - warmup < 2000; i++)
+            await RunRound(i);
+        string text = await guest.RunAsync("gc");
+        Report? end = Parse(text);
+        guest.Check(end != null, $"no gc report at the end:\n{text}");
+        double drift = Math.Abs(end!.BytesAfter - start!.BytesAfter) / (double)start.BytesAfter;
+        guest.Check(drift <= 0.01, $"after {commands - warmup} commands the live heap moved from {start.BytesAfter} to {end.BytesAfter} bytes ({drift:P2}); objects {start.ObjectsAfter} -> {end.ObjectsAfter}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
+}
