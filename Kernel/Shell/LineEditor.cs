@@ -46,6 +46,13 @@ namespace Kernel.Shell
         public int HistoryCount => _history.Count;
         public string CurrentText => _line.ToString();
 
+        /// <summary>Writes the half-typed line again (after something else printed over the prompt); no allocation.</summary>
+        public void RedrawCurrent()
+        {
+            for (int i = 0; i < _line.Length; i++)
+                _terminal.Write(_line[i]);
+        }
+
         /// <summary>
         /// The console lost input bytes: the line being typed (or the next one, if none is) has a hole in it and is
         /// discarded when Enter comes.

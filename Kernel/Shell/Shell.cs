@@ -10,7 +10,7 @@ using Kernel.Logging;
 
 namespace Kernel.Shell
 {
-    public sealed class Shell : ITerminal
+    public sealed unsafe class Shell : ITerminal
     {
         private readonly List<ShellCommand> _commands = new List<ShellCommand>();
         private readonly LineEditor _editor;
@@ -84,9 +84,29 @@ namespace Kernel.Shell
             return true;
         }
 
+        // The interactive shell, for the log's prompt keeper; `_atPrompt` while it waits for a line.
+        private static Shell s_interactive;
+        private bool _atPrompt;
+
+        private static bool KeepPrompt(bool redraw)
+        {
+            Shell shell = s_interactive;
+            if (shell == null || !shell._atPrompt)
+                return false;
+            if (redraw)
+            {
+                shell.WritePrompt();
+                shell._editor.RedrawCurrent();
+            }
+            return true;
+        }
+
         public void Run()
         {
+            s_interactive = this;
+            Log.SetConsolePrompt(&KeepPrompt);
             WritePrompt();
+            _atPrompt = true;
             while (true)
             {
                 int c = Uart16550.ReadByte();
@@ -109,8 +129,10 @@ namespace Kernel.Shell
                 string line = _editor.Feed((char)c);
                 if (line == null)
                     continue;
+                _atPrompt = false;
                 Execute(line);
                 WritePrompt();
+                _atPrompt = true;
             }
         }
 

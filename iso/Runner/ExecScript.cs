@@ -61,7 +61,7 @@ public sealed class ExecScript(IEnumerable<string> commands)
             int start = console.Length;
             // Wait first, then type: the waiter is registered before the guest can answer, so a log line arriving
             // right after the next prompt cannot hide it.
-            var next = console.WaitForAsync(ShellPrompt.PromptOrHaltedPanic(), Remaining(), start, cancellationToken);
+            var next = console.WaitForCommandPromptAsync(command, ShellPrompt.PromptOrHaltedPanic(), Remaining(), start, cancellationToken);
             await console.SendLineAsync(command, cancellationToken).ConfigureAwait(false);
             wait = await next.ConfigureAwait(false);
             string text = console.Text;

@@ -119,6 +119,30 @@ public abstract class SerialConsole
     public Task<WaitResult> WaitForPromptAsync(TimeSpan timeout, int startAt = 0, CancellationToken cancellationToken = default) =>
         WaitForAsync(ShellPrompt.AtEnd(), timeout, startAt, cancellationToken);
 
+    /// <summary>
+    /// Waits for the prompt that ends a command typed at <paramref name="startAt"/>: first the shell's echo of the
+    /// command line, then the prompt as the last thing received after it. The shell draws its prompt again after a
+    /// log line printed while it waits for input, so a prompt seen before the echo belongs to the previous command.
+    /// A command with characters the shell does not echo as typed (control characters, escape sequences) cannot be
+    /// recognized: then any prompt at the end counts.
+    /// </summary>
+    public async Task<WaitResult> WaitForCommandPromptAsync(string command, Regex prompt, TimeSpan timeout, int startAt, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        int after = startAt;
+        if (command.Length > 0 && command.All(c => c >= ' ' && c < '\u007f'))
+        {
+            var echo = await WaitForAsync(new Regex(Regex.Escape(command) + "\r?\n"), timeout, startAt, cancellationToken).ConfigureAwait(false);
+            if (!echo.IsMatch)
+            {
+                return echo;
+            }
+            after = echo.Match!.Index + echo.Match.Length;
+        }
+        var left = deadline - DateTime.UtcNow;
+        return await WaitForAsync(prompt, left > TimeSpan.Zero ? left : TimeSpan.Zero, after, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Waits for the guest to end; returns its exit code, or null on timeout (then the guest is killed
     /// when <see cref="KillOnTimeout"/>).</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)

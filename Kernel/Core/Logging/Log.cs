@@ -29,6 +29,13 @@ namespace Kernel.Logging
         private static LineBuilder s_line;
 
         public static LogLevel ConsoleThreshold = LogLevel.Info;
+
+        // The console's prompt keeper (the shell): called with false to ask whether a prompt is waiting on the console
+        // (then the log line goes on a line of its own), with true to draw the prompt and the half-typed line again
+        // after it, so the prompt is always the last thing on the console. Must not allocate or block.
+        private static delegate*<bool, bool> s_consolePrompt;
+
+        public static void SetConsolePrompt(delegate*<bool, bool> keeper) => s_consolePrompt = keeper;
         public static ulong LinesLogged;
 
         private static void EnsureInitialized()
@@ -70,9 +77,14 @@ namespace Kernel.Logging
             s_ring.Append('\n');
             if (level >= ConsoleThreshold)
             {
+                bool atPrompt = s_consolePrompt != null && s_consolePrompt(false);
+                if (atPrompt)
+                    KernelOutput.Write('\n');
                 for (int i = 0; i < length; i++)
                     KernelOutput.Write(s_line[i]);
                 KernelOutput.Write('\n');
+                if (atPrompt)
+                    s_consolePrompt(true);
             }
             Cpu.RestoreInterrupts(flags);
         }

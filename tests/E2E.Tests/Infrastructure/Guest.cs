@@ -98,7 +98,7 @@ public sealed class Guest : IAsyncDisposable
     {
         var t = timeout ?? CommandTimeout;
         int start = Session.Length;
-        var next = Session.WaitForPromptAsync(t, start);
+        var next = Session.WaitForCommandPromptAsync(command, ShellPrompt.AtEnd(), t, start);
         await Session.SendLineAsync(command).ConfigureAwait(false);
         var result = await next.ConfigureAwait(false);
         Check(result.IsMatch, $"'{command}' did not return to the prompt: {Describe(result, t)}");

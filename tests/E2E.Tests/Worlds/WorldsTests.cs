@@ -254,7 +254,7 @@ public sealed partial class WorldsTests
     private static GroupStats GroupRow(Guest guest, string memstats, string name)
     {
         var rows = memstats.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length == 12 && f[1] == name).ToList();
+            .Where(f => f.Length == 13 && f[1] == name).ToList();
         guest.Check(rows.Count == 1, $"group '{name}' is listed {rows.Count} times in memstats:\n{memstats}");
         long F(int i) => long.Parse(rows[0][i], CultureInfo.InvariantCulture);
         return new GroupStats(F(3), F(4), F(5), F(6), F(8));
