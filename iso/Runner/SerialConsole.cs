@@ -21,10 +21,13 @@ public sealed record WaitResult(WaitStatus Status, Match? Match, int? ExitCode, 
 
 public abstract class SerialConsole
 {
-    private sealed class Waiter(Regex pattern, int startAt)
+    private sealed class Waiter(Regex pattern, int startAt, Regex? report = null)
     {
         public Regex Pattern { get; } = pattern;
         public int StartAt { get; } = startAt;
+
+        /// <summary>When set, the match reported is this pattern's, at the index of Pattern's group "at".</summary>
+        public Regex? Report { get; } = report;
         public TaskCompletionSource<WaitResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -78,9 +81,11 @@ public abstract class SerialConsole
     /// <summary>Waits until <paramref name="pattern"/> matches the text from <paramref name="startAt"/>, the guest
     /// exits, or <paramref name="timeout"/> passes. A pattern anchored with <c>$</c> is checked after every chunk, so
     /// it matches when the text ended there at some moment (e.g. a prompt waiting for input).</summary>
-    public async Task<WaitResult> WaitForAsync(Regex pattern, TimeSpan timeout, int startAt = 0, CancellationToken cancellationToken = default)
+    public Task<WaitResult> WaitForAsync(Regex pattern, TimeSpan timeout, int startAt = 0, CancellationToken cancellationToken = default) =>
+        WaitAsync(new Waiter(pattern, startAt), timeout, cancellationToken);
+
+    private async Task<WaitResult> WaitAsync(Waiter waiter, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(pattern, startAt);
         lock (_gate)
         {
             var match = TryMatch(waiter);
@@ -126,21 +131,19 @@ public abstract class SerialConsole
     /// A command with characters the shell does not echo as typed (control characters, escape sequences) cannot be
     /// recognized: then any prompt at the end counts.
     /// </summary>
-    public async Task<WaitResult> WaitForCommandPromptAsync(string command, Regex prompt, TimeSpan timeout, int startAt, CancellationToken cancellationToken = default)
+    public Task<WaitResult> WaitForCommandPromptAsync(string command, Regex prompt, TimeSpan timeout, int startAt, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        int after = startAt;
-        if (command.Length > 0 && command.All(c => c >= ' ' && c < '\u007f'))
+        if (command.Length == 0 || !command.All(c => c >= ' ' && c < '\u007f'))
         {
-            var echo = await WaitForAsync(new Regex(Regex.Escape(command) + "\r?\n"), timeout, startAt, cancellationToken).ConfigureAwait(false);
-            if (!echo.IsMatch)
-            {
-                return echo;
-            }
-            after = echo.Match!.Index + echo.Match.Length;
+            return WaitForAsync(prompt, timeout, startAt, cancellationToken);
         }
-        var left = deadline - DateTime.UtcNow;
-        return await WaitForAsync(prompt, left > TimeSpan.Zero ? left : TimeSpan.Zero, after, cancellationToken).ConfigureAwait(false);
+        // One pattern, so the prompt counts the moment it is last (a log line arriving right after it cannot hide it):
+        // the echo of the command's start (the start only: the shell stops echoing a line past its length limit),
+        // then the prompt; the match reported is the prompt's own.
+        // \G anchors at startAt: the echo must come after it (an earlier command with the same text does not count).
+        string echoed = command.Length > 80 ? command[..80] : command;
+        var afterEcho = new Regex($@"\G[\s\S]*?{Regex.Escape(echoed)}[\s\S]*?(?<at>(?:{prompt}))", prompt.Options);
+        return WaitAsync(new Waiter(afterEcho, startAt, prompt), timeout, cancellationToken);
     }
 
     /// <summary>Waits for the guest to end; returns its exit code, or null on timeout (then the guest is killed
@@ -237,6 +240,10 @@ public abstract class SerialConsole
             return null;
         }
         var match = waiter.Pattern.Match(text, waiter.StartAt);
+        if (match.Success && waiter.Report is { } report)
+        {
+            match = report.Match(text, match.Groups["at"].Index);
+        }
         return match.Success ? match : null;
     }
 }
