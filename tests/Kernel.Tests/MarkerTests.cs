@@ -74,7 +74,7 @@ public unsafe class MarkerTests
         {
             Heap = (SizeClassHeap*)NativeMemory.AllocZeroed((nuint)sizeof(SizeClassHeap));
             Heap->Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, map: Source.Map);
-            Heap->IsCollected = true;
+            Heap->SetCollected(true);
             Stack = (nuint*)NativeMemory.Alloc((nuint)(stackCapacity * 8));
             Marker.Initialize(Source.Map, Stack, stackCapacity);
         }

@@ -14,7 +14,8 @@
 //      step 3 covers them; weak ones are cleared here when their target was not marked.
 //   5. Tracing (Marker), then Sweep of every registered heap: unmarked objects are freed, empty slabs and dead
 //      large runs go back to the page allocator.
-// Nothing here allocates: the mark stack is a static array, the tables are fixed-size statics.
+// Nothing here allocates: the mark stack is memory the kernel hands over once at boot (SetMarkStack; a small static
+// one until then), the tables are fixed-size statics.
 //
 // Triggers: the allocator asks ShouldCollect before each allocation (bytes in use past a budget proportional to the
 // live heap after the last collection, with a floor; or every N-th allocation in stress mode) and collects once
@@ -29,7 +30,7 @@ namespace Internal.Runtime
     {
         private const int MaxHeaps = 8;
         private const int MaxRegions = 8;
-        private const int MarkStackCapacity = 16384;        // 128 KiB of .bss; overflow costs passes, not memory
+        private const int FallbackMarkStackCapacity = 256; // until SetMarkStack; overflow costs passes, not memory
 
         /// <summary>The smallest allocation budget between two collections (bytes in use may grow by this much).</summary>
         public const ulong MinimumBudgetBytes = 8UL << 20;
@@ -47,7 +48,7 @@ namespace Internal.Runtime
 
         private struct MarkStackStorage
         {
-            public fixed ulong Slots[MarkStackCapacity];
+            public fixed ulong Slots[FallbackMarkStackCapacity];
         }
 
         private static PointerTable s_heaps;
@@ -56,7 +57,9 @@ namespace Internal.Runtime
         private static int s_staticRegionCount;
         private static RegionTable s_frozenRegions;
         private static int s_frozenRegionCount;
-        private static MarkStackStorage s_markStack;
+        private static MarkStackStorage s_fallbackMarkStack;
+        private static nuint* s_markStack;
+        private static int s_markStackCapacity;
         private static Marker s_marker;
 
         private static delegate*<nuint, bool> s_stackReporter;
@@ -89,7 +92,7 @@ namespace Internal.Runtime
         {
             if (s_heapCount == MaxHeaps)
                 return false;
-            heap->IsCollected = true;
+            heap->SetCollected(true);
             s_heaps.Items[s_heapCount++] = (ulong)heap;
             return true;
         }
@@ -108,6 +111,16 @@ namespace Internal.Runtime
             table.Ends[count] = (ulong)end;
             count++;
         }
+
+        /// <summary>The mark stack: <paramref name="capacity"/> words at <paramref name="storage"/>, which stay the
+        /// collector's (the kernel takes pages for it at boot, so a collection never has to find memory).</summary>
+        public static void SetMarkStack(void* storage, int capacity)
+        {
+            s_markStack = (nuint*)storage;
+            s_markStackCapacity = capacity;
+        }
+
+        public static int MarkStackCapacity => s_markStack != null ? s_markStackCapacity : FallbackMarkStackCapacity;
 
         public static int StaticRegionCount => s_staticRegionCount;
         public static int FrozenRegionCount => s_frozenRegionCount;
@@ -232,7 +245,10 @@ namespace Internal.Runtime
                 info.LiveBytesBefore += heap->BytesInUse;
             }
 
-            s_marker.Initialize(Allocator.BlockMap, (nuint*)Unsafe.AsPointer(ref s_markStack), MarkStackCapacity);
+            if (s_markStack != null)
+                s_marker.Initialize(Allocator.BlockMap, s_markStack, s_markStackCapacity);
+            else
+                s_marker.Initialize(Allocator.BlockMap, (nuint*)Unsafe.AsPointer(ref s_fallbackMarkStack), FallbackMarkStackCapacity);
             if (!s_stackReporter(stackPointer))
                 return 0;
             ulong stackWords = s_marker.ConservativeWords;

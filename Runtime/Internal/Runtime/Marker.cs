@@ -45,12 +45,18 @@ namespace Internal.Runtime
             ConservativeWords = 0;
         }
 
-        /// <summary>Marks the object <paramref name="word"/> points into, if any, and queues it for tracing.</summary>
+        /// <summary>Marks the object <paramref name="word"/> points into, if any, and queues it for tracing when it
+        /// holds references (a string or a byte[] is marked and done).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Mark(nuint word)
         {
-            if (!SizeClassHeap.TryMark(_map, word, out byte* obj))
+            byte* obj = SizeClassHeap.MarkIfUnmarked(_map, word);
+            if (obj == null)
                 return;
             MarkedObjects++;
+            MethodTable* mt = *(MethodTable**)obj;
+            if (mt == null || !mt->ContainsGCPointers)
+                return;
             if (_count == _capacity)
             {
                 Overflowed = true;
@@ -84,6 +90,7 @@ namespace Internal.Runtime
         }
 
         /// <summary>Marks everything <paramref name="obj"/>'s reference fields point to, by its type's GCDesc.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Trace(byte* obj)
         {
             MethodTable* mt = *(MethodTable**)obj;
@@ -99,8 +106,15 @@ namespace Internal.Runtime
                     nuint* p = (nuint*)(obj + offset);
                     nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
                     for (; p < stop; p++)
-                        if (*p != 0)
-                            Reference(obj, *p);
+                    {
+                        nuint value = *p;
+                        if (value == 0)
+                            continue;
+                        if (_verifying)
+                            Check(obj, value);
+                        else
+                            Mark(value);
+                    }
                 }
                 return;
             }
@@ -116,8 +130,15 @@ namespace Internal.Runtime
                     GCDesc.RepeatItem(mt, i, out uint references, out uint skip);
                     nuint* p = (nuint*)q;
                     for (uint r = 0; r < references; r++, p++)
-                        if (*p != 0)
-                            Reference(obj, *p);
+                    {
+                        nuint value = *p;
+                        if (value == 0)
+                            continue;
+                        if (_verifying)
+                            Check(obj, value);
+                        else
+                            Mark(value);
+                    }
                     q = (byte*)p + skip;
                 }
                 if (q == elementStart)
@@ -125,13 +146,8 @@ namespace Internal.Runtime
             }
         }
 
-        private void Reference(byte* from, nuint to)
+        private void Check(byte* from, nuint to)
         {
-            if (!_verifying)
-            {
-                Mark(to);
-                return;
-            }
             // A reference into a heap block must be the start of a live object: anything else means the object it
             // pointed to was freed while reachable (or the field was corrupted).
             if (_map->BlockOf(to) != null && SizeClassHeap.FindObject(_map, to) != (void*)to)
