@@ -9,7 +9,8 @@
 //      r15, r14, r13, r12, rbx, rbp and a return address).
 //   3. Statics: every GC static base ILC's GCStaticRegion lists (precise: each is the object holding a type's
 //      reference statics). Frozen objects (string literals, preinitialized data in the image) are never freed, but
-//      their fields can be changed to point at heap objects: the frozen region is scanned word by word.
+//      their fields can be changed to point at heap objects: the frozen region is walked object by object and the
+//      references of those that have any are traced (Marker.ScanFrozen; word by word should the layout surprise).
 //   4. Handles (HandleTable, System.Runtime.InteropServices.GCHandle): strong handles live in a static array, so
 //      step 3 covers them; weak ones are cleared here when their target was not marked.
 //   5. Tracing (Marker), then Sweep of every registered heap: unmarked objects are freed, empty slabs and dead
@@ -123,6 +124,9 @@ namespace Internal.Runtime
         public static int MarkStackCapacity => s_markStack != null ? s_markStackCapacity : FallbackMarkStackCapacity;
 
         public static int StaticRegionCount => s_staticRegionCount;
+
+        /// <summary>GCHandles allocated (the handle table's roots).</summary>
+        public static int HandlesInUse => HandleTable.InUse;
         public static int FrozenRegionCount => s_frozenRegionCount;
 
         /// <summary>
@@ -254,11 +258,13 @@ namespace Internal.Runtime
             ulong stackWords = s_marker.ConservativeWords;
             MarkStatics();
             for (int i = 0; i < s_frozenRegionCount; i++)
-                s_marker.ScanConservatively((nuint)s_frozenRegions.Starts[i], (nuint)s_frozenRegions.Ends[i]);
+                s_marker.ScanFrozen((nuint)s_frozenRegions.Starts[i], (nuint)s_frozenRegions.Ends[i]);
             s_marker.Complete((SizeClassHeap**)Unsafe.AsPointer(ref s_heaps), s_heapCount);
             info.MarkedObjects = s_marker.MarkedObjects;
             info.StackWords = stackWords;
             info.ConservativeWords = s_marker.ConservativeWords;
+            info.FrozenObjects = s_marker.FrozenObjects;
+            info.FrozenFallbacks = s_marker.FrozenFallbacks;
             ulong marked = ReadTimestampCounter();
 
             HandleTable.ClearUnmarkedWeakTargets(Allocator.BlockMap);
@@ -352,6 +358,7 @@ namespace Internal.Runtime
         public ulong FreedObjects, FreedBytes;
         public ulong MarkedObjects;
         public ulong StackWords, ConservativeWords;
+        public ulong FrozenObjects, FrozenFallbacks;   // frozen objects walked; regions scanned conservatively instead
         public ulong MarkCycles, PauseCycles;
     }
 }

@@ -43,6 +43,8 @@ namespace Internal.Runtime
             Overflowed = false;
             MarkedObjects = 0;
             ConservativeWords = 0;
+            FrozenObjects = 0;
+            FrozenFallbacks = 0;
         }
 
         /// <summary>Marks the object <paramref name="word"/> points into, if any, and queues it for tracing when it
@@ -79,6 +81,42 @@ namespace Internal.Runtime
                 nuint word = *p;
                 if (word - low < high - low)
                     Mark(word);
+            }
+        }
+
+        /// <summary>Frozen objects walked precisely since Initialize, and regions that needed the fallback.</summary>
+        public ulong FrozenObjects, FrozenFallbacks;
+
+        /// <summary>
+        /// A frozen object region (ILC's FrozenObjectRegion: string literals and preinitialized objects in the image):
+        /// object after object, each a zero sync-block word followed by the object, its size by its type, rounded up
+        /// to 8 bytes. The objects are not in the heap and are never marked; the references of those whose type has
+        /// any are traced. Should a word not look like that layout, the rest of the region is scanned conservatively
+        /// instead (slower, still correct).
+        /// </summary>
+        public void ScanFrozen(nuint start, nuint end)
+        {
+            byte* p = (byte*)((start + 7) & ~(nuint)7);
+            while (p + 3 * sizeof(nuint) <= (byte*)end)
+            {
+                byte* obj = p + sizeof(nuint);
+                MethodTable* mt = *(MethodTable**)obj;
+                if (*(nuint*)p != 0 || mt == null || ((nuint)mt & 7) != 0)
+                    break;
+                nuint size = (GCDesc.ObjectSize(obj, mt) + 7) & ~(nuint)7;
+                if (size < 3 * (nuint)sizeof(nuint) || size > (nuint)((byte*)end - p))
+                    break;
+                if (mt->ContainsGCPointers)
+                    Trace(obj);
+                FrozenObjects++;
+                p += size;
+            }
+            if (p < (byte*)end)
+            {
+                // Room for an object left: the layout was not what this walk expects. Less: the region's padding.
+                if ((nuint)((byte*)end - p) >= 3 * (nuint)sizeof(nuint))
+                    FrozenFallbacks++;
+                ScanConservatively((nuint)p, end);
             }
         }
 
