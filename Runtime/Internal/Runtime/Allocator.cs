@@ -77,6 +77,7 @@ namespace Internal.Runtime
             return p;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void* TryAllocateObject(SizeClassHeap* heap, MethodTable* pMT, nuint bytes, int length)
         {
             ulong flags = DisableInterrupts();

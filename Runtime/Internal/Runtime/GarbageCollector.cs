@@ -70,6 +70,10 @@ namespace Internal.Runtime
 
         private static ulong s_budgetPercent = 100;
         private static ulong s_threshold = MinimumBudgetBytes;
+        // What the allocator compares bytes in use with: the threshold; 0 in stress mode (every allocation asks);
+        // ulong.MaxValue while no collection may start. Kept up to date by UpdateTrigger, so the allocation fast
+        // path is one compare.
+        private static ulong s_trigger = ulong.MaxValue;
         private static ulong s_stressInterval;
         private static ulong s_stressCounter;
 
@@ -136,7 +140,11 @@ namespace Internal.Runtime
         /// that pointer up. It returns false, before reporting anything, when the pointer is on no stack it knows
         /// (an interrupt stack of its own); that collection is then skipped.
         /// </summary>
-        public static void SetStackReporter(delegate*<nuint, bool> reporter) => s_stackReporter = reporter;
+        public static void SetStackReporter(delegate*<nuint, bool> reporter)
+        {
+            s_stackReporter = reporter;
+            UpdateTrigger();
+        }
 
         /// <summary>Replaces the conservative stack scanner (a precise, GC-info-driven one plugs in here). It gets
         /// [low, high) of one stack, with the switched-out register layout at low (see the file comment).</summary>
@@ -145,7 +153,11 @@ namespace Internal.Runtime
         public static bool IsEnabled => s_stackReporter != null;
 
         /// <summary>Collect every <paramref name="interval"/>-th allocation (0: never); a debugging aid (kernel option gcstress).</summary>
-        public static void SetStressInterval(ulong interval) => s_stressInterval = interval;
+        public static void SetStressInterval(ulong interval)
+        {
+            s_stressInterval = interval;
+            UpdateTrigger();
+        }
 
         public static ulong StressInterval => s_stressInterval;
 
@@ -179,13 +191,22 @@ namespace Internal.Runtime
         // ---- Triggers ----------------------------------------------------------------------------------------------
 
         /// <summary>The allocator's question before each allocation from <paramref name="heap"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool ShouldCollect(SizeClassHeap* heap, out CollectionReason reason)
+        {
+            reason = CollectionReason.Budget;
+            return heap->BytesInUse >= s_trigger && ShouldCollectSlow(heap, out reason);
+        }
+
+        private static bool ShouldCollectSlow(SizeClassHeap* heap, out CollectionReason reason)
         {
             reason = CollectionReason.Budget;
             if (s_stackReporter == null || s_collecting || s_noCollectionDepth > 0 || !heap->IsCollected)
                 return false;
-            if (s_stressInterval != 0 && ++s_stressCounter >= s_stressInterval)
+            if (s_stressInterval != 0)
             {
+                if (++s_stressCounter < s_stressInterval)
+                    return heap->BytesInUse >= s_threshold;
                 s_stressCounter = 0;
                 reason = CollectionReason.Stress;
                 return true;
@@ -193,14 +214,24 @@ namespace Internal.Runtime
             return heap->BytesInUse >= s_threshold;
         }
 
+        private static void UpdateTrigger()
+            => s_trigger = s_stackReporter == null || s_collecting || s_noCollectionDepth > 0 ? ulong.MaxValue
+                : s_stressInterval != 0 ? 0
+                : s_threshold;
+
         /// <summary>Holds off budget and stress collections (nestable): for code that counts objects. An exhausted
         /// heap still collects.</summary>
-        public static void SuspendTriggers() => s_noCollectionDepth++;
+        public static void SuspendTriggers()
+        {
+            s_noCollectionDepth++;
+            UpdateTrigger();
+        }
 
         public static void ResumeTriggers()
         {
             if (s_noCollectionDepth > 0)
                 s_noCollectionDepth--;
+            UpdateTrigger();
         }
 
         public static bool TriggersSuspended => s_noCollectionDepth > 0;
@@ -218,9 +249,11 @@ namespace Internal.Runtime
             if (s_stackReporter != null && !s_collecting)
             {
                 s_collecting = true;
+                UpdateTrigger();
                 s_reason = reason;
                 collected = SpillRegistersAndCall(&CollectFrom) != 0;
                 s_collecting = false;
+                UpdateTrigger();
                 if (!collected)
                     SkippedCollections++;
             }

@@ -299,8 +299,11 @@ namespace Internal.Runtime
         }
 
         /// <summary>Returns the block of a pointer this heap handed out, or null for a foreign or corrupt pointer.</summary>
-        private static BlockHeader* FindBlock(void* p, out bool large)
+        private static BlockHeader* FindBlock(void* p, out bool large) => FindBlock(p, out large, out _);
+
+        private static BlockHeader* FindBlock(void* p, out bool large, out uint slot)
         {
+            slot = 0;
             BlockHeader* block = (BlockHeader*)((nuint)p & ~(nuint)(SlabBytes - 1));
             large = block->Magic == LargeMagic;
             if (large)
@@ -308,9 +311,10 @@ namespace Internal.Runtime
             if (block->Magic != SlabMagic)
                 return null;
             nuint offset = (nuint)((byte*)p - (byte*)block);
-            if (offset < HeaderBytes || offset >= block->BumpOffset || (offset - HeaderBytes) % block->ObjectSize != 0)
+            if (offset < HeaderBytes || offset >= block->BumpOffset)
                 return null;
-            return block;
+            slot = (uint)((offset - HeaderBytes) / block->ObjectSize);
+            return slot * block->ObjectSize == offset - HeaderBytes ? block : null;
         }
 
         /// <summary>Size usable at p (the size class or the large block), or 0 if p is not a live heap pointer.</summary>
@@ -327,36 +331,38 @@ namespace Internal.Runtime
         /// <summary>Frees p into whichever heap it came from (objects may be freed by another heap's owner).</summary>
         public static FreeResult FreeAnywhere(void* p)
         {
-            BlockHeader* block = FindBlock(p, out _);
+            BlockHeader* block = FindBlock(p, out bool large, out uint slot);
             if (block == null || block->Heap == null)
                 return FreeResult.NotHeapPointer;
-            return block->Heap->Free(p);
+            return block->Heap->FreeIn(block, (byte*)p, large, slot);
         }
 
+        /// <summary>Frees p (into the heap it came from); with a block map, a pointer outside every block is refused
+        /// before anything is read at it.</summary>
         public FreeResult Free(void* p)
         {
             if (_map != null && _map->BlockOf((nuint)p) == null)
                 return FreeResult.NotHeapPointer;
-            BlockHeader* block = FindBlock(p, out bool large);
-            if (block == null)
+            BlockHeader* block = FindBlock(p, out bool large, out uint slot);
+            if (block == null || block->Heap == null)
                 return FreeResult.NotHeapPointer;
-            if (block->Heap != Self)
-                return block->Heap == null ? FreeResult.NotHeapPointer : block->Heap->Free(p);
+            return block->Heap->FreeIn(block, (byte*)p, large, slot);
+        }
+
+        private FreeResult FreeIn(BlockHeader* block, byte* p, bool large, uint slot)
+        {
             if (large)
             {
                 if (block->InUse == 0)
                     return FreeResult.DoubleFree;
                 FreeLarge(block);
+                return FreeResult.Freed;
             }
-            else
-            {
-                uint slot = (uint)(((byte*)p - (byte*)block - HeaderBytes) / block->ObjectSize);
-                if (!TestBit(block->Allocated, slot))
-                    return FreeResult.DoubleFree;
-                bool wasFull = IsFull(block);
-                FreeSlot(block, (byte*)p, slot);
-                AfterSlotsFreed(block, wasFull);
-            }
+            if (!TestBit(block->Allocated, slot))
+                return FreeResult.DoubleFree;
+            bool wasFull = IsFull(block);
+            FreeSlot(block, p, slot);
+            AfterSlotsFreed(block, wasFull);
             return FreeResult.Freed;
         }
 
