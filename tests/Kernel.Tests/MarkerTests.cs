@@ -74,7 +74,7 @@ public unsafe class MarkerTests
         {
             Heap = (SizeClassHeap*)NativeMemory.AllocZeroed((nuint)sizeof(SizeClassHeap));
             Heap->Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, map: Source.Map);
-            Heap->IsCollected = true;
+            Heap->SetCollected(true);
             Stack = (nuint*)NativeMemory.Alloc((nuint)(stackCapacity * 8));
             Marker.Initialize(Source.Map, Stack, stackCapacity);
         }
@@ -234,6 +234,48 @@ public unsafe class MarkerTests
         w.Marker.Verify(&heap, 1);
         Assert.Equal(2ul, w.Marker.DanglingReferences);
         Assert.True(w.Marker.FirstDanglingTo == (nuint)c || w.Marker.FirstDanglingTo == (nuint)b + 8);
+    }
+
+    [Fact]
+    public void A_frozen_region_is_walked_by_type_and_its_references_are_traced()
+    {
+        using var w = new World(64);
+        MethodTable* node = NodeType(w.Types), bytes = ByteArrayType(w.Types);
+        byte* target = w.New(node), unreferenced = w.New(node);
+        // Two frozen objects as ILC lays them out: a zero sync-block word, then the object, rounded up to 8 bytes.
+        // A byte[13] (24 + 13 = 37 -> 40 bytes) and a Node whose second reference field points into the heap.
+        nint* region = (nint*)NativeMemory.AllocZeroed(16 * 8);
+        try
+        {
+            region[1] = (nint)bytes;
+            *(int*)&region[2] = 13;
+            region[5] = 0;                                 // the node's sync block (40 bytes after the region start)
+            region[6] = (nint)node;
+            region[6 + 3] = (nint)target;                  // Node.B at offset 24
+            w.Marker.ScanFrozen((nuint)region, (nuint)(region + 11));
+            w.Complete();
+            Assert.Equal(2ul, w.Marker.FrozenObjects);
+            Assert.Equal(0ul, w.Marker.FrozenFallbacks);
+            Assert.Equal(1ul, w.Marker.ConservativeWords);       // the region's last word: padding, too small for an object
+            w.Heap->Sweep(out _);
+            Assert.True(w.Alive(target), "referenced from a frozen object");
+            Assert.False(w.Alive(unreferenced));
+
+            // A region that does not follow the layout falls back to a word-by-word scan, which still finds the root.
+            region[5] = 1;
+            byte* again = w.New(node);
+            region[6 + 3] = (nint)again;
+            w.Marker.Initialize(w.Source.Map, w.Stack, 64);
+            w.Marker.ScanFrozen((nuint)region, (nuint)(region + 11));
+            w.Complete();
+            Assert.Equal(1ul, w.Marker.FrozenFallbacks);
+            w.Heap->Sweep(out _);
+            Assert.True(w.Alive(again));
+        }
+        finally
+        {
+            NativeMemory.Free(region);
+        }
     }
 
     // ---- Random graphs: the marked set is exactly what a reachability search from the roots finds -------------------

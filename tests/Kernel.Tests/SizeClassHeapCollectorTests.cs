@@ -13,7 +13,7 @@ public unsafe class SizeClassHeapCollectorTests
     {
         SizeClassHeap heap = default;
         heap.Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, poisonFreed: poison, map: source.Map);
-        heap.IsCollected = collected;
+        heap.SetCollected(collected);
         return heap;
     }
 

@@ -14,17 +14,23 @@ namespace Kernel.Memory
         // The collector frees the kernel heap's objects; they are poisoned (0xDD) only in its check mode (gcverify,
         // ApplyCollectorOptions). World heaps hold raw blocks freed by hand: theirs are always poisoned, so a use
         // after free reads garbage, not data. The heap's block map covers all of RAM (every page the heap can get): 4 bytes per 16 KiB, taken here
-        // from the page allocator because the heap cannot allocate its own index. Null: no room for it.
+        // from the page allocator because the heap cannot allocate its own index; so is the collector's mark stack
+        // (a collection never looks for memory). Null: no room for them.
         public static string Initialize()
         {
             ulong covered = PhysicalMemory.TotalPages * PhysicalMemory.PageSize;
             ulong mapBytes = (ulong)HeapBlockMap.StorageBytes((nuint)covered);
             ulong map = PhysicalMemory.AllocatePages((mapBytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize);
-            if (map == 0)
-                return "no memory for the heap's block map";
+            ulong markStack = PhysicalMemory.AllocatePages(MarkStackPages);
+            if (map == 0 || markStack == 0)
+                return "no memory for the heap's block map and the collector's mark stack";
             Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true, (void*)map, (nuint)covered, poisonFreed: false);
+            GarbageCollector.SetMarkStack((void*)markStack, (int)(MarkStackPages * PhysicalMemory.PageSize / sizeof(ulong)));
             return null;
         }
+
+        /// <summary>128 KiB: 16,384 objects waiting to be traced; deeper graphs overflow into extra passes.</summary>
+        private const ulong MarkStackPages = 32;
 
         /// <summary>The collector's debugging options: `gcverify` (poison freed objects and verify every live
         /// reference after each collection) and `gcstress=N` (collect every N-th allocation).</summary>

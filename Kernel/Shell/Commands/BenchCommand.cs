@@ -1,5 +1,6 @@
 // BenchCommand.cs -- `bench`: micro-benchmarks of kernel primitives timed with TSC stamps (cycles per operation
-// and, for QEMU -icount shift=0 runs, the equivalent guest instruction count). See docs/Measurements.md.
+// and, for QEMU -icount shift=0 runs, the equivalent guest instruction count); `bench gc`: the collector's pause
+// for 1, 16 and 64 MiB of live heap. See docs/Measurements.md.
 using System;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -27,7 +28,7 @@ namespace Kernel.Shell.Commands
         private static byte[] s_array;
 
         public override string Name => "bench";
-        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt (cycles, guest instructions)";
+        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt; `bench gc`: collection pauses";
 
         public override int Run(Shell shell, string[] args)
         {
@@ -38,9 +39,13 @@ namespace Kernel.Shell.Commands
                 return 1;
             }
             shell.WriteLine(string.Concat("bench: TSC ", hz.ToString(), " Hz; interrupts off while timing; instr = cycles * 1e9 / TSC Hz (-icount shift=0)"));
+            if (args.Length > 1 && args[1] == "gc")
+                return GcPauses(shell, hz);
             shell.WriteLine("  operation                          iterations    cycles/op     instr/op");
             Report(shell, "rdtsc (loop and timing overhead)", SmallIterations, TimeEmpty(SmallIterations), hz);
             Report(shell, "heap new+free, 32 B object", SmallIterations, TimeSmallObject(SmallIterations), hz);
+            Report(shell, "heap new, 32 B object (collector on)", SmallIterations, TimeSmallObjectNew(SmallIterations), hz);
+            Report(shell, "  same, 2M objects, collections in", AmortizedIterations, TimeSmallObjectNew(AmortizedIterations), hz);
             Report(shell, "heap new+free, byte[4096]", LargeIterations, TimeArray(LargeIterations), hz);
             Report(shell, "page AllocatePage+FreePages", LargeIterations, TimePage(LargeIterations), hz);
             Report(shell, "world page alloc+free (charged)", LargeIterations, TimeWorldPage(LargeIterations), hz);
@@ -203,6 +208,75 @@ namespace Kernel.Shell.Commands
             Cpu.RestoreInterrupts(flags);
             s_small = null;
             return cycles;
+        }
+
+        private const int AmortizedIterations = 2000000;
+
+        // Allocation alone, the collector left to reclaim: with enough iterations the budget runs out and the
+        // collections (mark of the live heap, sweep of the dead objects) are part of the figure.
+        private static ulong TimeSmallObjectNew(int n)
+        {
+            s_small = new SmallObject();
+            System.GC.Collect();
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong start = Cpu.ReadTimestampCounter();
+            for (int i = 0; i < n; i++)
+                s_small = new SmallObject();
+            ulong cycles = Cpu.ReadTimestampCounter() - start;
+            Cpu.RestoreInterrupts(flags);
+            s_small = null;
+            return cycles;
+        }
+
+        // ---- Collection pauses ---------------------------------------------------------------------------------
+
+        // A live heap of small linked objects, the collector's hardest case per byte: every 48-byte node is a
+        // separate object to mark, with a second object (a string or a small array) behind every other one.
+        private sealed class LiveNode
+        {
+            public LiveNode Next;
+            public object Payload;
+            public long Value;
+        }
+
+        private static object[] s_live;
+
+        private static void BuildLiveHeap(ulong bytes)
+        {
+            const int Chains = 1024;
+            s_live = new object[Chains];
+            ulong start = Allocator.Heap.BytesInUse;
+            int i = 0;
+            while (Allocator.Heap.BytesInUse - start < bytes)
+            {
+                var node = new LiveNode { Next = (LiveNode)s_live[i % Chains], Value = i };
+                node.Payload = (i % 4) switch { 0 => "live-node", 1 => new int[4], _ => null };
+                s_live[i % Chains] = node;
+                i++;
+            }
+        }
+
+        private static int GcPauses(Shell shell, ulong hz)
+        {
+            shell.WriteLine("  live heap (MiB)   live objects     live bytes   pause cycles   pause instr   instr/live byte   mark instr");
+            ulong[] sizes = { 1, 16, 64 };
+            for (int s = 0; s < sizes.Length; s++)
+            {
+                BuildLiveHeap(sizes[s] << 20);
+                System.GC.Collect();                  // the garbage of building it goes first
+                System.GC.Collect();                  // then a collection with nothing to free: the pause of marking it
+                CollectionInfo info = GarbageCollector.Last;
+                ulong instr = info.PauseCycles * 1000000000UL / hz;
+                ulong markInstr = info.MarkCycles * 1000000000UL / hz;
+                ulong perByteHundredths = instr * 100 / (info.LiveBytesAfter == 0 ? 1 : info.LiveBytesAfter);
+                shell.WriteLine(string.Concat(
+                    string.Concat("  ", sizes[s].ToString().PadLeft(15), info.LiveObjectsAfter.ToString().PadLeft(15), info.LiveBytesAfter.ToString().PadLeft(15)),
+                    string.Concat(info.PauseCycles.ToString().PadLeft(15), instr.ToString().PadLeft(14)),
+                    string.Concat((perByteHundredths / 100).ToString().PadLeft(15), ".", (perByteHundredths % 100).ToString("D2"), markInstr.ToString().PadLeft(13))));
+                s_live = null;
+            }
+            System.GC.Collect();
+            return 0;
         }
 
         private static ulong TimeArray(int n)

@@ -43,7 +43,22 @@ namespace Kernel.Shell.Commands
             line.AppendDecimal(info.MarkedObjects);
             line.Append(" objects marked, ");
             line.AppendDecimal(info.ConservativeWords);
-            line.Append(" words scanned conservatively");
+            line.Append(" words scanned conservatively (");
+            line.AppendDecimal(info.StackWords);
+            line.Append(" on stacks)");
+            Columns.WriteLine(shell, ref line);
+            line.Append("roots:  ");
+            line.AppendDecimal(info.FrozenObjects);
+            line.Append(" frozen objects walked");
+            if (info.FrozenFallbacks != 0)
+            {
+                line.Append(", ");
+                line.AppendDecimal(info.FrozenFallbacks);
+                line.Append(" frozen regions scanned word by word");
+            }
+            line.Append("; ");
+            line.AppendDecimal((ulong)HandleTableInUse());
+            line.Append(" handles");
             Columns.WriteLine(shell, ref line);
             line.Append("total:  ");
             line.AppendDecimal(GarbageCollector.Collections);
@@ -55,6 +70,8 @@ namespace Kernel.Shell.Commands
             Columns.WriteLine(shell, ref line);
             return 0;
         }
+
+        private static int HandleTableInUse() => GarbageCollector.HandlesInUse;
 
         private static void AppendLive(ref LineBuilder line, ulong objects, ulong bytes)
         {

@@ -15,11 +15,12 @@ namespace Internal.Runtime
         /// <summary>
         /// Connects the kernel heap to the page allocator. Until this runs, `new` fails fast. The block map covers
         /// [0, <paramref name="mapCoversBytes"/>) with <paramref name="mapStorage"/> (HeapBlockMap.StorageBytes of it,
-        /// from the caller: the heap cannot allocate its own index): every heap block must lie inside it.
+        /// from the caller: the heap cannot allocate its own index; zeroed when the runs are): every heap block must
+        /// lie inside it.
         /// </summary>
         public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, void* mapStorage, nuint mapCoversBytes, bool poisonFreed = false)
         {
-            s_blockMap.Initialize(0, mapCoversBytes, mapStorage);
+            s_blockMap.Initialize(0, mapCoversBytes, mapStorage, storageIsZeroed: runsAreZeroed);
             s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed, BlockMap);
             s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
             GarbageCollector.RegisterHeap(s_current);
@@ -76,6 +77,7 @@ namespace Internal.Runtime
             return p;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void* TryAllocateObject(SizeClassHeap* heap, MethodTable* pMT, nuint bytes, int length)
         {
             ulong flags = DisableInterrupts();

@@ -9,12 +9,14 @@
 //      r15, r14, r13, r12, rbx, rbp and a return address).
 //   3. Statics: every GC static base ILC's GCStaticRegion lists (precise: each is the object holding a type's
 //      reference statics). Frozen objects (string literals, preinitialized data in the image) are never freed, but
-//      their fields can be changed to point at heap objects: the frozen region is scanned word by word.
+//      their fields can be changed to point at heap objects: the frozen region is walked object by object and the
+//      references of those that have any are traced (Marker.ScanFrozen; word by word should the layout surprise).
 //   4. Handles (HandleTable, System.Runtime.InteropServices.GCHandle): strong handles live in a static array, so
 //      step 3 covers them; weak ones are cleared here when their target was not marked.
 //   5. Tracing (Marker), then Sweep of every registered heap: unmarked objects are freed, empty slabs and dead
 //      large runs go back to the page allocator.
-// Nothing here allocates: the mark stack is a static array, the tables are fixed-size statics.
+// Nothing here allocates: the mark stack is memory the kernel hands over once at boot (SetMarkStack; a small static
+// one until then), the tables are fixed-size statics.
 //
 // Triggers: the allocator asks ShouldCollect before each allocation (bytes in use past a budget proportional to the
 // live heap after the last collection, with a floor; or every N-th allocation in stress mode) and collects once
@@ -29,7 +31,7 @@ namespace Internal.Runtime
     {
         private const int MaxHeaps = 8;
         private const int MaxRegions = 8;
-        private const int MarkStackCapacity = 16384;        // 128 KiB of .bss; overflow costs passes, not memory
+        private const int FallbackMarkStackCapacity = 256; // until SetMarkStack; overflow costs passes, not memory
 
         /// <summary>The smallest allocation budget between two collections (bytes in use may grow by this much).</summary>
         public const ulong MinimumBudgetBytes = 8UL << 20;
@@ -47,7 +49,7 @@ namespace Internal.Runtime
 
         private struct MarkStackStorage
         {
-            public fixed ulong Slots[MarkStackCapacity];
+            public fixed ulong Slots[FallbackMarkStackCapacity];
         }
 
         private static PointerTable s_heaps;
@@ -56,7 +58,9 @@ namespace Internal.Runtime
         private static int s_staticRegionCount;
         private static RegionTable s_frozenRegions;
         private static int s_frozenRegionCount;
-        private static MarkStackStorage s_markStack;
+        private static MarkStackStorage s_fallbackMarkStack;
+        private static nuint* s_markStack;
+        private static int s_markStackCapacity;
         private static Marker s_marker;
 
         private static delegate*<nuint, bool> s_stackReporter;
@@ -66,6 +70,10 @@ namespace Internal.Runtime
 
         private static ulong s_budgetPercent = 100;
         private static ulong s_threshold = MinimumBudgetBytes;
+        // What the allocator compares bytes in use with: the threshold; 0 in stress mode (every allocation asks);
+        // ulong.MaxValue while no collection may start. Kept up to date by UpdateTrigger, so the allocation fast
+        // path is one compare.
+        private static ulong s_trigger = ulong.MaxValue;
         private static ulong s_stressInterval;
         private static ulong s_stressCounter;
 
@@ -89,7 +97,7 @@ namespace Internal.Runtime
         {
             if (s_heapCount == MaxHeaps)
                 return false;
-            heap->IsCollected = true;
+            heap->SetCollected(true);
             s_heaps.Items[s_heapCount++] = (ulong)heap;
             return true;
         }
@@ -109,7 +117,20 @@ namespace Internal.Runtime
             count++;
         }
 
+        /// <summary>The mark stack: <paramref name="capacity"/> words at <paramref name="storage"/>, which stay the
+        /// collector's (the kernel takes pages for it at boot, so a collection never has to find memory).</summary>
+        public static void SetMarkStack(void* storage, int capacity)
+        {
+            s_markStack = (nuint*)storage;
+            s_markStackCapacity = capacity;
+        }
+
+        public static int MarkStackCapacity => s_markStack != null ? s_markStackCapacity : FallbackMarkStackCapacity;
+
         public static int StaticRegionCount => s_staticRegionCount;
+
+        /// <summary>GCHandles allocated (the handle table's roots).</summary>
+        public static int HandlesInUse => HandleTable.InUse;
         public static int FrozenRegionCount => s_frozenRegionCount;
 
         /// <summary>
@@ -119,7 +140,11 @@ namespace Internal.Runtime
         /// that pointer up. It returns false, before reporting anything, when the pointer is on no stack it knows
         /// (an interrupt stack of its own); that collection is then skipped.
         /// </summary>
-        public static void SetStackReporter(delegate*<nuint, bool> reporter) => s_stackReporter = reporter;
+        public static void SetStackReporter(delegate*<nuint, bool> reporter)
+        {
+            s_stackReporter = reporter;
+            UpdateTrigger();
+        }
 
         /// <summary>Replaces the conservative stack scanner (a precise, GC-info-driven one plugs in here). It gets
         /// [low, high) of one stack, with the switched-out register layout at low (see the file comment).</summary>
@@ -128,7 +153,11 @@ namespace Internal.Runtime
         public static bool IsEnabled => s_stackReporter != null;
 
         /// <summary>Collect every <paramref name="interval"/>-th allocation (0: never); a debugging aid (kernel option gcstress).</summary>
-        public static void SetStressInterval(ulong interval) => s_stressInterval = interval;
+        public static void SetStressInterval(ulong interval)
+        {
+            s_stressInterval = interval;
+            UpdateTrigger();
+        }
 
         public static ulong StressInterval => s_stressInterval;
 
@@ -162,13 +191,22 @@ namespace Internal.Runtime
         // ---- Triggers ----------------------------------------------------------------------------------------------
 
         /// <summary>The allocator's question before each allocation from <paramref name="heap"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool ShouldCollect(SizeClassHeap* heap, out CollectionReason reason)
+        {
+            reason = CollectionReason.Budget;
+            return heap->BytesInUse >= s_trigger && ShouldCollectSlow(heap, out reason);
+        }
+
+        private static bool ShouldCollectSlow(SizeClassHeap* heap, out CollectionReason reason)
         {
             reason = CollectionReason.Budget;
             if (s_stackReporter == null || s_collecting || s_noCollectionDepth > 0 || !heap->IsCollected)
                 return false;
-            if (s_stressInterval != 0 && ++s_stressCounter >= s_stressInterval)
+            if (s_stressInterval != 0)
             {
+                if (++s_stressCounter < s_stressInterval)
+                    return heap->BytesInUse >= s_threshold;
                 s_stressCounter = 0;
                 reason = CollectionReason.Stress;
                 return true;
@@ -176,14 +214,24 @@ namespace Internal.Runtime
             return heap->BytesInUse >= s_threshold;
         }
 
+        private static void UpdateTrigger()
+            => s_trigger = s_stackReporter == null || s_collecting || s_noCollectionDepth > 0 ? ulong.MaxValue
+                : s_stressInterval != 0 ? 0
+                : s_threshold;
+
         /// <summary>Holds off budget and stress collections (nestable): for code that counts objects. An exhausted
         /// heap still collects.</summary>
-        public static void SuspendTriggers() => s_noCollectionDepth++;
+        public static void SuspendTriggers()
+        {
+            s_noCollectionDepth++;
+            UpdateTrigger();
+        }
 
         public static void ResumeTriggers()
         {
             if (s_noCollectionDepth > 0)
                 s_noCollectionDepth--;
+            UpdateTrigger();
         }
 
         public static bool TriggersSuspended => s_noCollectionDepth > 0;
@@ -201,9 +249,11 @@ namespace Internal.Runtime
             if (s_stackReporter != null && !s_collecting)
             {
                 s_collecting = true;
+                UpdateTrigger();
                 s_reason = reason;
                 collected = SpillRegistersAndCall(&CollectFrom) != 0;
                 s_collecting = false;
+                UpdateTrigger();
                 if (!collected)
                     SkippedCollections++;
             }
@@ -232,17 +282,22 @@ namespace Internal.Runtime
                 info.LiveBytesBefore += heap->BytesInUse;
             }
 
-            s_marker.Initialize(Allocator.BlockMap, (nuint*)Unsafe.AsPointer(ref s_markStack), MarkStackCapacity);
+            if (s_markStack != null)
+                s_marker.Initialize(Allocator.BlockMap, s_markStack, s_markStackCapacity);
+            else
+                s_marker.Initialize(Allocator.BlockMap, (nuint*)Unsafe.AsPointer(ref s_fallbackMarkStack), FallbackMarkStackCapacity);
             if (!s_stackReporter(stackPointer))
                 return 0;
             ulong stackWords = s_marker.ConservativeWords;
             MarkStatics();
             for (int i = 0; i < s_frozenRegionCount; i++)
-                s_marker.ScanConservatively((nuint)s_frozenRegions.Starts[i], (nuint)s_frozenRegions.Ends[i]);
+                s_marker.ScanFrozen((nuint)s_frozenRegions.Starts[i], (nuint)s_frozenRegions.Ends[i]);
             s_marker.Complete((SizeClassHeap**)Unsafe.AsPointer(ref s_heaps), s_heapCount);
             info.MarkedObjects = s_marker.MarkedObjects;
             info.StackWords = stackWords;
             info.ConservativeWords = s_marker.ConservativeWords;
+            info.FrozenObjects = s_marker.FrozenObjects;
+            info.FrozenFallbacks = s_marker.FrozenFallbacks;
             ulong marked = ReadTimestampCounter();
 
             HandleTable.ClearUnmarkedWeakTargets(Allocator.BlockMap);
@@ -336,6 +391,7 @@ namespace Internal.Runtime
         public ulong FreedObjects, FreedBytes;
         public ulong MarkedObjects;
         public ulong StackWords, ConservativeWords;
+        public ulong FrozenObjects, FrozenFallbacks;   // frozen objects walked; regions scanned conservatively instead
         public ulong MarkCycles, PauseCycles;
     }
 }

@@ -20,14 +20,16 @@ namespace Internal.Runtime
         /// <summary>Bytes of storage needed to cover <paramref name="bytes"/> of address space.</summary>
         public static nuint StorageBytes(nuint bytes) => (bytes + SizeClassHeap.SlabBytes - 1) / SizeClassHeap.SlabBytes * sizeof(uint);
 
-        /// <summary>Covers [<paramref name="rangeBase"/>, rangeBase + bytes) with zeroed <paramref name="storage"/> of <see cref="StorageBytes"/>.</summary>
-        public void Initialize(nuint rangeBase, nuint bytes, void* storage)
+        /// <summary>Covers [<paramref name="rangeBase"/>, rangeBase + bytes) with <paramref name="storage"/> of
+        /// <see cref="StorageBytes"/>, cleared here unless the caller says it already is (fresh pages are).</summary>
+        public void Initialize(nuint rangeBase, nuint bytes, void* storage, bool storageIsZeroed = false)
         {
             _base = rangeBase & ~(nuint)(SizeClassHeap.SlabBytes - 1);
             _chunks = (bytes + (rangeBase - _base) + SizeClassHeap.SlabBytes - 1) / SizeClassHeap.SlabBytes;
             _entries = (uint*)storage;
-            for (nuint i = 0; i < _chunks; i++)
-                _entries[i] = 0;
+            if (!storageIsZeroed)
+                for (nuint i = 0; i < _chunks; i++)
+                    _entries[i] = 0;
         }
 
         public bool IsInitialized => _entries != null;
@@ -58,6 +60,7 @@ namespace Internal.Runtime
         }
 
         /// <summary>The start of the block covering <paramref name="address"/>, or null. Safe for any value.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public byte* BlockOf(nuint address)
         {
             nuint chunk = (address - _base) / SizeClassHeap.SlabBytes;   // wraps to a huge value below the base

@@ -43,14 +43,22 @@ namespace Internal.Runtime
             Overflowed = false;
             MarkedObjects = 0;
             ConservativeWords = 0;
+            FrozenObjects = 0;
+            FrozenFallbacks = 0;
         }
 
-        /// <summary>Marks the object <paramref name="word"/> points into, if any, and queues it for tracing.</summary>
+        /// <summary>Marks the object <paramref name="word"/> points into, if any, and queues it for tracing when it
+        /// holds references (a string or a byte[] is marked and done).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Mark(nuint word)
         {
-            if (!SizeClassHeap.TryMark(_map, word, out byte* obj))
+            byte* obj = SizeClassHeap.MarkIfUnmarked(_map, word);
+            if (obj == null)
                 return;
             MarkedObjects++;
+            MethodTable* mt = *(MethodTable**)obj;
+            if (mt == null || !mt->ContainsGCPointers)
+                return;
             if (_count == _capacity)
             {
                 Overflowed = true;
@@ -76,6 +84,42 @@ namespace Internal.Runtime
             }
         }
 
+        /// <summary>Frozen objects walked precisely since Initialize, and regions that needed the fallback.</summary>
+        public ulong FrozenObjects, FrozenFallbacks;
+
+        /// <summary>
+        /// A frozen object region (ILC's FrozenObjectRegion: string literals and preinitialized objects in the image):
+        /// object after object, each a zero sync-block word followed by the object, its size by its type, rounded up
+        /// to 8 bytes. The objects are not in the heap and are never marked; the references of those whose type has
+        /// any are traced. Should a word not look like that layout, the rest of the region is scanned conservatively
+        /// instead (slower, still correct).
+        /// </summary>
+        public void ScanFrozen(nuint start, nuint end)
+        {
+            byte* p = (byte*)((start + 7) & ~(nuint)7);
+            while (p + 3 * sizeof(nuint) <= (byte*)end)
+            {
+                byte* obj = p + sizeof(nuint);
+                MethodTable* mt = *(MethodTable**)obj;
+                if (*(nuint*)p != 0 || mt == null || ((nuint)mt & 7) != 0)
+                    break;
+                nuint size = (GCDesc.ObjectSize(obj, mt) + 7) & ~(nuint)7;
+                if (size < 3 * (nuint)sizeof(nuint) || size > (nuint)((byte*)end - p))
+                    break;
+                if (mt->ContainsGCPointers)
+                    Trace(obj);
+                FrozenObjects++;
+                p += size;
+            }
+            if (p < (byte*)end)
+            {
+                // Room for an object left: the layout was not what this walk expects. Less: the region's padding.
+                if ((nuint)((byte*)end - p) >= 3 * (nuint)sizeof(nuint))
+                    FrozenFallbacks++;
+                ScanConservatively((nuint)p, end);
+            }
+        }
+
         /// <summary>Traces queued objects until none is left (then see <see cref="Overflowed"/>).</summary>
         public void Drain()
         {
@@ -84,6 +128,7 @@ namespace Internal.Runtime
         }
 
         /// <summary>Marks everything <paramref name="obj"/>'s reference fields point to, by its type's GCDesc.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Trace(byte* obj)
         {
             MethodTable* mt = *(MethodTable**)obj;
@@ -99,8 +144,15 @@ namespace Internal.Runtime
                     nuint* p = (nuint*)(obj + offset);
                     nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
                     for (; p < stop; p++)
-                        if (*p != 0)
-                            Reference(obj, *p);
+                    {
+                        nuint value = *p;
+                        if (value == 0)
+                            continue;
+                        if (_verifying)
+                            Check(obj, value);
+                        else
+                            Mark(value);
+                    }
                 }
                 return;
             }
@@ -116,8 +168,15 @@ namespace Internal.Runtime
                     GCDesc.RepeatItem(mt, i, out uint references, out uint skip);
                     nuint* p = (nuint*)q;
                     for (uint r = 0; r < references; r++, p++)
-                        if (*p != 0)
-                            Reference(obj, *p);
+                    {
+                        nuint value = *p;
+                        if (value == 0)
+                            continue;
+                        if (_verifying)
+                            Check(obj, value);
+                        else
+                            Mark(value);
+                    }
                     q = (byte*)p + skip;
                 }
                 if (q == elementStart)
@@ -125,13 +184,8 @@ namespace Internal.Runtime
             }
         }
 
-        private void Reference(byte* from, nuint to)
+        private void Check(byte* from, nuint to)
         {
-            if (!_verifying)
-            {
-                Mark(to);
-                return;
-            }
             // A reference into a heap block must be the start of a live object: anything else means the object it
             // pointed to was freed while reachable (or the field was corrupted).
             if (_map->BlockOf(to) != null && SizeClassHeap.FindObject(_map, to) != (void*)to)

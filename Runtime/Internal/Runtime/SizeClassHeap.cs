@@ -53,7 +53,9 @@ namespace Internal.Runtime
             public uint ObjectSize;
             public uint BumpOffset;       // next never-used byte offset within the slab
             public uint Slots;            // slots handed out from the bump offset so far
-            public uint Reserved;
+            public byte Collected;        // a copy of the heap's IsCollected (one load less when marking)
+            public byte Reserved0;
+            public ushort Reserved1;
             public byte* FreeList;
             public BlockHeader* Next;     // per-class list of slabs with free space
             public BlockHeader* Prev;
@@ -80,7 +82,7 @@ namespace Internal.Runtime
 
         /// <summary>The heap holds managed objects (a MethodTable pointer at the start of each): the collector marks
         /// and sweeps it. A heap of raw blocks (a world's own memory) is freed explicitly and never swept.</summary>
-        public bool IsCollected;
+        public bool IsCollected { get; private set; }
 
         public ulong BytesInUse;        // bytes handed out (rounded to the size class)
         public ulong BytesFromPages;    // bytes of page runs held by the heap
@@ -130,6 +132,7 @@ namespace Internal.Runtime
             }
             *block = default;
             block->Heap = Self;
+            block->Collected = IsCollected ? (byte)1 : (byte)0;
             block->AllNext = _allBlocks;
             if (_allBlocks != null)
                 _allBlocks->AllPrev = block;
@@ -214,7 +217,16 @@ namespace Internal.Runtime
             return p;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool TestBit(ulong* bits, uint slot) => (bits[slot >> 6] & (1UL << (int)(slot & 63))) != 0;
+
+        /// <summary>Makes the heap collected (or not), blocks it already has included.</summary>
+        public void SetCollected(bool collected)
+        {
+            IsCollected = collected;
+            for (BlockHeader* block = _allBlocks; block != null; block = block->AllNext)
+                block->Collected = collected ? (byte)1 : (byte)0;
+        }
 
         private void* AllocateSmall(int classIndex)
         {
@@ -287,8 +299,11 @@ namespace Internal.Runtime
         }
 
         /// <summary>Returns the block of a pointer this heap handed out, or null for a foreign or corrupt pointer.</summary>
-        private static BlockHeader* FindBlock(void* p, out bool large)
+        private static BlockHeader* FindBlock(void* p, out bool large) => FindBlock(p, out large, out _);
+
+        private static BlockHeader* FindBlock(void* p, out bool large, out uint slot)
         {
+            slot = 0;
             BlockHeader* block = (BlockHeader*)((nuint)p & ~(nuint)(SlabBytes - 1));
             large = block->Magic == LargeMagic;
             if (large)
@@ -296,9 +311,10 @@ namespace Internal.Runtime
             if (block->Magic != SlabMagic)
                 return null;
             nuint offset = (nuint)((byte*)p - (byte*)block);
-            if (offset < HeaderBytes || offset >= block->BumpOffset || (offset - HeaderBytes) % block->ObjectSize != 0)
+            if (offset < HeaderBytes || offset >= block->BumpOffset)
                 return null;
-            return block;
+            slot = (uint)((offset - HeaderBytes) / block->ObjectSize);
+            return slot * block->ObjectSize == offset - HeaderBytes ? block : null;
         }
 
         /// <summary>Size usable at p (the size class or the large block), or 0 if p is not a live heap pointer.</summary>
@@ -315,36 +331,38 @@ namespace Internal.Runtime
         /// <summary>Frees p into whichever heap it came from (objects may be freed by another heap's owner).</summary>
         public static FreeResult FreeAnywhere(void* p)
         {
-            BlockHeader* block = FindBlock(p, out _);
+            BlockHeader* block = FindBlock(p, out bool large, out uint slot);
             if (block == null || block->Heap == null)
                 return FreeResult.NotHeapPointer;
-            return block->Heap->Free(p);
+            return block->Heap->FreeIn(block, (byte*)p, large, slot);
         }
 
+        /// <summary>Frees p (into the heap it came from); with a block map, a pointer outside every block is refused
+        /// before anything is read at it.</summary>
         public FreeResult Free(void* p)
         {
             if (_map != null && _map->BlockOf((nuint)p) == null)
                 return FreeResult.NotHeapPointer;
-            BlockHeader* block = FindBlock(p, out bool large);
-            if (block == null)
+            BlockHeader* block = FindBlock(p, out bool large, out uint slot);
+            if (block == null || block->Heap == null)
                 return FreeResult.NotHeapPointer;
-            if (block->Heap != Self)
-                return block->Heap == null ? FreeResult.NotHeapPointer : block->Heap->Free(p);
+            return block->Heap->FreeIn(block, (byte*)p, large, slot);
+        }
+
+        private FreeResult FreeIn(BlockHeader* block, byte* p, bool large, uint slot)
+        {
             if (large)
             {
                 if (block->InUse == 0)
                     return FreeResult.DoubleFree;
                 FreeLarge(block);
+                return FreeResult.Freed;
             }
-            else
-            {
-                uint slot = (uint)(((byte*)p - (byte*)block - HeaderBytes) / block->ObjectSize);
-                if (!TestBit(block->Allocated, slot))
-                    return FreeResult.DoubleFree;
-                bool wasFull = IsFull(block);
-                FreeSlot(block, (byte*)p, slot);
-                AfterSlotsFreed(block, wasFull);
-            }
+            if (!TestBit(block->Allocated, slot))
+                return FreeResult.DoubleFree;
+            bool wasFull = IsFull(block);
+            FreeSlot(block, p, slot);
+            AfterSlotsFreed(block, wasFull);
             return FreeResult.Freed;
         }
 
@@ -446,6 +464,39 @@ namespace Internal.Runtime
         public static void* FindObject(HeapBlockMap* map, nuint address) => Resolve(map, address, out _, out _);
 
         /// <summary>
+        /// The marker's hot path, everything inline: the start of the object of a collected heap that contains
+        /// <paramref name="address"/> if this call marked it, else null (no object there, a raw heap's block, or
+        /// already marked). Same answers as <see cref="TryMark"/>, which the tests and the slow paths use.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static byte* MarkIfUnmarked(HeapBlockMap* map, nuint address)
+        {
+            BlockHeader* block = (BlockHeader*)map->BlockOf(address);
+            if (block == null || block->Collected == 0)
+                return null;
+            byte* start = (byte*)block + HeaderBytes;
+            if (address < (nuint)start)
+                return null;
+            if (block->Magic != SlabMagic)
+            {
+                // A large block: one object, allocated while InUse, marked by bit 0.
+                if (block->InUse == 0 || (block->Marked[0] & 1) != 0)
+                    return null;
+                block->Marked[0] |= 1;
+                return start;
+            }
+            uint slot = (uint)((address - (nuint)start) / block->ObjectSize);
+            if (slot >= block->Slots)
+                return null;
+            uint word = slot >> 6;
+            ulong bit = 1UL << (int)(slot & 63);
+            if ((block->Allocated[word] & bit) == 0 || (block->Marked[word] & bit) != 0)
+                return null;
+            block->Marked[word] |= bit;
+            return start + slot * block->ObjectSize;
+        }
+
+        /// <summary>
         /// Marks the object of a collected heap that contains <paramref name="address"/>. True only the first time
         /// (the caller then traces the object's references); false for a non-object, an object of a heap the
         /// collector does not sweep, or one already marked.
@@ -453,7 +504,7 @@ namespace Internal.Runtime
         public static bool TryMark(HeapBlockMap* map, nuint address, out byte* obj)
         {
             obj = Resolve(map, address, out BlockHeader* block, out uint slot);
-            if (obj == null || !block->Heap->IsCollected)
+            if (obj == null || block->Collected == 0)
                 return false;
             ulong bit = 1UL << (int)(slot & 63);
             ref ulong word = ref block->Marked[slot >> 6];
@@ -468,7 +519,7 @@ namespace Internal.Runtime
         public static bool IsCollectableAndUnmarked(HeapBlockMap* map, void* obj)
         {
             byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out uint slot);
-            return start != null && block->Heap->IsCollected && !TestBit(block->Marked, slot);
+            return start != null && block->Collected != 0 && !TestBit(block->Marked, slot);
         }
 
         /// <summary>Whether the object at <paramref name="obj"/> (an object start) carries a mark.</summary>
@@ -500,7 +551,7 @@ namespace Internal.Runtime
                     ulong bits = marked ? block->Marked[w] : block->Allocated[w];
                     while (bits != 0)
                     {
-                        uint slot = w * 64 + (uint)TrailingZeroCount(bits);
+                        uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
                         bits &= bits - 1;
                         visit(start + slot * block->ObjectSize);
                     }
@@ -548,7 +599,7 @@ namespace Internal.Runtime
                 slab->Marked[w] = 0;
                 while (garbage != 0)
                 {
-                    uint slot = w * 64 + (uint)TrailingZeroCount(garbage);
+                    uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(garbage);
                     garbage &= garbage - 1;
                     FreeSlot(slab, start + slot * slab->ObjectSize, slot);
                     freedAny = true;
@@ -556,18 +607,6 @@ namespace Internal.Runtime
             }
             if (freedAny)
                 AfterSlotsFreed(slab, wasFull);
-        }
-
-        private static int TrailingZeroCount(ulong value)
-        {
-            int n = 0;
-            if ((value & 0xFFFFFFFF) == 0) { n += 32; value >>= 32; }
-            if ((value & 0xFFFF) == 0) { n += 16; value >>= 16; }
-            if ((value & 0xFF) == 0) { n += 8; value >>= 8; }
-            if ((value & 0xF) == 0) { n += 4; value >>= 4; }
-            if ((value & 0x3) == 0) { n += 2; value >>= 2; }
-            if ((value & 0x1) == 0) n += 1;
-            return n;
         }
 
         private static void Zero(byte* p, nuint bytes) => Unsafe.InitBlockUnaligned(p, 0, (uint)bytes);
