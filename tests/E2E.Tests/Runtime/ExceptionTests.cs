@@ -93,7 +93,14 @@ public sealed class ExceptionTests
             Guest.CommandTimeout, what: "the warning that ends the world");
         await guest.ExpectAsync(new Regex(@"WARNING: World:   at Kernel_Kernel_Workloads_Workloads__ThrowFromWorkload\+0x"), Guest.CommandTimeout,
             what: "the backtrace in the log");
+        // The warning is logged on the way out of the world, which may still be switched out before it ends: wait
+        // (bounded) for it to be gone rather than racing it.
         string ps = await guest.RunAsync("ps");
+        for (int attempt = 0; attempt < 20 && ps.Contains(" throw", StringComparison.Ordinal); attempt++)
+        {
+            await guest.RunAsync("sleep 100ms");
+            ps = await guest.RunAsync("ps");
+        }
         guest.Check(!ps.Contains(" throw", StringComparison.Ordinal), $"the world is gone:\n{ps}");
         guest.Check(ps.Contains("shell", StringComparison.Ordinal) && ps.Contains("vmklogger", StringComparison.Ordinal), $"the rest is still there:\n{ps}");
         string uname = await guest.RunAsync("uname -a");
