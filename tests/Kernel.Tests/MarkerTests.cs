@@ -68,7 +68,9 @@ public unsafe class MarkerTests
         public readonly FakeTypes Types = new();
         public SizeClassHeap* Heap;
         public nuint* Stack;
-        public Marker Marker;
+        // In native memory: the marker hands out pointers to itself (overflow recovery), which the host's moving
+        // collector would invalidate if it lived in this object.
+        public Marker* Marker;
 
         public World(int stackCapacity)
         {
@@ -76,7 +78,8 @@ public unsafe class MarkerTests
             Heap->Initialize(FakePageSource.AllocRunFn, FakePageSource.FreeRunFn, map: Source.Map);
             Heap->SetCollected(true);
             Stack = (nuint*)NativeMemory.Alloc((nuint)(stackCapacity * 8));
-            Marker.Initialize(Source.Map, Stack, stackCapacity);
+            Marker = (Marker*)NativeMemory.AllocZeroed((nuint)sizeof(Marker));
+            Marker->Initialize(Source.Map, Stack, stackCapacity);
         }
 
         public byte* New(MethodTable* mt, int length = 0)
@@ -92,7 +95,7 @@ public unsafe class MarkerTests
         public void Complete()
         {
             SizeClassHeap* heap = Heap;
-            Marker.Complete(&heap, 1);
+            Marker->Complete(&heap, 1);
         }
 
         public bool Alive(void* obj) => SizeClassHeap.FindObject(Source.Map, (nuint)obj) == obj;
@@ -102,6 +105,7 @@ public unsafe class MarkerTests
             Heap->ReleaseAll();
             NativeMemory.Free(Heap);
             NativeMemory.Free(Stack);
+            NativeMemory.Free(Marker);
             Types.Dispose();
             Source.Dispose();
         }
@@ -143,9 +147,9 @@ public unsafe class MarkerTests
         Field(viaB, 24) = (nint)data;
         *(nint*)(data + 16) = (nint)pointedToByData;          // bytes of a byte[]
 
-        w.Marker.Mark((nuint)root);
+        w.Marker->Mark((nuint)root);
         w.Complete();
-        Assert.Equal(9ul, w.Marker.MarkedObjects);
+        Assert.Equal(9ul, w.Marker->MarkedObjects);
 
         w.Heap->Sweep(out _);
         foreach (nint live in new[] { (nint)root, (nint)viaA, (nint)viaB, (nint)array, (nint)lastElement, (nint)pairArray, (nint)left1, (nint)right2, (nint)data })
@@ -163,7 +167,7 @@ public unsafe class MarkerTests
         Field(b, 24) = (nint)child;
         nuint[] stack = { 0, 42, (nuint)a, (nuint)b + 13, unchecked((nuint)0xDDDDDDDDDDDDDDDDUL), (nuint)w.Source.Base, (nuint)c - 8 };
         fixed (nuint* s = stack)
-            w.Marker.ScanConservatively((nuint)s, (nuint)(s + stack.Length));
+            w.Marker->ScanConservatively((nuint)s, (nuint)(s + stack.Length));
         w.Complete();
         w.Heap->Sweep(out _);
         Assert.True(w.Alive(a), "an exact pointer");
@@ -207,10 +211,10 @@ public unsafe class MarkerTests
             Field(wide, 16 + 8 * i) = (nint)n;
             all.Add((nint)n);
         }
-        w.Marker.Mark((nuint)head);
-        w.Marker.Mark((nuint)wide);
+        w.Marker->Mark((nuint)head);
+        w.Marker->Mark((nuint)wide);
         w.Complete();
-        Assert.Equal(801ul, w.Marker.MarkedObjects);
+        Assert.Equal(801ul, w.Marker->MarkedObjects);
         Assert.Equal(0ul, w.Heap->Sweep(out _));
         foreach (nint p in all)
             Assert.True(w.Alive((void*)p));
@@ -226,14 +230,14 @@ public unsafe class MarkerTests
         Field(array, 16 + 16) = (nint)c;
         Field(a, 24) = 0x1000;                        // outside the heap: not the verifier's business
         SizeClassHeap* heap = w.Heap;
-        w.Marker.Verify(&heap, 1);
-        Assert.Equal(0ul, w.Marker.DanglingReferences);
+        w.Marker->Verify(&heap, 1);
+        Assert.Equal(0ul, w.Marker->DanglingReferences);
 
         Assert.Equal(SizeClassHeap.FreeResult.Freed, w.Heap->Free(c));   // freed while the array still refers to it
         Field(keep, 8) = (nint)b + 8;                 // an interior reference: never valid in a heap field
-        w.Marker.Verify(&heap, 1);
-        Assert.Equal(2ul, w.Marker.DanglingReferences);
-        Assert.True(w.Marker.FirstDanglingTo == (nuint)c || w.Marker.FirstDanglingTo == (nuint)b + 8);
+        w.Marker->Verify(&heap, 1);
+        Assert.Equal(2ul, w.Marker->DanglingReferences);
+        Assert.True(w.Marker->FirstDanglingTo == (nuint)c || w.Marker->FirstDanglingTo == (nuint)b + 8);
     }
 
     [Fact]
@@ -252,11 +256,11 @@ public unsafe class MarkerTests
             region[5] = 0;                                 // the node's sync block (40 bytes after the region start)
             region[6] = (nint)node;
             region[6 + 3] = (nint)target;                  // Node.B at offset 24
-            w.Marker.ScanFrozen((nuint)region, (nuint)(region + 11));
+            w.Marker->ScanFrozen((nuint)region, (nuint)(region + 11));
             w.Complete();
-            Assert.Equal(2ul, w.Marker.FrozenObjects);
-            Assert.Equal(0ul, w.Marker.FrozenFallbacks);
-            Assert.Equal(1ul, w.Marker.ConservativeWords);       // the region's last word: padding, too small for an object
+            Assert.Equal(2ul, w.Marker->FrozenObjects);
+            Assert.Equal(0ul, w.Marker->FrozenFallbacks);
+            Assert.Equal(1ul, w.Marker->ConservativeWords);       // the region's last word: padding, too small for an object
             w.Heap->Sweep(out _);
             Assert.True(w.Alive(target), "referenced from a frozen object");
             Assert.False(w.Alive(unreferenced));
@@ -265,10 +269,10 @@ public unsafe class MarkerTests
             region[5] = 1;
             byte* again = w.New(node);
             region[6 + 3] = (nint)again;
-            w.Marker.Initialize(w.Source.Map, w.Stack, 64);
-            w.Marker.ScanFrozen((nuint)region, (nuint)(region + 11));
+            w.Marker->Initialize(w.Source.Map, w.Stack, 64);
+            w.Marker->ScanFrozen((nuint)region, (nuint)(region + 11));
             w.Complete();
-            Assert.Equal(1ul, w.Marker.FrozenFallbacks);
+            Assert.Equal(1ul, w.Marker->FrozenFallbacks);
             w.Heap->Sweep(out _);
             Assert.True(w.Alive(again));
         }
@@ -329,9 +333,9 @@ public unsafe class MarkerTests
             }
 
             foreach (int r in roots)
-                w.Marker.Mark((nuint)objects[r] + (nuint)random.Next(8));
+                w.Marker->Mark((nuint)objects[r] + (nuint)random.Next(8));
             w.Complete();
-            Assert.Equal((ulong)reachable.Count, w.Marker.MarkedObjects);
+            Assert.Equal((ulong)reachable.Count, w.Marker->MarkedObjects);
             w.Heap->Sweep(out _);
             for (int i = 0; i < count; i++)
                 Assert.Equal(reachable.Contains(i), w.Alive((void*)objects[i]));

@@ -165,14 +165,14 @@ public unsafe class SizeClassHeapCollectorTests
                 marked.Add(p);
         }
         s_visited = new List<nint>();
-        heap.ForEachMarked(&Visit);
+        heap.ForEachMarked(null, &Visit);
         Assert.Equal(marked.Count, s_visited.Count);
         Assert.True(marked.SetEquals(s_visited));
     }
 
     [ThreadStatic] private static List<nint> s_visited;
 
-    private static void Visit(byte* obj) => s_visited.Add((nint)obj);
+    private static void Visit(void* context, byte* obj) => s_visited.Add((nint)obj);
 
     // ---- Model: random allocations, frees, marks and sweeps against a set of what should be live -------------------
 

@@ -32,6 +32,8 @@ namespace Kernel.Worlds
             for (int i = 0; i < worlds.Count; i++)
             {
                 World world = worlds[i];
+                if (world.Control == null)
+                    continue;   // being reaped: its stack is already gone (and it never runs again)
                 nuint low = world == current ? currentStackPointer : (nuint)world.Control->SavedRsp;
                 // A saved pointer outside the stack would be a scheduler bug; scanning the whole stack is then the
                 // safe answer (more words, never fewer).

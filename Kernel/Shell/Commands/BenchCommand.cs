@@ -241,7 +241,9 @@ namespace Kernel.Shell.Commands
 
         private static object[] s_live;
 
-        private static void BuildLiveHeap(ulong bytes)
+        // Small: 48-byte nodes, every fourth with a string and every fourth with an int[4] behind it. Mixed: the
+        // same nodes, every fourth with a 60-character string, a byte[1024] or an int[16] (file data, paths, tables).
+        private static void BuildLiveHeap(ulong bytes, bool mixed)
         {
             const int Chains = 1024;
             s_live = new object[Chains];
@@ -250,7 +252,9 @@ namespace Kernel.Shell.Commands
             while (Allocator.Heap.BytesInUse - start < bytes)
             {
                 var node = new LiveNode { Next = (LiveNode)s_live[i % Chains], Value = i };
-                node.Payload = (i % 4) switch { 0 => "live-node", 1 => new int[4], _ => null };
+                node.Payload = mixed
+                    ? (i % 4) switch { 0 => new string('x', 60), 1 => new byte[1024], 2 => new int[16], _ => null }
+                    : (i % 4) switch { 0 => "live-node", 1 => new int[4], _ => null };
                 s_live[i % Chains] = node;
                 i++;
             }
@@ -259,10 +263,12 @@ namespace Kernel.Shell.Commands
         private static int GcPauses(Shell shell, ulong hz)
         {
             shell.WriteLine("  live heap (MiB)   live objects     live bytes   pause cycles   pause instr   instr/live byte   mark instr");
-            ulong[] sizes = { 1, 16, 64 };
+            ulong[] sizes = { 1, 16, 64, 1, 16, 64 };
             for (int s = 0; s < sizes.Length; s++)
             {
-                BuildLiveHeap(sizes[s] << 20);
+                if (s == 3)
+                    shell.WriteLine("  mixed heap: the same nodes with 60-character strings, byte[1024] and int[16] behind them");
+                BuildLiveHeap(sizes[s] << 20, mixed: s >= 3);
                 System.GC.Collect();                  // the garbage of building it goes first
                 System.GC.Collect();                  // then a collection with nothing to free: the pause of marking it
                 CollectionInfo info = GarbageCollector.Last;

@@ -206,23 +206,18 @@ namespace Internal.Runtime
         {
             _verifying = true;
             DanglingReferences = 0;
-            s_recovering = (Marker*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
+            void* self = System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
             for (int h = 0; h < heapCount; h++)
-                heaps[h]->ForEachAllocated(&VerifyOne);
-            s_recovering = null;
+                heaps[h]->ForEachAllocated(self, &VerifyOne);
             _verifying = false;
         }
 
-        private static void VerifyOne(byte* obj) => s_recovering->Trace(obj);
+        private static void VerifyOne(void* marker, byte* obj) => ((Marker*)marker)->Trace(obj);
 
-        // The heap's ForEachMarked calls a plain function pointer, so the recovery pass reaches the marker through
-        // this static (one collection at a time, interrupts off).
-        private static Marker* s_recovering;
-
-        private static void Retrace(byte* obj)
+        private static void Retrace(void* marker, byte* obj)
         {
-            s_recovering->Trace(obj);
-            s_recovering->Drain();
+            ((Marker*)marker)->Trace(obj);
+            ((Marker*)marker)->Drain();
         }
 
         /// <summary>Drains, then repeats recovery passes over <paramref name="heaps"/> until nothing overflowed.</summary>
@@ -232,10 +227,9 @@ namespace Internal.Runtime
             while (Overflowed)
             {
                 Overflowed = false;
-                s_recovering = (Marker*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
+                void* self = System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
                 for (int h = 0; h < heapCount; h++)
-                    heaps[h]->ForEachMarked(&Retrace);
-                s_recovering = null;
+                    heaps[h]->ForEachMarked(self, &Retrace);
             }
         }
     }

@@ -529,13 +529,14 @@ namespace Internal.Runtime
             return start == obj && TestBit(block->Marked, slot);
         }
 
-        /// <summary>Calls <paramref name="visit"/> for every marked object (mark-stack overflow recovery rescans them).</summary>
-        public void ForEachMarked(delegate*<byte*, void> visit) => ForEach(visit, marked: true);
+        /// <summary>Calls <paramref name="visit"/>(context, object) for every marked object (mark-stack overflow
+        /// recovery rescans them).</summary>
+        public void ForEachMarked(void* context, delegate*<void*, byte*, void> visit) => ForEach(context, visit, marked: true);
 
         /// <summary>Calls <paramref name="visit"/> for every allocated object (the collector's heap verification).</summary>
-        public void ForEachAllocated(delegate*<byte*, void> visit) => ForEach(visit, marked: false);
+        public void ForEachAllocated(void* context, delegate*<void*, byte*, void> visit) => ForEach(context, visit, marked: false);
 
-        private void ForEach(delegate*<byte*, void> visit, bool marked)
+        private void ForEach(void* context, delegate*<void*, byte*, void> visit, bool marked)
         {
             for (BlockHeader* block = _allBlocks; block != null; block = block->AllNext)
             {
@@ -543,7 +544,7 @@ namespace Internal.Runtime
                 if (block->Magic == LargeMagic)
                 {
                     if (marked ? (block->Marked[0] & 1) != 0 : block->InUse != 0)
-                        visit(start);
+                        visit(context, start);
                     continue;
                 }
                 for (uint w = 0; w * 64 < block->Slots; w++)
@@ -553,7 +554,7 @@ namespace Internal.Runtime
                     {
                         uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
                         bits &= bits - 1;
-                        visit(start + slot * block->ObjectSize);
+                        visit(context, start + slot * block->ObjectSize);
                     }
                 }
             }
