@@ -8,17 +8,20 @@ public static partial class ShellPrompt
     /// <summary>The prompt text, e.g. <c>[root@localhost:~] </c>.</summary>
     public const string Example = "[root@localhost:~] ";
 
+    private const string PromptAtEndPattern = @"\[root@[^:\]\n]+:[^\]\n]*\] \z";
+    private const string HaltedPanicPattern = @"^@BlueScreen: No core dump.*\n";
+
     /// <summary>The prompt, only when it is the last thing received (the shell is waiting for input).</summary>
-    [GeneratedRegex(@"\[root@[^:\]\n]+:[^\]\n]*\] \z")]
+    [GeneratedRegex(PromptAtEndPattern)]
     public static partial Regex AtEnd();
 
     /// <summary>The last line of a panic screen after which the kernel halts (<c>panic=halt</c>): QEMU will not end by
     /// itself, so whoever waits must stop waiting there.</summary>
-    [GeneratedRegex(@"^@BlueScreen: No core dump.*\n", RegexOptions.Multiline)]
+    [GeneratedRegex(HaltedPanicPattern, RegexOptions.Multiline)]
     public static partial Regex HaltedPanic();
 
     /// <summary>Either the prompt at the end of the text, or a panic screen that ended in a halt.</summary>
-    [GeneratedRegex(@"\[root@[^:\]\n]+:[^\]\n]*\] \z|^@BlueScreen: No core dump.*\n", RegexOptions.Multiline)]
+    [GeneratedRegex(PromptAtEndPattern + "|" + HaltedPanicPattern, RegexOptions.Multiline)]
     public static partial Regex PromptOrHaltedPanic();
 
     /// <summary>Marks every line of the panic screen on serial.</summary>

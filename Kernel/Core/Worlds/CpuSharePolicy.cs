@@ -74,6 +74,12 @@ namespace Kernel.Worlds
                 if (g.CpuVirtualTime < least)
                     least = g.CpuVirtualTime;
             }
+            RaiseFloor(least);
+        }
+
+        // ulong.MaxValue: nobody competes, the floor stays.
+        private void RaiseFloor(ulong least)
+        {
             if (least != ulong.MaxValue && least > VirtualTimeFloor)
                 VirtualTimeFloor = least;
         }
@@ -141,8 +147,7 @@ namespace Kernel.Worlds
                     bestReserved = reserved;
                 }
             }
-            if (least != ulong.MaxValue && least > VirtualTimeFloor)
-                VirtualTimeFloor = least;
+            RaiseFloor(least);
             return best;
         }
 
