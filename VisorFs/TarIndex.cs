@@ -211,6 +211,46 @@ public sealed partial class TarIndex
         }
     }
 
+    /// <summary>
+    /// The entry named <paramref name="name"/> directly inside directory entry <paramref name="directory"/>, or -1.
+    /// <paramref name="pathHash"/> is the hash of the child's whole path (directory path, '/', name; just the name
+    /// below the root), which a walker extends one component at a time with <see cref="PathHash"/>; only the name
+    /// is compared, so a lookup costs the name's length, not the path's.
+    /// </summary>
+    public unsafe int FindChild(int directory, ReadOnlySpan<char> name, uint pathHash)
+    {
+        ulong[] table = _table;
+        int mask = table.Length - 1;
+        int slot = (int)pathHash & mask;
+        Rec[] recs = _recs;
+        fixed (char* pool = _pool)
+        {
+            while (true)
+            {
+                ulong s = table[slot];
+                if (s == 0)
+                {
+                    return -1;
+                }
+                int idx = (int)(uint)s - 1;
+                if ((uint)(s >> 32) == pathHash && recs[idx].Parent == directory && idx != 0 && recs[idx].PathLength >= name.Length)
+                {
+                    char* tail = pool + recs[idx].PathStart + recs[idx].PathLength - name.Length;
+                    int k = 0;
+                    while (k < name.Length && tail[k] == name[k])
+                    {
+                        k++;
+                    }
+                    if (k == name.Length && (recs[idx].PathLength == name.Length || tail[-1] == '/'))
+                    {
+                        return idx;
+                    }
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+    }
+
     /// <summary>Looks up a path; null if absent.</summary>
     public TarEntry? Find(string path) => TryFind(path, out TarEntry e) ? e : null;
 

@@ -92,10 +92,16 @@ public static class TarPath
     // result folds the halves together and applies a final xor-shift, so the low bits that pick a hash slot depend
     // on every character. One serial multiply per four characters. Not keyed: like any unkeyed hash, an archive
     // can be built to collide; that costs probe time, never correctness.
-    private const ulong HashSeed = 0xCBF29CE484222325;
+    internal const ulong HashSeed = 0xCBF29CE484222325;
     private const ulong HashMultiplier = 0x9E3779B97F4A7C15;
 
-    private static ulong HashStep(ulong h, ulong quad) => (((h << 5) | (h >> 59)) ^ quad) * HashMultiplier;
+    internal static ulong HashStep(ulong h, ulong quad) => (((h << 5) | (h >> 59)) ^ quad) * HashMultiplier;
+
+    internal static uint Fold(ulong h)
+    {
+        uint folded = (uint)(h ^ (h >> 32));
+        return folded ^ (folded >> 15);
+    }
 
     private static unsafe uint Hash(char* p, int n)
     {
@@ -114,8 +120,7 @@ public static class TarPath
             }
             h = HashStep(h, tail);
         }
-        uint folded = (uint)(h ^ (h >> 32));
-        return folded ^ (folded >> 15);
+        return Fold(h);
     }
 
     /// <summary>Hash of a normalized path; the same for a string and a span.</summary>

@@ -1,7 +1,8 @@
 // VisorFsRoot.Lookup.cs -- path resolution through the layers: the ramdisk tree first (whiteouts hide, opaque
 // directories cut off what is below), then the tardisks latest first; symlinks are followed component by
-// component with at most 40 hops (ELOOP); `..` works on the canonical, symlink-free path. Also directory
-// listings, which merge the upper directory with the same directory of every tardisk below it.
+// component with at most 40 hops (ELOOP); `..` works on the canonical, symlink-free path (the walk itself is in
+// VisorFsRoot.Walk.cs). Also directory listings, which merge the upper directory with the same directory of every
+// tardisk below it.
 using System;
 using System.Collections.Generic;
 using Internal.Runtime;
@@ -18,7 +19,8 @@ namespace Kernel.VisorFs
         /// <summary>
         /// Resolves <paramref name="path"/> (relative to <paramref name="cwd"/>), following symlinks (the last
         /// component only with <paramref name="followLast"/>). On ENOENT for the last component, node.Path is the
-        /// canonical path it would have, so callers can create it.
+        /// canonical path it would have, so callers can create it. Takes time linear in the path's length (plus the
+        /// symlink targets it expands); a canonical path longer than PATH_MAX is ENAMETOOLONG.
         /// </summary>
         public Errno Resolve(string cwd, string path, bool followLast, out FsNode node)
         {
@@ -28,77 +30,8 @@ namespace Kernel.VisorFs
             if (path.Length > FsPath.MaxLength)
                 return Errno.ENAMETOOLONG;
             string pending = FsPath.Absolute(cwd ?? "/", path);
-            Errno result = Walk(path, ref pending, followLast, out node);
-            return result;
-        }
-
-        // Resolve's walk over `pending`, an absolute path; replaces it when a symlink is expanded.
-        private Errno Walk(string path, ref string pending, bool followLast, out FsNode node)
-        {
-            node = default;
-            FsNode at = RootNode;
-            int pos = 0, hops = 0;
-            while (true)
-            {
-                while (pos < pending.Length && pending[pos] == '/')
-                    pos++;
-                if (pos >= pending.Length)
-                {
-                    node = at;
-                    return Errno.Ok;
-                }
-                int end = pending.IndexOf('/', pos);
-                if (end < 0)
-                    end = pending.Length;
-                int after = end;
-                while (after < pending.Length && pending[after] == '/')
-                    after++;
-                bool last = after >= pending.Length;
-                if (end - pos == 1 && pending[pos] == '.')
-                {
-                    pos = end;
-                    continue;
-                }
-                if (end - pos == 2 && pending[pos] == '.' && pending[pos + 1] == '.')
-                {
-                    pos = end;
-                    if (at.Path != "/")
-                    {
-                        string up = at.Path;
-                        LookupExact(FsPath.Parent(up), out at);
-                    }
-                    continue;
-                }
-                if (!at.IsDirectory)
-                    return Errno.ENOTDIR;
-                if (end - pos > 255)
-                    return Errno.ENAMETOOLONG;
-                string component = pending.Substring(pos, end - pos);
-                string child = FsPath.Child(at.Path, component);
-                pos = end;
-                Errno found = LookupExact(child, out FsNode next);
-                if (found != Errno.Ok)
-                {
-                    node.Path = last ? child : null;
-                    return found;
-                }
-                if (next.Kind == FileKind.Symlink && (!last || followLast))
-                {
-                    if (++hops > MaxSymlinkHops)
-                        return Errno.ELOOP;
-                    string target = next.LinkTarget;
-                    if (target == null || target.Length == 0)
-                        return Errno.ENOENT;
-                    string rest = pending.Substring(pos);
-                    string expanded = string.Concat(target, "/", rest);
-                    pending = expanded;
-                    pos = 0;
-                    if (target[0] == '/')
-                        at = RootNode;
-                    continue;
-                }
-                at = next;
-            }
+            PathWalk walk = PathWalk.Start(this, pending.Length);
+            return walk.Run(pending, followLast, out node);
         }
 
         /// <summary>Resolves everything but the last component: the directory a new entry would go in, and its name.</summary>

@@ -109,6 +109,10 @@ namespace Kernel.VisorFs
         private Errno CreateNode(string canonical, string name, RamNodeKind kind, int mode, out RamNode node)
         {
             node = null;
+            // Every node is named by its canonical path, so none may be longer than PATH_MAX, however it was
+            // reached (a relative name in a deep working directory, a copy into a deep directory).
+            if (canonical.Length > FsPath.MaxLength)
+                return Errno.ENAMETOOLONG;
             // /tardisks holds mounted archives only (cp/mv there mount them); nothing is created below it.
             if (FsPath.IsWithin(canonical, TardisksPath))
                 return Errno.EPERM;
