@@ -26,6 +26,9 @@ namespace Kernel.Shell
 
         protected int Fail(Shell shell, string path, Errno error)
         {
+            // Stopped by Ctrl-C: the shell has echoed ^C; like a process killed by SIGINT, say nothing more.
+            if (error == Errno.EINTR)
+                return Shell.InterruptedStatus;
             shell.WriteError(string.Concat(Name, ": ", string.Concat(path, ": ", ErrnoText.Describe(error))));
             return 1;
         }

@@ -141,59 +141,87 @@ namespace Kernel.VisorFs
             return null;
         }
 
-        /// <summary>Lists a directory: the upper layer's live entries, then every tardisk's, latest first, each name once.</summary>
+        /// <summary>
+        /// Lists a directory: the upper layer's live entries, then every tardisk's, latest first, each name once.
+        /// Linear in the number of entries: a lower layer's name is checked against the layers above it by one
+        /// lookup per layer (the ramdisk directory, each higher tardisk's same directory), never against the list.
+        /// </summary>
         public Errno ReadDirectory(FsNode dir, List<DirEntry> into)
         {
             if (!dir.Exists)
                 return Errno.ENOENT;
             if (!dir.IsDirectory)
                 return Errno.ENOTDIR;
-            int first = into.Count;
             if (dir.TardisksDir)
             {
                 for (int i = 0; i < _tardisks.Count; i++)
                     into.Add(new DirEntry { Name = _tardisks[i].Name, Node = new FsNode { Path = FsPath.Child(dir.Path, _tardisks[i].Name), TardiskFile = _tardisks[i] } });
                 return Errno.Ok;
             }
-            List<string> hidden = null;
-            bool opaque = false;
-            if (dir.Ram != null)
+            bool root = dir.Path == "/";
+            RamNode upper = dir.Ram;
+            if (upper != null)
             {
-                opaque = IsOpaque(dir.Ram);
-                for (int i = 0; i < dir.Ram.Children.Count; i++)
+                for (int i = 0; i < upper.Children.Count; i++)
                 {
-                    RamNode c = dir.Ram.Children[i];
-                    if (c.Kind == RamNodeKind.Whiteout)
-                    {
-                        hidden ??= new List<string>();
-                        hidden.Add(c.Name);
-                        continue;
-                    }
-                    into.Add(new DirEntry { Name = c.Name, Node = new FsNode { Path = FsPath.Child(dir.Path, c.Name), Ram = c } });
+                    RamNode c = upper.Children[i];
+                    if (c.Kind != RamNodeKind.Whiteout && !(root && c.Name == TardisksName))
+                        into.Add(new DirEntry { Name = c.Name, Node = new FsNode { Path = FsPath.Child(dir.Path, c.Name), Ram = c } });
                 }
             }
-            if (dir.Path == "/" && !Listed(into, first, "tardisks"))
-                into.Add(new DirEntry { Name = "tardisks", Node = new FsNode { Path = TardisksPath, TardisksDir = true } });
-            if (!opaque)
+            if (root)
+                into.Add(new DirEntry { Name = TardisksName, Node = new FsNode { Path = TardisksPath, TardisksDir = true } });
+            if (upper != null && IsOpaque(upper))
+                return Errno.Ok;
+            // The directory in every tardisk that has it, latest first, down to the first that has a file there
+            // (it hides the directories of the tardisks below).
+            string tarPath = root ? "" : dir.Path.Substring(1);
+            var dirHash = PathHash.Empty;
+            dirHash.Append(tarPath.AsSpan());
+            int[] dirEntry = new int[_tardisks.Count];
+            int lowest = _tardisks.Count;
+            for (int t = _tardisks.Count - 1; t >= 0; t--)
             {
-                for (int t = _tardisks.Count - 1; t >= 0; t--)
+                dirEntry[t] = -1;
+                if (!_tardisks[t].Index.TryFind(tarPath, out TarEntry tdir))
+                    continue;
+                if (!tdir.IsDirectory)
+                    break;
+                dirEntry[t] = tdir.Index;
+                lowest = t;
+            }
+            for (int t = _tardisks.Count - 1; t >= lowest; t--)
+            {
+                if (dirEntry[t] < 0)
+                    continue;
+                TarIndex index = _tardisks[t].Index;
+                for (int c = index[dirEntry[t]].FirstChild; c >= 0; c = index[c].NextSibling)
                 {
-                    TarIndex index = _tardisks[t].Index;
-                    if (!index.TryFind(dir.Path, out TarEntry tdir))
+                    TarEntry e = index[c];
+                    string name = e.Name;
+                    if ((root && name == TardisksName) || (upper != null && upper.FindChild(name) != null)
+                        || ShownByHigherTardisk(dirEntry, t, dirHash, root, name))
                         continue;
-                    if (!tdir.IsDirectory)
-                        break;   // a file here hides the directories of the tardisks below
-                    for (int c = tdir.FirstChild; c >= 0; c = index[c].NextSibling)
-                    {
-                        TarEntry e = index[c];
-                        string name = e.Name;
-                        if (Listed(into, first, name) || (hidden != null && hidden.Contains(name)))
-                            continue;
-                        into.Add(new DirEntry { Name = name, Node = new FsNode { Path = FsPath.Child(dir.Path, name), Tar = _tardisks[t], Entry = e } });
-                    }
+                    into.Add(new DirEntry { Name = name, Node = new FsNode { Path = FsPath.Child(dir.Path, name), Tar = _tardisks[t], Entry = e } });
                 }
             }
             return Errno.Ok;
+        }
+
+        // True when a tardisk above `below` that has the listed directory also has `name` in it (so it was listed).
+        private bool ShownByHigherTardisk(int[] dirEntry, int below, PathHash dirHash, bool root, string name)
+        {
+            if (below == _tardisks.Count - 1)
+                return false;
+            PathHash h = dirHash;
+            if (!root)
+                h.Append('/');
+            h.Append(name.AsSpan());
+            uint hash = h.Finish();
+            for (int t = below + 1; t < _tardisks.Count; t++)
+                if (dirEntry[t] >= 0 && _tardisks[t].Index.FindChild(dirEntry[t], name.AsSpan(), hash) >= 0)
+                    return true;
+            return false;
         }
 
         // A ramdisk directory hides the tardisks below if it or any ancestor is opaque.
@@ -201,14 +229,6 @@ namespace Kernel.VisorFs
         {
             for (RamNode n = dir; n != null; n = n.Parent)
                 if (n.Opaque)
-                    return true;
-            return false;
-        }
-
-        private static bool Listed(List<DirEntry> list, int first, string name)
-        {
-            for (int i = first; i < list.Count; i++)
-                if (list[i].Name == name)
                     return true;
             return false;
         }

@@ -335,61 +335,88 @@ namespace Kernel.VisorFs
         /// <summary>
         /// `rm -r`: deletes a directory and everything below it, depth first (tardisk entries are hidden, ramdisk
         /// ones freed); anything else is deleted as by <see cref="Unlink"/>. Symlinks are removed, never followed.
-        /// Stops at the first failure (an open file: EBUSY; a mount point below: EBUSY), leaving what it has not
-        /// reached in place, as rm does.
+        /// Stops at the first failure (an open file: EBUSY; a mount point below: EBUSY), or with EINTR when
+        /// <paramref name="stop"/> says so (Ctrl-C), leaving what it has not reached in place, as rm does.
         /// </summary>
-        public Errno RemoveTree(string cwd, string path)
+        public Errno RemoveTree(string cwd, string path, Func<bool> stop = null)
         {
             Errno e = Resolve(cwd, path, false, out FsNode node);
             if (e != Errno.Ok)
                 return e;
             if (!node.IsDirectory || node.TardiskFile != null)
                 return Unlink(cwd, path);
-            return RemoveTreeAt(node.Path, 0);
+            return RemoveTreeAt(node.Path, stop);
         }
 
-        // Depth is bounded by the path length limit; the guard keeps a corrupt tree from recursing without end.
-        private const int MaxTreeDepth = 256;
+        // Every level of a tree adds at least two characters ("/x") to a path no longer than PATH_MAX; the guard
+        // keeps a corrupt tree from being walked without end.
+        private const int MaxTreeDepth = FsPath.MaxLength / 2 + 1;
 
-        private Errno RemoveTreeAt(string dirPath, int depth)
+        // One directory an iterative tree walk is working through: where it is, where its copy goes, its listing.
+        // The walks keep these on a list instead of recursing: a tree may be 2,000 levels deep and a world's stack
+        // is 64 KiB.
+        private sealed class TreeLevel
         {
-            if (depth > MaxTreeDepth)
+            public string From;
+            public string To;
+            public List<DirEntry> Entries;
+            public int Next;
+        }
+
+        private Errno RemoveTreeAt(string dirPath, Func<bool> stop)
+        {
+            var levels = new List<TreeLevel>();
+            Errno e = EnterForRemoval(dirPath, levels);
+            while (e == Errno.Ok && levels.Count > 0)
+            {
+                TreeLevel level = levels[levels.Count - 1];
+                if (level.Next < level.Entries.Count)
+                {
+                    if (stop != null && stop())
+                        return Errno.EINTR;
+                    FsNode child = level.Entries[level.Next++].Node;
+                    Errno r = Resolve("/", child.Path, false, out FsNode live);
+                    if (r != Errno.Ok)
+                        e = r;
+                    else if (live.IsDirectory && !live.TardisksDir)
+                        e = EnterForRemoval(live.Path, levels);
+                    else
+                        e = live.IsDirectory ? Errno.EBUSY : Remove(live);
+                    continue;
+                }
+                levels.RemoveAt(levels.Count - 1);
+                // Look again: hiding a tardisk child copies its directory up into a ramdisk, so the node resolved
+                // on the way down may no longer say where the directory lives.
+                e = Resolve("/", level.From, false, out FsNode dir);
+                if (e == Errno.Ok)
+                    e = Remove(dir);
+            }
+            return e;
+        }
+
+        private Errno EnterForRemoval(string dirPath, List<TreeLevel> levels)
+        {
+            if (levels.Count >= MaxTreeDepth)
                 return Errno.ELOOP;
             Errno e = Resolve("/", dirPath, false, out FsNode dir);
             if (e != Errno.Ok)
                 return e;
             if (dir.Path == "/" || dir.TardisksDir || (dir.Ram != null && dir.Ram == dir.Ram.Owner.Root))
                 return Errno.EBUSY;
-            var entries = new List<DirEntry>();
-            e = ReadDirectory(dir, entries);
-            for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
-            {
-                FsNode child = entries[i].Node;
-                Errno r = Resolve("/", child.Path, false, out FsNode live);
-                if (r != Errno.Ok)
-                    e = r;
-                else if (live.IsDirectory && !live.TardisksDir)
-                    e = RemoveTreeAt(live.Path, depth + 1);
-                else
-                    e = live.IsDirectory ? Errno.EBUSY : Remove(live);
-            }
-            if (e != Errno.Ok)
-                return e;
-            // Look again: hiding a tardisk child copies its directory up into a ramdisk, so the node resolved
-            // above may no longer say where the directory lives.
-            e = Resolve("/", dirPath, false, out dir);
-            if (e != Errno.Ok)
-                return e;
-            e = Remove(dir);
+            var level = new TreeLevel { From = dir.Path, Entries = new List<DirEntry>() };
+            e = ReadDirectory(dir, level.Entries);
+            if (e == Errno.Ok)
+                levels.Add(level);
             return e;
         }
 
         /// <summary>
         /// `cp -r`: copies a directory tree to <paramref name="destination"/> (a new name, or into an existing
         /// directory); files as by <see cref="Copy"/>, symlinks as symlinks, modes kept. A copy that fails part way
-        /// (a full ramdisk) is removed again. Anything but a directory is copied as by <see cref="Copy"/>.
+        /// (a full ramdisk, or EINTR when <paramref name="stop"/> says so) is removed again. Anything but a
+        /// directory is copied as by <see cref="Copy"/>.
         /// </summary>
-        public Errno CopyRecursive(string cwd, string source, string destination)
+        public Errno CopyRecursive(string cwd, string source, string destination, Func<bool> stop = null)
         {
             Errno e = Resolve(cwd, source, false, out FsNode from);
             if (e != Errno.Ok)
@@ -403,7 +430,7 @@ namespace Kernel.VisorFs
                 return Errno.EINVAL;   // into itself
             if (LookupExact(canonical, out _) == Errno.Ok)
                 return Errno.EEXIST;
-            return CopyWholeTree(from.Path, canonical);
+            return CopyWholeTree(from.Path, canonical, stop);
         }
 
         // mv of a symlink moves the link itself (its target text), replacing a file or link of that name.
@@ -452,42 +479,59 @@ namespace Kernel.VisorFs
         }
 
         // Copies a directory tree to a new path, all or nothing: a copy that fails part way is removed again.
-        private Errno CopyWholeTree(string from, string to)
+        private Errno CopyWholeTree(string from, string to, Func<bool> stop)
         {
-            Errno e = CopyTree(from, to, 0);
+            Errno e = CopyTree(from, to, stop);
             if (e != Errno.Ok && LookupExact(to, out _) == Errno.Ok)
-                RemoveTreeAt(to, 0);
+                RemoveTreeAt(to, null);
             return e;
         }
 
         // Copies the directory at canonical path `from` to the new canonical path `to`, depth first.
-        private Errno CopyTree(string from, string to, int depth)
+        private Errno CopyTree(string from, string to, Func<bool> stop)
         {
-            if (depth > MaxTreeDepth)
+            var levels = new List<TreeLevel>();
+            Errno e = EnterForCopy(from, to, levels);
+            while (e == Errno.Ok && levels.Count > 0)
+            {
+                TreeLevel level = levels[levels.Count - 1];
+                if (level.Next >= level.Entries.Count)
+                {
+                    levels.RemoveAt(levels.Count - 1);
+                    continue;
+                }
+                if (stop != null && stop())
+                    return Errno.EINTR;
+                DirEntry entry = level.Entries[level.Next++];
+                string childFrom = entry.Node.Path;
+                string childTo = FsPath.Child(level.To, entry.Name);
+                e = Resolve("/", childFrom, false, out FsNode child);
+                if (e != Errno.Ok)
+                    break;
+                if (child.IsDirectory)
+                    e = EnterForCopy(childFrom, childTo, levels);
+                else if (child.Kind == FileKind.Symlink)
+                    e = CreateSymlink(childTo, child.LinkTarget);
+                else if (child.Kind == FileKind.File)
+                    e = Copy("/", childFrom, childTo);
+                // Device nodes and fifos (tardisk-only) are not copied: a ramdisk cannot hold them.
+            }
+            return e;
+        }
+
+        private Errno EnterForCopy(string from, string to, List<TreeLevel> levels)
+        {
+            if (levels.Count >= MaxTreeDepth)
                 return Errno.ELOOP;
             Errno e = Resolve("/", from, false, out FsNode dir);
             if (e != Errno.Ok)
                 return e;
             e = Mkdir("/", to, dir.Mode);
-            var entries = new List<DirEntry>();
+            var level = new TreeLevel { From = from, To = to, Entries = new List<DirEntry>() };
             if (e == Errno.Ok)
-                e = ReadDirectory(dir, entries);
-            for (int i = 0; i < entries.Count && e == Errno.Ok; i++)
-            {
-                string childFrom = entries[i].Node.Path;
-                string childTo = FsPath.Child(to, entries[i].Name);
-                e = Resolve("/", childFrom, false, out FsNode child);
-                if (e == Errno.Ok)
-                {
-                    if (child.IsDirectory)
-                        e = CopyTree(childFrom, childTo, depth + 1);
-                    else if (child.Kind == FileKind.Symlink)
-                        e = CreateSymlink(childTo, child.LinkTarget);
-                    else if (child.Kind == FileKind.File)
-                        e = Copy("/", childFrom, childTo);
-                    // Device nodes and fifos (tardisk-only) are not copied: a ramdisk cannot hold them.
-                }
-            }
+                e = ReadDirectory(dir, level.Entries);
+            if (e == Errno.Ok)
+                levels.Add(level);
             return e;
         }
 
@@ -669,8 +713,8 @@ namespace Kernel.VisorFs
             {
                 // Not one ramdisk's subtree moving within that ramdisk: copy it over, then remove the original
                 // (what mv does across devices). A failed copy is undone, so nothing is lost either way.
-                e = CopyWholeTree(from.Path, canonical);
-                return e == Errno.Ok ? RemoveTreeAt(from.Path, 0) : e;
+                e = CopyWholeTree(from.Path, canonical, null);
+                return e == Errno.Ok ? RemoveTreeAt(from.Path, null) : e;
             }
             RamNode moving = from.Ram;
             RamNode old = dir.FindChild(name);

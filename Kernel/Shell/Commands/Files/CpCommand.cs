@@ -1,5 +1,5 @@
 // CpCommand.cs -- `cp [-r] SRC DST`: copies a file (into a directory keeps the name), with -r a directory tree;
-// into /tardisks mounts the file live.
+// into /tardisks mounts the file live. Ctrl-C stops a tree copy and removes what it copied.
 using Kernel.VisorFs;
 
 namespace Kernel.Shell.Commands
@@ -17,10 +17,12 @@ namespace Kernel.Shell.Commands
             string source = args[first];
             string destination = args[first + 1];
             Errno e = flags.Length != 0
-                ? Root.CopyRecursive(shell.WorkingDirectory, source, destination)
+                ? Root.CopyRecursive(shell.WorkingDirectory, source, destination, shell.Interrupted)
                 : Root.Copy(shell.WorkingDirectory, source, destination);
             if (e == Errno.Ok)
                 return 0;
+            if (e == Errno.EINTR)
+                return Fail(shell, source, e);
             // Name the file the error is about: the source if it cannot be read, else the destination.
             bool sourceOk = Root.Resolve(shell.WorkingDirectory, source, true, out FsNode from) == Errno.Ok
                 && (from.Kind == FileKind.File || (flags.Length != 0 && from.IsDirectory));

@@ -49,7 +49,7 @@ namespace Kernel.Shell.Commands
             }
             var entries = new List<DirEntry>();
             Root.ReadDirectory(node, entries);
-            Sort(entries);
+            DirEntryOrder.ByName(entries);
             if (heading)
                 shell.WriteLine(string.Concat(path, ":"));
             if (longFormat)
@@ -123,21 +123,6 @@ namespace Kernel.Shell.Commands
                 chars[i] = line[i];
             string text = new string(chars, 0, chars.Length);
             return text;
-        }
-
-        private static void Sort(List<DirEntry> entries)
-        {
-            for (int i = 1; i < entries.Count; i++)
-            {
-                DirEntry e = entries[i];
-                int j = i - 1;
-                while (j >= 0 && string.CompareOrdinal(entries[j].Name, e.Name) > 0)
-                {
-                    entries[j + 1] = entries[j];
-                    j--;
-                }
-                entries[j + 1] = e;
-            }
         }
     }
 }

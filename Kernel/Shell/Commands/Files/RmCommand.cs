@@ -20,10 +20,12 @@ namespace Kernel.Shell.Commands
             for (int i = first; i < args.Length; i++)
             {
                 Errno e = recursive
-                    ? Root.RemoveTree(shell.WorkingDirectory, args[i])
+                    ? Root.RemoveTree(shell.WorkingDirectory, args[i], shell.Interrupted)
                     : Root.Unlink(shell.WorkingDirectory, args[i]);
                 if (e == Errno.ENOENT && force)
                     continue;
+                if (e == Errno.EINTR)
+                    return Fail(shell, args[i], e);   // Ctrl-C: stop here, leave what was not reached
                 if (e != Errno.Ok)
                     status = Fail(shell, args[i], e);
             }

@@ -48,6 +48,8 @@ namespace Kernel.Shell.Commands
                 if (verbose)
                     name = string.Concat(FileMode.ToText(Tardisk.KindOf(entry), entry.Mode), " root/root ", string.Concat(entry.Size.ToString().PadLeft(9), " ", name));
                 shell.WriteLine(name);
+                if ((i & 63) == 63 && shell.Interrupted())
+                    return Shell.InterruptedStatus;
             }
             for (int i = 0; i < index.Diagnostics.Count; i++)
                 shell.WriteError(string.Concat("tar: rejected '", index.Diagnostics[i].EntryName, "': ", index.Diagnostics[i].Reason));
