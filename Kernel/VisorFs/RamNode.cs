@@ -1,7 +1,5 @@
 // RamNode.cs -- one inode of a ramdisk: a directory (children by name), a regular file (its data in 4 KiB pages
 // charged to the ramdisk's pool), a symlink, or a whiteout that hides a tardisk entry of the same path.
-using System.Collections.Generic;
-
 namespace Kernel.VisorFs
 {
     public enum RamNodeKind
@@ -14,15 +12,16 @@ namespace Kernel.VisorFs
 
     public sealed class RamNode
     {
-        public string Name;
+        public string Name;                 // never changed while the node is in a directory (its index hashes it)
         public RamNodeKind Kind;
         public int Mode;
         public long ModificationTime;       // Unix seconds
         public RamNode Parent;
+        public int SlotInParent = -1;       // where the parent's RamChildren keeps it
         public Ramdisk Owner;               // the ramdisk whose pool and file table this inode uses
 
         // Directories.
-        public List<RamNode> Children;
+        public RamChildren Children;
         public bool Opaque;                 // made over a whiteout: the tardisk directory below stays hidden
 
         // Files: data in pages (identity-mapped physical addresses), Size bytes of it valid.
@@ -36,15 +35,7 @@ namespace Kernel.VisorFs
         public bool IsDirectory => Kind == RamNodeKind.Directory;
 
         /// <summary>The live (non-whiteout or whiteout) child named <paramref name="name"/>, or null.</summary>
-        public RamNode FindChild(string name)
-        {
-            if (Children == null)
-                return null;
-            for (int i = 0; i < Children.Count; i++)
-                if (Children[i].Name == name)
-                    return Children[i];
-            return null;
-        }
+        public RamNode FindChild(string name) => Children?.Find(name);
 
         public FileKind FileKind => Kind switch
         {

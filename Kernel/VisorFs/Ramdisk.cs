@@ -79,7 +79,7 @@ namespace Kernel.VisorFs
         {
             var node = new RamNode { Name = name, Kind = kind, Mode = mode & FileMode.PermissionMask, ModificationTime = mtime, Parent = parent, Owner = this };
             if (kind == RamNodeKind.Directory)
-                node.Children = new System.Collections.Generic.List<RamNode>();
+                node.Children = new RamChildren();
             return node;
         }
 
@@ -161,16 +161,24 @@ namespace Kernel.VisorFs
         /// slots. The node objects themselves are left to the collector.</summary>
         public static void FreeTree(RamNode node)
         {
-            if (node.Children != null)
+            // A loop over an explicit list, not recursion: a tree may be 2,000 levels deep (64 KiB world stacks).
+            var pending = new System.Collections.Generic.List<RamNode>();
+            pending.Add(node);
+            while (pending.Count > 0)
             {
-                for (int i = 0; i < node.Children.Count; i++)
-                    FreeTree(node.Children[i]);
-                node.Children = null;
+                RamNode n = pending[pending.Count - 1];
+                pending.RemoveAt(pending.Count - 1);
+                if (n.Children != null)
+                {
+                    for (int i = 0; i < n.Children.Count; i++)
+                        pending.Add(n.Children[i]);
+                    n.Children = null;
+                }
+                if (n.Kind == RamNodeKind.File)
+                    n.Owner.Truncate(n, 0);
+                n.Owner.ReleaseInode();
+                n.Parent = null;
             }
-            if (node.Kind == RamNodeKind.File)
-                node.Owner.Truncate(node, 0);
-            node.Owner.ReleaseInode();
-            node.Parent = null;
         }
 
         private Errno EnsurePages(RamNode file, int pages, string path)

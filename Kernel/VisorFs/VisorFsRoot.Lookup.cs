@@ -82,7 +82,7 @@ namespace Kernel.VisorFs
             {
                 int slash = path.IndexOf('/', start);
                 int end = slash < 0 ? path.Length : slash;
-                RamNode child = FindChild(dir, path, start, end);
+                RamNode child = dir.Children?.Find(path, start, end - start);
                 if (child == null)
                     break;
                 if (child.Kind == RamNodeKind.Whiteout)
@@ -120,25 +120,6 @@ namespace Kernel.VisorFs
                 if (_tardisks[i].Index.TryFind(path, out _))
                     return true;
             return false;
-        }
-
-        private static RamNode FindChild(RamNode dir, string path, int start, int end)
-        {
-            if (dir.Children == null)
-                return null;
-            int length = end - start;
-            for (int i = 0; i < dir.Children.Count; i++)
-            {
-                string name = dir.Children[i].Name;
-                if (name.Length != length)
-                    continue;
-                int k = 0;
-                while (k < length && name[k] == path[start + k])
-                    k++;
-                if (k == length)
-                    return dir.Children[i];
-            }
-            return null;
         }
 
         /// <summary>

@@ -27,7 +27,7 @@ namespace Kernel.VisorFs
             {
                 int slash = path.IndexOf('/', start);
                 int end = slash < 0 ? path.Length : slash;
-                RamNode child = FindChild(dir, path, start, end);
+                RamNode child = dir.Children?.Find(path, start, end - start);
                 if (child == null || child.Kind == RamNodeKind.Whiteout)
                 {
                     if (child != null)

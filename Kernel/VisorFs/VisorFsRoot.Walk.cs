@@ -152,7 +152,7 @@ namespace Kernel.VisorFs
                     child.TardiskFile = FindTardisk(text, start, length);
                     return child.TardiskFile != null ? Errno.Ok : Errno.ENOENT;
                 }
-                if (_depth == 0 && SameName(TardisksName, text, start, length))
+                if (_depth == 0 && RamChildren.SameName(TardisksName, text, start, length))
                 {
                     child.TardisksDir = true;
                     return Errno.Ok;
@@ -160,7 +160,7 @@ namespace Kernel.VisorFs
                 bool lowerHidden = false;
                 if (_ramDepth == _depth)
                 {
-                    RamNode r = FindRamChild(_ram, text, start, length);
+                    RamNode r = _ram.Children?.Find(text, start, length);
                     if (r != null)
                     {
                         if (r.Kind == RamNodeKind.Whiteout)
@@ -293,7 +293,7 @@ namespace Kernel.VisorFs
             private readonly Tardisk FindTardisk(string text, int start, int length)
             {
                 for (int i = 0; i < _fs._tardisks.Count; i++)
-                    if (SameName(_fs._tardisks[i].Name, text, start, length))
+                    if (RamChildren.SameName(_fs._tardisks[i].Name, text, start, length))
                         return _fs._tardisks[i];
                 return null;
             }
@@ -309,25 +309,5 @@ namespace Kernel.VisorFs
 
         private const string TardisksName = "tardisks";
 
-        private static bool SameName(string name, string text, int start, int length)
-        {
-            if (name.Length != length)
-                return false;
-            for (int k = 0; k < length; k++)
-                if (name[k] != text[start + k])
-                    return false;
-            return true;
-        }
-
-        // A directory's child by name: the hashed index when the directory is large, else a scan.
-        private static RamNode FindRamChild(RamNode dir, string text, int start, int length)
-        {
-            if (dir.Children == null)
-                return null;
-            for (int i = 0; i < dir.Children.Count; i++)
-                if (SameName(dir.Children[i].Name, text, start, length))
-                    return dir.Children[i];
-            return null;
-        }
     }
 }

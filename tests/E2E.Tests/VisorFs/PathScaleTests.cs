@@ -1,7 +1,8 @@
 // PathScaleTests.cs -- paths and directories at the sizes an operator or an archive can reach (issue 10): a 1,250-level
 // `mkdir -p` (path resolution used to re-walk from the root per component: cubic in the depth), a 100,000-entry tardisk
-// directory listed (the merge and the sort used to be quadratic), PATH_MAX enforced for relative names too, and Ctrl-C
-// stopping the tree commands (`cp -r`, `rm -r`, `mkdir -p`, `tar -t`) part way.
+// directory listed (the merge and the sort used to be quadratic), a ramdisk directory of 50,000 entries (its scanned
+// list made `cp -r` quadratic), PATH_MAX enforced for relative names too, and Ctrl-C stopping the tree commands
+// (`cp -r`, `rm -r`, `mkdir -p`, `tar -t`).
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -69,32 +70,57 @@ public sealed class PathScaleTests
         guest.Check(size.Contains(" 800000 ", StringComparison.Ordinal), $"the listing's size: {size}");
         await guest.RunAsync("rm /tmp/big.txt");
 
-        // Ctrl-C part way: cp -r removes what it copied, rm -r keeps what it did not reach, tar stops listing.
+        // A large ramdisk directory (indexed by name): a copy of /mixed, renamed into and removed from, lists right.
+        await guest.RunAsync("cp -r /mixed /tmp/m2");
+        await guest.RunAsync("mv /tmp/m2/m0001 /tmp/m2/zz");
+        await guest.RunAsync("rm /tmp/m2/m0002");
+        await guest.RunAsync("mkdir /tmp/m2/m0002");
+        string copied = await guest.RunAsync("ls /tmp/m2");
+        var expectedCopy = expected.Where(n => n != "m0001").Append("zz").Order(StringComparer.Ordinal).ToList();
+        var listedCopy = copied.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        guest.Check(listedCopy.SequenceEqual(expectedCopy), $"ls of the copy after mv/rm/mkdir: {copied}");
+        string stat = await guest.RunAsync("ls -l /tmp/m2/m0002 /tmp/m2/zz /tmp/m2/m0299");
+        guest.Check(!stat.Contains("No such file", StringComparison.Ordinal), $"names in the copy: {stat}");
+        // A copy bigger than /tmp's file table stops there, with ESXi's event, and is removed whole.
+        string full = await guest.RunAsync("cp -r /big /tmp/copy", TimeSpan.FromSeconds(120));
+        guest.Check(full.Contains("No space left on device", StringComparison.Ordinal)
+            && full.Contains("esx.problem.visorfs.ramdisk.inodetable.full", StringComparison.Ordinal), $"cp -r past the file table: {full}");
+        string afterFull = await guest.RunAsync("ls /tmp");
+        guest.Check(!afterFull.Contains("copy", StringComparison.Ordinal), $"a failed cp -r left its partial copy: {afterFull}");
+
+        // Ctrl-C typed right behind the command line: each tree command must see it at its first step and stop
+        // there: cp -r leaves no partial copy, rm -r removes nothing more, mkdir -p makes no level, tar lists at
+        // most one batch of 64 names of the 100,000.
         await InterruptAsync(guest, "cp -r /big /tmp/copy");
         string afterCopy = await guest.RunAsync("ls /tmp");
         guest.Check(!afterCopy.Contains("copy", StringComparison.Ordinal), $"an interrupted cp -r left its partial copy: {afterCopy}");
-        await InterruptAsync(guest, "tar -tf /tardisks/big.tgz");
         await InterruptAsync(guest, "rm -r /big");
         await guest.RunAsync("ls /big > /tmp/left.txt", TimeSpan.FromSeconds(120));
         string left = await guest.RunAsync("ls -l /tmp/left.txt");
-        guest.Check(left.Contains("/tmp/left.txt", StringComparison.Ordinal) && !left.Contains(" 800000 ", StringComparison.Ordinal)
-            && !left.Contains(" 0 ", StringComparison.Ordinal), $"an interrupted rm -r removed some, not all: {left}");
+        guest.Check(left.Contains(" 800000 ", StringComparison.Ordinal), $"an interrupted rm -r went on: {left}");
+        await InterruptAsync(guest, "mkdir -p /tmp/p/q/r");
+        string afterMkdir = await guest.RunAsync("ls /tmp");
+        guest.Check(!afterMkdir.Split('\n').Any(l => l.Trim() == "p"), $"an interrupted mkdir -p went on: {afterMkdir}");
+        string tarOutput = await InterruptAsync(guest, "tar -tf /tardisks/big.tgz");
+        int tarLines = tarOutput.Split('\n').Count(l => l.StartsWith("big/", StringComparison.Ordinal));
+        guest.Check(tarLines <= 64, $"an interrupted tar -t listed {tarLines} names");
         string echoed = await guest.RunAsync("echo still-here");
         guest.Check(echoed.Contains("still-here", StringComparison.Ordinal), $"the shell after the interrupts: {echoed}");
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
 
-    // Starts `command`, types Ctrl-C once it is under way, and expects ^C and the prompt back (long before the
-    // command could have finished on its own).
-    private static async Task InterruptAsync(Guest guest, string command)
+    // Types `command` with a Ctrl-C right behind it (so it is pending when the command starts), expects ^C and the
+    // prompt back; returns what was printed in between.
+    private static async Task<string> InterruptAsync(Guest guest, string command)
     {
         int start = guest.Session.Length;
-        await guest.Session.SendLineAsync(command);
-        await Task.Delay(1500);
-        await guest.Session.SendAsync("\u0003");
+        await guest.Session.SendAsync(command + "\r\u0003");
         await guest.ExpectPromptAsync(TimeSpan.FromSeconds(60), start + command.Length);
-        guest.Check(guest.Session.Text[start..].Contains("^C", StringComparison.Ordinal), $"'{command}' was not interrupted (no ^C)");
+        string text = guest.Session.Text[start..];
+        guest.Check(text.Contains("^C", StringComparison.Ordinal), $"'{command}' was not interrupted (no ^C)");
+        guest.Check(!text.Contains("No space left", StringComparison.Ordinal), $"'{command}' ran to its end: {text}");
+        return text;
     }
 
     // big/ with 100,000 empty files and mixed/ with 300, each written in a scrambled order; gzip'd ustar.
