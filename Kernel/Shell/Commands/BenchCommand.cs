@@ -1,6 +1,7 @@
 // BenchCommand.cs -- `bench`: micro-benchmarks of kernel primitives timed with TSC stamps (cycles per operation
 // and, for QEMU -icount shift=0 runs, the equivalent guest instruction count); `bench gc`: the collector's pause
-// for 1, 16 and 64 MiB of live heap. See docs/Measurements.md.
+// for 1, 16 and 64 MiB of live heap; `bench path`: VisorFS resolution and listing by depth and size (PathBench.cs).
+// See docs/Measurements.md.
 using System;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -28,7 +29,7 @@ namespace Kernel.Shell.Commands
         private static byte[] s_array;
 
         public override string Name => "bench";
-        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt; `bench gc`: collection pauses";
+        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt; `bench gc`: collection pauses; `bench path`: VisorFS lookups";
 
         public override int Run(Shell shell, string[] args)
         {
@@ -41,6 +42,8 @@ namespace Kernel.Shell.Commands
             shell.WriteLine(string.Concat("bench: TSC ", hz.ToString(), " Hz; interrupts off while timing; instr = cycles * 1e9 / TSC Hz (-icount shift=0)"));
             if (args.Length > 1 && args[1] == "gc")
                 return GcPauses(shell, hz);
+            if (args.Length > 1 && args[1] == "path")
+                return PathBench.Run(shell, hz);
             shell.WriteLine("  operation                          iterations    cycles/op     instr/op");
             Report(shell, "rdtsc (loop and timing overhead)", SmallIterations, TimeEmpty(SmallIterations), hz);
             Report(shell, "heap new+free, 32 B object", SmallIterations, TimeSmallObject(SmallIterations), hz);
@@ -314,7 +317,7 @@ namespace Kernel.Shell.Commands
             return cycles;
         }
 
-        private static void Report(Shell shell, string what, int n, ulong cycles, ulong hz)
+        internal static void Report(Shell shell, string what, int n, ulong cycles, ulong hz)
         {
             ulong tenthsPerOp = cycles * 10 / (ulong)n;
             ulong instrTenths = tenthsPerOp * 1000000000UL / hz;

@@ -110,6 +110,35 @@ public sealed class PathScaleTests
         await guest.PowerOffAsync();
     }
 
+    /// <summary>
+    /// Costs, not times: under -icount the TSC counts guest instructions, so `bench path` gives the same figures on any
+    /// host. Linear resolution costs the same per level at 1,000 levels as at 100 (the old re-walk cost ten times more
+    /// per level at ten times the depth); an indexed directory finds a name in 5,000 entries as fast as in 10; a
+    /// listing costs about the same per entry (the sort adds a log factor) at 5,000 entries as at 10.
+    /// </summary>
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task BenchPath_CostPerLevelAndPerEntryStaysFlat_UnderIcount()
+    {
+        var config = Guest.Config(BootKind.Direct) with { InstructionCount = true };
+        await using var guest = await Guest.StartAsync(config, nameof(PathScaleTests));
+        await guest.ExpectPromptAsync();
+        string output = await guest.RunAsync("bench path", TimeSpan.FromSeconds(180));
+        var rows = output.Split('\n').Select(l => l.Trim()).ToList();
+        double Instr(string label, int occurrence = 0)
+        {
+            var matches = rows.Where(r => r.StartsWith(label, StringComparison.Ordinal)).ToList();
+            guest.Check(matches.Count > occurrence, $"no '{label}' row in: {output}");
+            return double.Parse(matches[occurrence].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        double perLevel100 = Instr("per level", 0), perLevel1000 = Instr("per level", 1);
+        guest.Check(perLevel1000 < 1.5 * perLevel100, $"per level: {perLevel100} at 100 levels, {perLevel1000} at 1,000: {output}");
+        double narrow = Instr("resolve in a 10-entry dir"), wide = Instr("resolve in a 5,000-entry dir");
+        guest.Check(wide < 1.5 * narrow, $"lookup: {narrow} in 10 entries, {wide} in 5,000: {output}");
+        double list10 = Instr("list+sort, per entry of 10"), list5000 = Instr("list+sort, per entry of 5,000");
+        guest.Check(list5000 < 3 * list10, $"listing per entry: {list10} of 10, {list5000} of 5,000: {output}");
+        await guest.PowerOffAsync();
+    }
+
     // Types `command` with a Ctrl-C right behind it (so it is pending when the command starts), expects ^C and the
     // prompt back; returns what was printed in between.
     private static async Task<string> InterruptAsync(Guest guest, string command)
