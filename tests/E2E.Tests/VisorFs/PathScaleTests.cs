@@ -11,6 +11,8 @@ using Vmk.Iso.Runner;
 
 namespace Vmk.E2E.Tests.VisorFs;
 
+[Collection(Collections.Direct)]
+[Trait("Category", "QEMU")]
 public sealed class PathScaleTests
 {
     private const int TestTimeoutMs = 300_000;
