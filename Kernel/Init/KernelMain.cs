@@ -96,7 +96,8 @@ namespace Kernel.Init
         {
             if (VisorFsRoot.Instance == null)
                 return;
-            Services.LogWriter.Start();
+            long.TryParse(Options.Get("logsize"), out long logKiB);
+            Services.LogWriter.Start(logKiB * 1024);
             ulong.TryParse(Options.Get("cronperiod"), out ulong cronPeriod);
             Services.CronHelper.Start(Options.Get("hostname"), cronPeriod);
         }

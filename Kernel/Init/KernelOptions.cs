@@ -16,7 +16,8 @@ namespace Kernel.Init
             public string Name;
             public string Default;
             public string Allowed;       // "|"-separated allowed values; null = any non-empty value; "" = flag;
-                                         // "<hostname>" an RFC 1123 host name; "<seconds>" a whole number 1-86400
+                                         // "<hostname>" an RFC 1123 host name; "<seconds>" a whole number 1-86400;
+                                         // "<logsize>" a whole number of KiB 16-65536
             public string Description;
         }
 
@@ -27,6 +28,7 @@ namespace Kernel.Init
             new OptionSpec { Name = "panic", Default = "halt", Allowed = "halt|exit", Description = "after the panic screen: halt, or exit QEMU (debug-exit, status 37)" },
             new OptionSpec { Name = "hostname", Default = "localhost", Allowed = HostNameSyntax, Description = "host name shown in the shell prompt" },
             new OptionSpec { Name = "cronperiod", Default = "60", Allowed = SecondsSyntax, Description = "seconds per cron minute (tests shorten it)" },
+            new OptionSpec { Name = "logsize", Default = "512", Allowed = LogSizeSyntax, Description = "KiB at which /var/log/vmkernel.log rotates (16-65536; ESXi's Syslog.global.defaultSize)" },
             new OptionSpec { Name = "timerhz", Default = "1000", Allowed = "100|250|1000", Description = "periodic timer interrupt rate" },
             new OptionSpec { Name = "gcverify", Default = null, Allowed = "", Description = "collector check mode: poison freed objects, verify every live reference after each collection" },
             new OptionSpec { Name = "gcstress", Default = "0", Allowed = null, Description = "collect every N-th allocation (0: only on the allocation budget)" },
@@ -92,6 +94,7 @@ namespace Kernel.Init
 
         private const string HostNameSyntax = "<hostname>";
         private const string SecondsSyntax = "<seconds>";
+        private const string LogSizeSyntax = "<logsize>";
 
         private static bool IsAllowed(string allowed, string value)
         {
@@ -99,6 +102,8 @@ namespace Kernel.Init
                 return OptionSyntax.IsHostName(value);
             if (allowed == SecondsSyntax)
                 return OptionSyntax.IsWholeNumber(value, 1, 86400);
+            if (allowed == LogSizeSyntax)
+                return OptionSyntax.IsWholeNumber(value, 16, 65536);
             if (allowed == null)
                 return value.Length > 0;
             if (allowed.Length == 0)

@@ -1,6 +1,7 @@
 // LogWriter.cs -- the log writer helper world: copies the vmkernel log ring to /var/log/vmkernel.log in the var
 // ramdisk once a second, and rotates it (vmkernel.log -> vmkernel.1 -> vmkernel.2, the oldest dropped) past
-// RotateBytes, so a chatty kernel cannot fill the ramdisk. A write the ramdisk refuses (it is full) is counted and
+// RotateBytes (kernel option `logsize=KiB`, 512 by default), so a chatty kernel cannot fill the ramdisk: the log's
+// memory is bounded by three files of that size. A write the ramdisk refuses (it is full) is counted and
 // retried later; the ring keeps the lines meanwhile, and what it overwrites is reported as lost.
 using System;
 using Kernel.Logging;
@@ -12,7 +13,8 @@ namespace Kernel.Services
     public static unsafe class LogWriter
     {
         public const string LogPath = "/var/log/vmkernel.log";
-        public const long RotateBytes = 512 * 1024;
+        public const long DefaultRotateBytes = 512 * 1024;
+        public static long RotateBytes { get; private set; } = DefaultRotateBytes;
         private const int ChunkChars = 4096;
 
         private static long s_position;
@@ -21,8 +23,9 @@ namespace Kernel.Services
         public static long LostCharacters { get; private set; }
         public static int Rotations { get; private set; }
 
-        public static World Start()
+        public static World Start(long rotateBytes)
         {
+            RotateBytes = rotateBytes > 0 ? rotateBytes : DefaultRotateBytes;
             Scheduler.Groups.AddPath("host/system/helpers", out Resources.ResourceGroup group);
             s_position = 0;   // the whole ring, from boot on
             return Scheduler.Spawn("vmklogger", WorldType.System | WorldType.Helper | WorldType.Critical, group, &Loop, null);

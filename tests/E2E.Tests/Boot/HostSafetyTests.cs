@@ -30,13 +30,14 @@ public sealed class HostSafetyTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task BadHostNameAndCronPeriod_AreRefusedWithALogLine_AndDefaultsUsed()
+    public async Task BadHostNameCronPeriodAndLogSize_AreRefusedWithALogLine_AndDefaultsUsed()
     {
-        var config = Guest.Config(BootKind.Direct) with { KernelOptions = ["hostname=bad]name", "cronperiod=0", "panic=exit"] };
+        var config = Guest.Config(BootKind.Direct) with { KernelOptions = ["hostname=bad]name", "cronperiod=0", "logsize=8", "panic=exit"] };
         await using var guest = await Guest.StartAsync(config, nameof(HostSafetyTests));
         await guest.ExpectPromptAsync();
         guest.Check(guest.Session.Text.Contains("Invalid value for kernel option 'hostname=bad]name'; using the default", StringComparison.Ordinal), "no refusal for the host name");
         guest.Check(guest.Session.Text.Contains("Invalid value for kernel option 'cronperiod=0'; using the default", StringComparison.Ordinal), "no refusal for the cron period");
+        guest.Check(guest.Session.Text.Contains("Invalid value for kernel option 'logsize=8'; using the default", StringComparison.Ordinal), "no refusal for the log size");
         string uname = await guest.RunAsync("uname -a");
         guest.Check(uname.Contains("VMkernel-CS localhost ", StringComparison.Ordinal), $"the default host name is not in use: {uname}");
         await guest.PowerOffAsync();

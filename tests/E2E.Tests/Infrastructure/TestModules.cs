@@ -70,6 +70,25 @@ public sealed class TestModules : IDisposable
         return Write(name, gzip ? TreeArchive.Gzip(tar.ToArray()) : tar.ToArray());
     }
 
+    /// <summary>
+    /// A gzip'd plain ustar archive of directories (<c>Content</c> null, mode 0755) and files (mode 0644), in the
+    /// order given: for trees too large to spell out as strings (generated names, many entries).
+    /// </summary>
+    public string Tgz(string name, IEnumerable<(string Path, byte[]? Content)> members)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var (path, content) in members)
+            {
+                writer.WriteEntry(content == null
+                    ? new UstarTarEntry(System.Formats.Tar.TarEntryType.Directory, path) { Mode = (UnixFileMode)0x1ED }
+                    : new UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, path) { Mode = (UnixFileMode)0x1A4, DataStream = new MemoryStream(content) });
+            }
+        }
+        return Write(name, TreeArchive.Gzip(tar.ToArray()));
+    }
+
     /// <summary>state.tgz as backup.sh writes it (local.tgz inside), under any file name.</summary>
     public string State(params (string Path, int Mode, string Content)[] files) => State("state.tgz", files);
 

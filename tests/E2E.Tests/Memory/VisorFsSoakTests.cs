@@ -1,9 +1,7 @@
 // VisorFsSoakTests.cs -- issue 9's soak of 100,000 VisorFS operations: rounds of copying a 500-file tardisk directory
 // into a ramdisk (a resolve, a create and a write per file), listing the copy and removing it (a resolve and a remove
 // per file) must leave the live heap within 1% of where it started and give back every ramdisk page.
-using System.Formats.Tar;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.Iso.Runner;
@@ -29,7 +27,7 @@ public sealed partial class VisorFsSoakTests
     public async Task OneHundredThousandVisorFsOperations_LeaveTheLiveHeapAndTheRamdiskWhereTheyStarted()
     {
         using var modules = new TestModules();
-        string module = modules.Write("many.tgz", ManyFiles());
+        string module = modules.Tgz("many.tgz", ManyFiles());
         var config = Guest.Config(BootKind.Direct) with { ExtraModules = [module] };
         await using var guest = await Guest.StartAsync(config, nameof(VisorFsSoakTests));
         await guest.ExpectPromptAsync();
@@ -75,25 +73,11 @@ public sealed partial class VisorFsSoakTests
         return long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    // many/ with 500 files of 100 bytes each (a page each once copied into a ramdisk); gzip'd ustar.
-    private static byte[] ManyFiles()
+    // many/ with 500 files of 100 bytes each (a page each once copied into a ramdisk).
+    private static IEnumerable<(string, byte[]?)> ManyFiles()
     {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
-        {
-            writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "many/") { Mode = (UnixFileMode)0x1ED });
-            for (int i = 0; i < Files; i++)
-            {
-                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, $"many/file{i:D3}")
-                {
-                    Mode = (UnixFileMode)0x1A4,
-                    DataStream = new MemoryStream(Enumerable.Repeat((byte)('a' + i % 26), 100).ToArray()),
-                });
-            }
-        }
-        using var gz = new MemoryStream();
-        using (var gzip = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
-            gzip.Write(tar.ToArray());
-        return gz.ToArray();
+        yield return ("many/", null);
+        for (int i = 0; i < Files; i++)
+            yield return ($"many/file{i:D3}", Enumerable.Repeat((byte)('a' + i % 26), 100).ToArray());
     }
 }

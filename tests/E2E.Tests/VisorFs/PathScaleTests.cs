@@ -3,9 +3,6 @@
 // directory listed (the merge and the sort used to be quadratic), a ramdisk directory of 50,000 entries (its scanned
 // list made `cp -r` quadratic), PATH_MAX enforced for relative names too, and Ctrl-C stopping the tree commands
 // (`cp -r`, `rm -r`, `mkdir -p`, `tar -t`).
-using System.Formats.Tar;
-using System.IO.Compression;
-using System.Text;
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.Iso.Runner;
 
@@ -53,7 +50,7 @@ public sealed class PathScaleTests
     public async Task A100000EntryTardiskDirectory_ListsSortedAndWhole_AndCtrlCStopsTheTreeCommands()
     {
         using var modules = new TestModules();
-        string module = modules.Write("big.tgz", BigArchive());
+        string module = modules.Tgz("big.tgz", BigTree());
         var config = Guest.Config(BootKind.Direct) with { ExtraModules = [module] };
         await using var guest = await Guest.StartAsync(config, nameof(PathScaleTests));
         await guest.ExpectPromptAsync(TimeSpan.FromSeconds(120));
@@ -154,22 +151,14 @@ public sealed class PathScaleTests
         return text;
     }
 
-    // big/ with 100,000 empty files and mixed/ with 300, each written in a scrambled order; gzip'd ustar.
-    private static byte[] BigArchive()
+    // big/ with 100,000 empty files and mixed/ with 300, each written in a scrambled order.
+    private static IEnumerable<(string, byte[]?)> BigTree()
     {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
-        {
-            writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "big/") { Mode = (UnixFileMode)0x1ED });
-            for (int i = 0; i < BigEntries; i++)
-                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, $"big/f{(long)i * 7919 % BigEntries:D6}") { Mode = (UnixFileMode)0x1A4 });
-            writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "mixed/") { Mode = (UnixFileMode)0x1ED });
-            for (int i = 0; i < MixedEntries; i++)
-                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, $"mixed/m{i * 37 % MixedEntries:D4}") { Mode = (UnixFileMode)0x1A4 });
-        }
-        using var gz = new MemoryStream();
-        using (var gzip = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
-            gzip.Write(tar.ToArray());
-        return gz.ToArray();
+        yield return ("big/", null);
+        for (int i = 0; i < BigEntries; i++)
+            yield return ($"big/f{(long)i * 7919 % BigEntries:D6}", []);
+        yield return ("mixed/", null);
+        for (int i = 0; i < MixedEntries; i++)
+            yield return ($"mixed/m{i * 37 % MixedEntries:D4}", []);
     }
 }
