@@ -72,6 +72,7 @@ namespace Kernel.Init
                 (PhysicalMemory.FreePageCount * 4 / 1024).ToString(), " MiB free; page tables: NX ", Paging.NoExecuteEnabled ? "on" : "off"));
             Log.Info("Console", Screen.Describe());
             Power.Initialize();
+            Drivers.Pci.PciSystem.Initialize();
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
 
             StartScheduler();

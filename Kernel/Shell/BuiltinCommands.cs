@@ -17,6 +17,7 @@ namespace Kernel.Shell
             commands.Add(new CpuInfoCommand());
             commands.Add(new BenchCommand());
             commands.Add(new InterruptsCommand());
+            commands.Add(new LspciCommand());
             commands.Add(new PsCommand());
             commands.Add(new SchedStatsCommand());
             commands.Add(new MemstatsCommand());
