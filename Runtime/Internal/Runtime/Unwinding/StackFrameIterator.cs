@@ -55,6 +55,7 @@ namespace Internal.Runtime.Unwinding
         private StackWalkEnd _end;
         private bool _valid;
         private bool _isFaultingFrame;
+        private ulong _unwoundCallerSp;
 
         public bool IsValid => _valid;
         public StackWalkEnd End => _end;
@@ -82,6 +83,11 @@ namespace Internal.Runtime.Unwinding
         /// <summary>Offset of <see cref="ControlPc"/> from the method's main body (the offset EH clauses use).</summary>
         public uint CodeOffset => (uint)(_controlPc - _method.MethodStart);
 
+        /// <summary>After <see cref="Next"/>: the caller's stack pointer (the CFA) of the frame it left, where that
+        /// frame's stack ends; set even when the walk ended in native code, 0 when the unwind itself failed. A
+        /// collector needs it to bound a frame and to find caller-SP-relative slots.</summary>
+        public ulong UnwoundCallerSp => _unwoundCallerSp;
+
         /// <summary>True for a frame stopped at a faulting instruction rather than at a call.</summary>
         public bool IsFaultingFrame => _isFaultingFrame;
 
@@ -106,6 +112,7 @@ namespace Internal.Runtime.Unwinding
         /// <summary>Steps to the caller's frame. False when there is none (see <see cref="End"/>).</summary>
         public bool Next()
         {
+            _unwoundCallerSp = 0;
             if (!_valid)
                 return false;
             if (_method.IsReversePInvoke && !_method.IsFunclet)
@@ -118,6 +125,7 @@ namespace Internal.Runtime.Unwinding
                 return Stop(StackWalkEnd.UnwindFailed);
             if (caller.Sp <= _registers.Sp)
                 return Stop(StackWalkEnd.UnwindFailed);
+            _unwoundCallerSp = caller.Sp;
             if (caller.Ip == 0)
                 return Stop(StackWalkEnd.NativeCode);
 
