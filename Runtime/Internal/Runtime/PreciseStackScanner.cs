@@ -3,7 +3,9 @@
 // r15, r14, r13, r12, rbx, rbp and a return address (k_switch_world's and k_gc_spill_and_call's layout).
 //
 // Which part of a stack gets what (docs/GarbageCollector.md, "What each kind of frame gets"):
-//   - the six spilled registers: conservatively (they belong to whichever frames above saved nothing yet);
+//   - the six spilled registers: through the frames that own them (the iterator's context carries them up the
+//     walk, restoring what each frame saved): a frame's GC info names the registers live in it; a frame scanned
+//     word by word has all its callee-saved registers marked, and so has the native code the walk ends in;
 //   - a managed frame the iterator reaches at a call (IP = return address): precisely. The GC info's live slots at
 //     the return address are marked: callee-saved registers from the iterator's context (exact at calls), stack
 //     slots at SP / caller SP (the CFA) / rbp + offset; untracked slots always. Nothing else in [SP, CFA) counts,
@@ -11,7 +13,7 @@
 //   - a managed frame at a faulting instruction: precisely when the offset lies in an interruptible range (all
 //     registers are known then), else conservatively;
 //   - a managed frame whose GC info has no liveness for its offset, or whose slots would land outside the stack:
-//     conservatively, [SP, CFA) and its callee-saved register values;
+//     conservatively, [SP, CFA) and its callee-saved register values (all registers at a fault);
 //   - the gaps between frames the iterator jumps over (the throw, fault and funclet-call thunks with the register
 //     contexts they saved): conservatively;
 //   - from the first frame the walk cannot pass up to the stack's top: conservatively. That is native code (the
@@ -65,22 +67,27 @@ namespace Internal.Runtime
             context[RegisterContext.Rbp] = spilled[5];
             context.Ip = spilled[SpilledRegisterWords];
             context.Sp = lowAddress + (SpilledRegisterWords + 1) * 8;
-            Conservative(lowAddress, lowAddress + SpilledRegisterWords * 8);
-            ulong covered = lowAddress + SpilledRegisterWords * 8;    // everything below is scanned
 
             StackFrameIterator frames = default;
             if (!frames.Init(&context, false, StackWalkMode.Physical))
             {
-                Conservative(covered, highAddress);
+                Conservative(lowAddress, highAddress);
                 return;
             }
+            // The spilled registers and the return address are not scanned as words: the registers reach the
+            // frames that own them through the iterator's context (precisely by their GC info, or all of them for a
+            // frame scanned word by word, or at the end of the walk), the return address is code.
+            ulong covered = context.Sp;
             while (true)
             {
                 ulong sp = frames.Sp;
                 if (sp < covered || sp >= highAddress)
+                {
+                    MarkCalleeSaved(frames.RegistersPointer, false);
                     break;                                            // a frame out of order: give up on precision
+                }
                 if (sp > covered)
-                    Conservative(covered, sp);                        // a thunk's area, or the return address word
+                    Conservative(covered, sp);                        // a thunk and the register context it saved
                 RegisterContext registers = frames.Registers;
                 MethodInfo method = frames.Method;
                 bool faulting = frames.IsFaultingFrame;
@@ -89,13 +96,23 @@ namespace Internal.Runtime
                 ulong callerSp = frames.UnwoundCallerSp;
                 if (callerSp == 0 || callerSp <= sp || callerSp > highAddress)
                 {
-                    covered = sp;                                     // unknown extent: the rest goes word by word
+                    // The frame's extent is unknown (an UnmanagedCallersOnly entry, a failed unwind): it and
+                    // everything above go word by word, its registers are marked as they are.
+                    ConservativeFrames++;
+                    MarkCalleeSaved(&registers, faulting);
+                    covered = sp;
                     break;
                 }
                 ScanFrame(&registers, method, ip, faulting, sp, callerSp, lowAddress, highAddress);
                 covered = callerSp;
                 if (!more)
+                {
+                    // Returned into native code: the callee-saved registers as the last managed frame leaves them
+                    // are the native code's (an interrupted world's are in its interrupt frame, scanned below).
+                    if (frames.End == StackWalkEnd.NativeCode)
+                        MarkCalleeSaved(frames.RegistersPointer, false);
                     break;
+                }
             }
             Conservative(covered, highAddress);
         }
@@ -130,12 +147,14 @@ namespace Internal.Runtime
             }
             ConservativeFrames++;
             Conservative(sp, callerSp);
-            GarbageCollector.MarkFromStack((nuint)(*registers)[RegisterContext.Rbx]);
-            GarbageCollector.MarkFromStack((nuint)(*registers)[RegisterContext.Rbp]);
-            for (int r = RegisterContext.R12; r <= RegisterContext.R15; r++)
-                GarbageCollector.MarkFromStack((nuint)(*registers)[r]);
-            if (faulting)
-                for (int r = 0; r < RegisterContext.Count; r++)
+            MarkCalleeSaved(registers, faulting);
+        }
+
+        // The registers a frame may own: the callee-saved ones (exact in every frame), all of them at a fault.
+        private static void MarkCalleeSaved(RegisterContext* registers, bool allRegisters)
+        {
+            for (int r = 0; r < RegisterContext.Count; r++)
+                if (r != RegisterContext.Rip && r != RegisterContext.Rsp && (allRegisters || RegisterContext.IsCalleeSaved(r)))
                     GarbageCollector.MarkFromStack((nuint)(*registers)[r]);
         }
 
