@@ -66,15 +66,24 @@ public sealed unsafe class GcInfoDecoderTests(ITestOutputHelper output)
         return returns;
     }
 
+    // The current method's slot table, each slot decoded afresh from the start (TryGetSlot): every slot an
+    // enumeration reports (through the decoder's cache and its resumed cursor) must be one of these.
+    private static HashSet<(bool, bool, byte, GcStackBase, int, byte)> s_table = new();
+
+    private static (bool, bool, byte, GcStackBase, int, byte) Key(GcSlot slot)
+        => (slot.IsRegister, slot.IsUntracked, slot.Register, slot.Base, slot.IsRegister ? 0 : slot.Offset, slot.Flags);
+
     private struct Check
     {
-        public int Registers, ScratchRegisters, StackSlots, FrameSlotsWithoutFrame, Untracked;
+        public int Registers, ScratchRegisters, StackSlots, FrameSlotsWithoutFrame, Untracked, NotInTable;
         public bool HasFrameRegister;
     }
 
     private static void Count(void* context, GcSlot* slot)
     {
         var c = (Check*)context;
+        if (!s_table.Contains(Key(*slot)))
+            c->NotInTable++;
         if (slot->IsRegister)
         {
             c->Registers++;
@@ -99,7 +108,7 @@ public sealed unsafe class GcInfoDecoderTests(ITestOutputHelper output)
         var functions = Functions();
         HashSet<ulong> callReturns = s_callReturns.Value;
         int methods = 0, withFunclets = 0, safePoints = 0, safePointsNotAfterCall = 0, interruptibleMethods = 0, interruptibleOffsets = 0;
-        int indirectTables = 0, liveRegisters = 0, liveStackSlots = 0, untracked = 0, slimHeaders = 0;
+        int indirectTables = 0, largeTables = 0, liveRegisters = 0, liveStackSlots = 0, untracked = 0, slimHeaders = 0;
         var failures = new List<string>();
         foreach (var (start, end, info) in functions)
         {
@@ -137,6 +146,14 @@ public sealed unsafe class GcInfoDecoderTests(ITestOutputHelper output)
                 if (bits.ReadBit())
                     indirectTables++;
             }
+            if (decoder.NumSlots > 16)
+                largeTables++;
+            s_table = new();
+            for (uint i = 0; i < decoder.NumSlots; i++)
+            {
+                Assert.True(decoder.TryGetSlot(i, out GcSlot slot));
+                s_table.Add(Key(slot));
+            }
             var check = new Check { HasFrameRegister = decoder.StackBaseRegister >= 0 };
             uint previous = 0;
             for (uint i = 0; i < decoder.NumSafePoints; i++)
@@ -173,7 +190,10 @@ public sealed unsafe class GcInfoDecoderTests(ITestOutputHelper output)
                         failures.Add($"{start:x}: interruptible offset {offset}: {liveness}");
                 }
                 check.FrameSlotsWithoutFrame += ignored.FrameSlotsWithoutFrame;
+                check.NotInTable += ignored.NotInTable;
             }
+            if (check.NotInTable != 0)
+                failures.Add($"{start:x}: {check.NotInTable} reported slots are not in the slot table");
             if (check.FrameSlotsWithoutFrame != 0)
                 failures.Add($"{start:x}: frame-register slots without a frame register");
             liveRegisters += check.Registers;
@@ -182,7 +202,7 @@ public sealed unsafe class GcInfoDecoderTests(ITestOutputHelper output)
         }
         output.WriteLine($"{methods} methods ({slimHeaders} slim headers, {withFunclets} with EH), {safePoints} safe points " +
             $"({safePointsNotAfterCall} not after a call), {interruptibleMethods} with interruptible ranges ({interruptibleOffsets} offsets); " +
-            $"{indirectTables} with shared live-state vectors; at safe points: {liveRegisters} live registers, {liveStackSlots} live stack slots ({untracked} untracked)");
+            $"{indirectTables} with shared live-state vectors, {largeTables} with more than 16 slots; at safe points: {liveRegisters} live registers, {liveStackSlots} live stack slots ({untracked} untracked)");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(30)) + $"\n({failures.Count} failures)");
         Assert.True(methods > 1000, $"only {methods} methods");
         Assert.True(safePoints > 1000, $"only {safePoints} safe points");

@@ -99,6 +99,16 @@ namespace Internal.Runtime.GcInfo
         private int _safePointBits;
         private ulong _safePointsPosition, _rangesPosition, _slotTablePosition, _liveStatePosition;
 
+        // Init decodes the whole slot table once (to find the live state behind it) and keeps the first slots, and
+        // the decoding state after them, so an enumeration does not decode the table a second time.
+        private const int CachedSlots = 16;
+        private fixed int _cachedOffset[CachedSlots];
+        private fixed byte _cachedRegister[CachedSlots];
+        private fixed byte _cachedBase[CachedSlots];
+        private fixed byte _cachedFlags[CachedSlots];
+        private uint _cachedCount;
+        private SlotCursor _afterCache;
+
         public uint NumTrackedSlots => NumRegisters + NumStackSlots;
         public uint NumSlots => NumRegisters + NumStackSlots + NumUntrackedSlots;
 
@@ -182,8 +192,21 @@ namespace Internal.Runtime.GcInfo
             SlotCursor cursor = default;
             cursor.Start(ref this);
             for (uint i = 0; i < NumSlots; i++)
+            {
                 if (!cursor.MoveTo(i))
                     return false;
+                if (i < CachedSlots)
+                {
+                    GcSlot slot = cursor.Current;
+                    _cachedOffset[i] = slot.Offset;
+                    _cachedRegister[i] = slot.Register;
+                    _cachedBase[i] = (byte)slot.Base;
+                    _cachedFlags[i] = slot.Flags;
+                    _cachedCount = i + 1;
+                    if (_cachedCount == CachedSlots)
+                        _afterCache = cursor;
+                }
+            }
             _liveStatePosition = cursor.Reader.Position;
             return true;
         }
@@ -281,8 +304,7 @@ namespace Internal.Runtime.GcInfo
                     return GcLiveness.Unknown;
             }
 
-            SlotCursor cursor = default;
-            cursor.Start(ref this);
+            SlotCursor cursor = _afterCache;
             GcInfoBitReader r = _reader;
             r.Position = _liveStatePosition;
             uint indirectBits = 0;
@@ -300,7 +322,7 @@ namespace Internal.Runtime.GcInfo
                     ulong vectorsStart = (tablePosition + NumSafePoints * (ulong)indirectBits + 7) & ~7UL;
                     r.Position = vectorsStart + vectorOffset;
                     if (r.ReadBit())
-                        return ReportRunLengthEncoded(ref r, ref cursor, numTracked, context, report) ? FinishWithUntracked(ref cursor, context, report, GcLiveness.SafePoint) : GcLiveness.Unknown;
+                        return ReportRunLengthEncoded(ref r, ref cursor, context, report) ? FinishWithUntracked(ref cursor, context, report, GcLiveness.SafePoint) : GcLiveness.Unknown;
                 }
                 else
                 {
@@ -310,9 +332,8 @@ namespace Internal.Runtime.GcInfo
                 {
                     if (r.ReadBit())
                     {
-                        if (!cursor.MoveTo(slot))
+                        if (!FetchSlot(ref cursor, slot, out GcSlot s))
                             return GcLiveness.Unknown;
-                        GcSlot s = cursor.Current;
                         report(context, &s);
                     }
                 }
@@ -419,9 +440,8 @@ namespace Internal.Runtime.GcInfo
                 }
                 if (live)
                 {
-                    if (slotIndex >= numTracked || !cursor.MoveTo(slotIndex))
+                    if (slotIndex >= numTracked || !FetchSlot(ref cursor, slotIndex, out GcSlot s))
                         return GcLiveness.Unknown;
-                    GcSlot s = cursor.Current;
                     report(context, &s);
                 }
                 slotIndex++;
@@ -430,8 +450,9 @@ namespace Internal.Runtime.GcInfo
         }
 
         // A safe point's run-length encoded vector: alternating skip and report runs, starting with either.
-        private static bool ReportRunLengthEncoded(ref GcInfoBitReader r, ref SlotCursor cursor, uint numTracked, void* context, delegate*<void*, GcSlot*, void> report)
+        private bool ReportRunLengthEncoded(ref GcInfoBitReader r, ref SlotCursor cursor, void* context, delegate*<void*, GcSlot*, void> report)
         {
+            uint numTracked = NumTrackedSlots;
             bool skip = !r.ReadBit();
             bool reporting = true;
             uint read = (uint)r.DecodeVarLengthUnsigned(skip ? RleSkipBase : RleRunBase);
@@ -443,9 +464,8 @@ namespace Internal.Runtime.GcInfo
                 {
                     for (uint slot = read; slot < read + count && slot < numTracked; slot++)
                     {
-                        if (!cursor.MoveTo(slot))
+                        if (!FetchSlot(ref cursor, slot, out GcSlot s))
                             return false;
-                        GcSlot s = cursor.Current;
                         report(context, &s);
                     }
                 }
@@ -460,9 +480,8 @@ namespace Internal.Runtime.GcInfo
         {
             for (uint slot = NumTrackedSlots; slot < NumSlots; slot++)
             {
-                if (!cursor.MoveTo(slot))
+                if (!FetchSlot(ref cursor, slot, out GcSlot s))
                     return GcLiveness.Unknown;
-                GcSlot s = cursor.Current;
                 report(context, &s);
             }
             return result;
@@ -470,9 +489,28 @@ namespace Internal.Runtime.GcInfo
 
         private void ReportUntracked(void* context, delegate*<void*, GcSlot*, void> report)
         {
-            SlotCursor cursor = default;
-            cursor.Start(ref this);
+            SlotCursor cursor = _afterCache;
             FinishWithUntracked(ref cursor, context, report, GcLiveness.NoTrackedSlots);
+        }
+
+        // Slot <paramref name="index"/>: from the cache, or decoded on from where the cache ends (indices only grow
+        // during one enumeration, so <paramref name="cursor"/>, starting as the state after the cache, moves forward).
+        private bool FetchSlot(ref SlotCursor cursor, uint index, out GcSlot slot)
+        {
+            if (index < _cachedCount)
+            {
+                slot = default;
+                slot.IsRegister = index < NumRegisters;
+                slot.IsUntracked = index >= NumTrackedSlots;
+                slot.Offset = _cachedOffset[index];
+                slot.Register = _cachedRegister[index];
+                slot.Base = (GcStackBase)_cachedBase[index];
+                slot.Flags = _cachedFlags[index];
+                return true;
+            }
+            bool ok = cursor.MoveTo(index);
+            slot = cursor.Current;
+            return ok;
         }
 
         // Decodes the slot table front to back; the live state always names slots in increasing order, so one
