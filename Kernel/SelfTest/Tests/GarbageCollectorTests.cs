@@ -1,6 +1,7 @@
 // GarbageCollectorTests.cs -- the collector in the running kernel: unreachable structures (cycles included) are
 // reclaimed; objects reachable only from a static, a handle, the current stack, another world's stack or its saved
-// registers survive; the precise stack scan does not take an integer for a reference; a collection inside an
+// registers survive, and so do those of a world preempted mid-loop; the precise stack scan does not take an integer
+// for a reference; a collection inside an
 // interrupt handler keeps the interrupted code's objects; and a loop that allocates ten times the free memory with
 // a bounded live set never runs out.
 //
@@ -31,6 +32,7 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new OtherWorldStackTest());
             tests.Add(new SavedRegistersTest());
             tests.Add(new PreciseStackTest());
+            tests.Add(new PreemptedWorldTest());
             tests.Add(new InterruptHandlerTest());
             tests.Add(new TenTimesMemoryTest());
             tests.Add(new GroupLimitTest());
@@ -372,6 +374,57 @@ namespace Kernel.SelfTest.Tests
                     info.ConservativeFrames.ToString()));
                 t.Check(Consume(address), "the integer stayed live across both collections");
                 weak.Free();
+            }
+        }
+
+        // ---- A preempted world: its interrupted frames are past the native interrupt entry ----------------------
+
+        private sealed class Spinner
+        {
+            public volatile bool Stop;
+            public volatile int Rounds;
+            public GCHandle Weak;
+            public bool Intact;
+        }
+
+        // Never blocks: the only way off the CPU is the timer interrupt, so a collection finds this world preempted
+        // somewhere in the loop, its list in a register or a stack slot of the interrupted frame.
+        private static void SpinWithList(object argument)
+        {
+            var s = (Spinner)argument;
+            Node list = MakeList(30, 4000);
+            s.Weak = WeakTo(list);
+            long sum = 0;
+            while (!s.Stop)
+            {
+                for (Node n = list; n != null; n = n.Next)
+                    sum += n.Value;
+                s.Rounds++;
+            }
+            s.Intact = ListIsIntact(list, 30, 4000) && sum >= 0;
+        }
+
+        private sealed class PreemptedWorldTest : SelfTest
+        {
+            public override string Name => "gc: objects of a world preempted mid-loop survive (its interrupted frames are scanned conservatively)";
+
+            public override void Run(SelfTestContext t)
+            {
+                var s = new Spinner();
+                World w = Scheduler.Spawn("selftest-gc-spin", WorldType.System, Group(), &SpinWithList, s);
+                for (int i = 0; i < 200 && s.Rounds < 3; i++)
+                    Scheduler.Sleep(2);
+                t.Check(s.Rounds >= 3, "the spinning world ran");
+                CollectScrubbed();
+                Scheduler.Sleep(3);
+                CollectScrubbed();
+                t.Check(IsAlive(s.Weak), "the preempted world's list survived two collections");
+                s.Stop = true;
+                Scheduler.Join(w);
+                t.Check(s.Intact, "the world found its list intact");
+                CollectScrubbed();
+                t.Check(!IsAlive(s.Weak), "freed once the world has exited");
+                s.Weak.Free();
             }
         }
 
