@@ -1,9 +1,8 @@
 // GarbageCollectorTests.cs -- the collector in the running kernel: unreachable structures (cycles included) are
 // reclaimed; objects reachable only from a static, a handle, the current stack, another world's stack or its saved
 // registers survive, and so do those of a world preempted mid-loop; the precise stack scan does not take an integer
-// for a reference; a collection inside an
-// interrupt handler keeps the interrupted code's objects; and a loop that allocates ten times the free memory with
-// a bounded live set never runs out.
+// for a reference; a collection inside an interrupt handler keeps the interrupted code's objects; and a loop that
+// allocates ten times the free memory with a bounded live set never runs out.
 //
 // Whether an object survived is observed through a weak GCHandle, which does not keep it alive. Garbage is made in
 // separate non-inlined methods, and the stack below the test's frame is scrubbed before collecting, so a stale copy
