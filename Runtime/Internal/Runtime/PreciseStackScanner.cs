@@ -46,6 +46,8 @@ namespace Internal.Runtime
             public bool AllRegistersValid;      // a faulting frame: scratch registers are exact too
             public bool OutOfRange;             // a slot address outside the stack: misdecoded, be conservative
             public int FrameRegister;           // DWARF number of the method's frame register, -1 if none
+            public bool Record;                 // keep what the decoder reports, for FrameLivenessCache
+            public FrameLivenessCache.Recording Recording;
         }
 
         /// <summary>The scanner for <see cref="GarbageCollector.SetStackScanner"/>.</summary>
@@ -119,29 +121,44 @@ namespace Internal.Runtime
 
         private static void ScanFrame(RegisterContext* registers, MethodInfo method, ulong ip, bool faulting, ulong sp, ulong callerSp, ulong low, ulong high)
         {
-            GcInfoDecoder decoder = default;
-            if (method.GCInfo != null && decoder.Init(method.GCInfo))
+            FrameScan scan = default;
+            scan.Registers = registers;
+            scan.CallerSp = callerSp;
+            scan.StackLow = low;
+            scan.StackHigh = high;
+            scan.AllRegistersValid = faulting;
+            // A frame at a call whose live slots an earlier collection decoded: the same slots, without the GC info.
+            if (!faulting && FrameLivenessCache.TryFind(ip, out int entry, out int frameRegister))
             {
-                // GC info version 4 records a call's safe point at its return address, which is this frame's IP;
-                // a faulting frame's IP is the faulting instruction itself.
-                ulong offset = ip - method.MethodStart;
-                if (offset < decoder.CodeLength)
+                scan.FrameRegister = frameRegister;
+                FrameLivenessCache.Replay(entry, &scan, &ReportSlot);
+                if (!scan.OutOfRange)
                 {
-                    FrameScan scan = default;
-                    scan.Registers = registers;
-                    scan.CallerSp = callerSp;
-                    scan.StackLow = low;
-                    scan.StackHigh = high;
-                    scan.AllRegistersValid = faulting;
-                    scan.FrameRegister = decoder.StackBaseRegister >= 0 ? GcSlot.ToDwarfRegister(decoder.StackBaseRegister) : -1;
-                    // At a call only safe point liveness is trusted; a faulting instruction needs an interruptible range.
-                    GcLiveness liveness = decoder.EnumerateLiveSlots((uint)offset, &scan, &ReportSlot);
-                    bool trusted = liveness == GcLiveness.NoTrackedSlots || liveness == GcLiveness.SafePoint
-                        || liveness == GcLiveness.Interruptible;
-                    if (trusted && !scan.OutOfRange)
+                    PreciseFrames++;
+                    return;
+                }
+            }
+            else
+            {
+                GcInfoDecoder decoder = default;
+                if (method.GCInfo != null && decoder.Init(method.GCInfo))
+                {
+                    // GC info version 4 records a call's safe point at its return address, which is this frame's IP;
+                    // a faulting frame's IP is the faulting instruction itself. The liveness at either is a safe
+                    // point's or an interruptible range's; none recorded means the frame goes word by word.
+                    ulong offset = ip - method.MethodStart;
+                    if (offset < decoder.CodeLength)
                     {
-                        PreciseFrames++;
-                        return;
+                        scan.FrameRegister = decoder.StackBaseRegister >= 0 ? GcSlot.ToDwarfRegister(decoder.StackBaseRegister) : -1;
+                        scan.Record = !faulting;
+                        GcLiveness liveness = decoder.EnumerateLiveSlots((uint)offset, &scan, &ReportSlot);
+                        if (liveness != GcLiveness.Unknown && !scan.OutOfRange)
+                        {
+                            if (scan.Record)
+                                FrameLivenessCache.Store(ip, scan.FrameRegister, &scan.Recording);
+                            PreciseFrames++;
+                            return;
+                        }
                     }
                 }
             }
@@ -161,6 +178,8 @@ namespace Internal.Runtime
         private static void ReportSlot(void* context, GcSlot* slot)
         {
             var scan = (FrameScan*)context;
+            if (scan->Record)
+                scan->Recording.Add(slot);
             if (slot->IsRegister)
             {
                 int dwarf = GcSlot.ToDwarfRegister(slot->Register);
