@@ -117,12 +117,16 @@ namespace Internal.Runtime.Unwinding
                 return false;
             if (_method.IsReversePInvoke && !_method.IsFunclet)
                 return Stop(StackWalkEnd.ReversePInvoke);
-            if (!FrameDescription.TryParse(_fde, out FrameDescription fde))
-                return Stop(StackWalkEnd.UnwindFailed);
-            CfaProgram program = default;
             RegisterContext caller = _registers;
-            if (!program.TryRun(ref fde, _controlPc) || !program.TryApply(ref caller, fde.ReturnAddressRegister))
-                return Stop(StackWalkEnd.UnwindFailed);
+            if (!CfaProgram.TryApplyRemembered(_controlPc, ref caller))
+            {
+                if (!FrameDescription.TryParse(_fde, out FrameDescription fde))
+                    return Stop(StackWalkEnd.UnwindFailed);
+                CfaProgram program = default;
+                if (!program.TryRun(ref fde, _controlPc) || !program.TryApply(ref caller, fde.ReturnAddressRegister))
+                    return Stop(StackWalkEnd.UnwindFailed);
+                program.Remember(_controlPc);      // the next walk through this return address skips the CFI
+            }
             if (caller.Sp <= _registers.Sp)
                 return Stop(StackWalkEnd.UnwindFailed);
             _unwoundCallerSp = caller.Sp;
