@@ -162,10 +162,8 @@ namespace Internal.Runtime.Unwinding
             _isFaultingFrame = faultingInstruction;
             _resumeAfterClause = NoClause;
             _controlPc = faultingInstruction ? _registers.Ip : _registers.Ip - 1;
-            if (!CodeMap.TryFind(_controlPc, out FrameDescription fde))
+            if (!MethodCache.TryFind(_controlPc, out _method, out _fde))
                 return Stop(StackWalkEnd.NativeCode);
-            _fde = fde.Entry;
-            _method = MethodInfo.From(ref fde);
             _valid = true;
             return true;
         }
