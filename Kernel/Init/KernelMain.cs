@@ -52,10 +52,12 @@ namespace Kernel.Init
             Options = KernelOptions.Parse(commandLine);
             Log.ConsoleThreshold = ParseLevel(Options.Get("loglevel"));
             ulong.TryParse(Options.Get("gcstress"), out ulong gcStress);
-            KernelHeap.ApplyCollectorOptions(Options.Has("gcverify"), gcStress);
+            KernelHeap.ApplyCollectorOptions(Options.Has("gcverify"), gcStress, Options.Get("gcscan") != "conservative");
             if (Options.Has("gcverify") || gcStress != 0)
                 Log.Info("Memory", string.Concat("Collector check mode:", Options.Has("gcverify") ? " gcverify" : "",
                     gcStress != 0 ? string.Concat(" gcstress=", gcStress.ToString()) : ""));
+            if (Options.Get("gcscan") == "conservative")
+                Log.Info("Memory", "Collector: stacks scanned conservatively (gcscan=conservative)");
             if (Options.Get("panic") == "exit")
                 PanicScreen.SetExitAction(&ExitAfterPanic);
 

@@ -32,6 +32,7 @@ namespace Kernel.Init
             new OptionSpec { Name = "timerhz", Default = "1000", Allowed = "100|250|1000", Description = "periodic timer interrupt rate" },
             new OptionSpec { Name = "gcverify", Default = null, Allowed = "", Description = "collector check mode: poison freed objects, verify every live reference after each collection" },
             new OptionSpec { Name = "gcstress", Default = "0", Allowed = null, Description = "collect every N-th allocation (0: only on the allocation budget)" },
+            new OptionSpec { Name = "gcscan", Default = "precise", Allowed = "precise|conservative", Description = "stack scanning: managed frames by their GC info, or every stack word conservatively (diagnosis)" },
         };
 
         private readonly List<string> _names = new List<string>();

@@ -33,9 +33,11 @@ namespace Kernel.Memory
         private const ulong MarkStackPages = 32;
 
         /// <summary>The collector's debugging options: `gcverify` (poison freed objects and verify every live
-        /// reference after each collection) and `gcstress=N` (collect every N-th allocation).</summary>
-        public static void ApplyCollectorOptions(bool verify, ulong stressInterval)
+        /// reference after each collection), `gcstress=N` (collect every N-th allocation) and `gcscan` (precise stack
+        /// scanning from the GC info, the default, or `conservative`: every stack word, for diagnosis).</summary>
+        public static void ApplyCollectorOptions(bool verify, ulong stressInterval, bool preciseStacks)
         {
+            GarbageCollector.SetStackScanner(preciseStacks ? &PreciseStackScanner.Scan : null);
             Allocator.Heap.PoisonFreed = verify;
             GarbageCollector.VerifyAfterCollection = verify;
             GarbageCollector.SetStressInterval(stressInterval);

@@ -1,11 +1,13 @@
 // GarbageCollectorTests.cs -- the collector in the running kernel: unreachable structures (cycles included) are
 // reclaimed; objects reachable only from a static, a handle, the current stack, another world's stack or its saved
-// registers survive; a collection inside an interrupt handler keeps the interrupted code's objects; and a loop that
+// registers survive, and so do those of a world preempted mid-loop; the precise stack scan does not take an integer
+// for a reference; a collection inside an interrupt handler keeps the interrupted code's objects; and a loop that
 // allocates ten times the free memory with a bounded live set never runs out.
 //
 // Whether an object survived is observed through a weak GCHandle, which does not keep it alive. Garbage is made in
 // separate non-inlined methods, and the stack below the test's frame is scrubbed before collecting, so a stale copy
-// of a dead reference in a popped frame cannot keep it alive (the stack scan is conservative).
+// of a dead reference in a popped frame cannot keep it alive (parts of the stack are still scanned conservatively:
+// native frames, thunks, and the whole stack with gcscan=conservative).
 using System.Collections.Generic;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -28,6 +30,8 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new FrozenRootsTest());
             tests.Add(new OtherWorldStackTest());
             tests.Add(new SavedRegistersTest());
+            tests.Add(new PreciseStackTest());
+            tests.Add(new PreemptedWorldTest());
             tests.Add(new InterruptHandlerTest());
             tests.Add(new TenTimesMemoryTest());
             tests.Add(new GroupLimitTest());
@@ -326,6 +330,100 @@ namespace Kernel.SelfTest.Tests
                 CollectScrubbed();
                 t.Check(!IsAlive(b.Weak), "freed once the world has exited");
                 b.Weak.Free();
+            }
+        }
+
+        // ---- Precise stack scanning: an integer is not a reference -----------------------------------------------
+
+        // Makes an object and hands out only its address, as an integer, and a weak handle.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static ulong MakeObjectKnownByAddress(out GCHandle weak)
+        {
+            Node node = MakeList(20, 3000);
+            weak = WeakTo(node);
+            return (ulong)*(nint*)Unsafe.AsPointer(ref node);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool Consume(ulong value) => value != 0;
+
+        private sealed class PreciseStackTest : SelfTest
+        {
+            public override string Name => "gc: precise stack scan: an object's address held as an integer does not keep it alive";
+
+            public override void Run(SelfTestContext t)
+            {
+                if (!GarbageCollector.HasStackScanner)
+                {
+                    t.Check(true, "skipped: gcscan=conservative");
+                    return;
+                }
+                ulong address = MakeObjectKnownByAddress(out GCHandle weak);
+                // Control: the word is on this stack, so the conservative scan finds it and keeps the list.
+                GarbageCollector.SetStackScanner(null);
+                CollectScrubbed();
+                bool keptConservatively = IsAlive(weak);
+                GarbageCollector.SetStackScanner(&PreciseStackScanner.Scan);
+                t.Check(keptConservatively, "the conservative scan keeps the object its address points to");
+                CollectScrubbed();
+                CollectionInfo info = GarbageCollector.Last;
+                t.Check(!IsAlive(weak), "the precise scan ignores the integer: the object was collected");
+                t.Check(info.PreciseFrames > 0 && info.PreciseSlots > 0, string.Concat("frames reported by GC info: ",
+                    info.PreciseFrames.ToString(), ", live slots ", info.PreciseSlots.ToString(), ", word by word ",
+                    info.ConservativeFrames.ToString()));
+                t.Check(Consume(address), "the integer stayed live across both collections");
+                weak.Free();
+            }
+        }
+
+        // ---- A preempted world: its interrupted frames are past the native interrupt entry ----------------------
+
+        private sealed class Spinner
+        {
+            public volatile bool Stop;
+            public volatile int Rounds;
+            public GCHandle Weak;
+            public bool Intact;
+        }
+
+        // Never blocks: the only way off the CPU is the timer interrupt, so a collection finds this world preempted
+        // somewhere in the loop, its list in a register or a stack slot of the interrupted frame.
+        private static void SpinWithList(object argument)
+        {
+            var s = (Spinner)argument;
+            Node list = MakeList(30, 4000);
+            s.Weak = WeakTo(list);
+            long sum = 0;
+            while (!s.Stop)
+            {
+                for (Node n = list; n != null; n = n.Next)
+                    sum += n.Value;
+                s.Rounds++;
+            }
+            s.Intact = ListIsIntact(list, 30, 4000) && sum >= 0;
+        }
+
+        private sealed class PreemptedWorldTest : SelfTest
+        {
+            public override string Name => "gc: objects of a world preempted mid-loop survive (its interrupted frames are scanned conservatively)";
+
+            public override void Run(SelfTestContext t)
+            {
+                var s = new Spinner();
+                World w = Scheduler.Spawn("selftest-gc-spin", WorldType.System, Group(), &SpinWithList, s);
+                for (int i = 0; i < 200 && s.Rounds < 3; i++)
+                    Scheduler.Sleep(2);
+                t.Check(s.Rounds >= 3, "the spinning world ran");
+                CollectScrubbed();
+                Scheduler.Sleep(3);
+                CollectScrubbed();
+                t.Check(IsAlive(s.Weak), "the preempted world's list survived two collections");
+                s.Stop = true;
+                Scheduler.Join(w);
+                t.Check(s.Intact, "the world found its list intact");
+                CollectScrubbed();
+                t.Check(!IsAlive(s.Weak), "freed once the world has exited");
+                s.Weak.Free();
             }
         }
 

@@ -208,13 +208,14 @@ namespace Kernel.SelfTest.Tests
                 var log = new TimerLog();
                 int[] delays = { 9, 3, 14, 3, 1, 7, 12, 5, 3, 10, 2, 8, 6, 11, 4, 13 };
                 var timers = new KernelTimer[delays.Length];
+                // Made before arming: an allocation between two Start calls may collect (gcstress), and a
+                // collection's pause between them would shift the later deadlines and reorder timers 1 ms apart.
+                for (int i = 0; i < delays.Length; i++)
+                    timers[i] = new KernelTimer(&OnTimer, new TimerProbe { Log = log, Index = i });
                 ulong flags = Cpu.SaveAndDisableInterrupts();
                 ulong armedAt = Cpu.ReadTimestampCounter();
                 for (int i = 0; i < delays.Length; i++)
-                {
-                    timers[i] = new KernelTimer(&OnTimer, new TimerProbe { Log = log, Index = i });
                     timers[i].Start((ulong)delays[i]);
-                }
                 Cpu.RestoreInterrupts(flags);
                 Scheduler.Sleep(30);
                 t.Equal(delays.Length, log.Count, "every timer fired");

@@ -47,6 +47,21 @@ namespace Kernel.Shell.Commands
             line.AppendDecimal(info.StackWords);
             line.Append(" on stacks)");
             Columns.WriteLine(shell, ref line);
+            line.Append("stacks: ");
+            if (GarbageCollector.HasStackScanner)
+            {
+                line.AppendDecimal(info.PreciseFrames);
+                line.Append(" frames by GC info (");
+                line.AppendDecimal(info.PreciseSlots);
+                line.Append(" live slots), ");
+                line.AppendDecimal(info.ConservativeFrames);
+                line.Append(" managed frames word by word");
+            }
+            else
+            {
+                line.Append("every word conservatively (gcscan=conservative)");
+            }
+            Columns.WriteLine(shell, ref line);
             line.Append("roots:  ");
             line.AppendDecimal(info.FrozenObjects);
             line.Append(" frozen objects walked");

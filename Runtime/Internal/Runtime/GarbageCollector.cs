@@ -4,9 +4,9 @@
 //   1. k_gc_spill_and_call pushes the callee-saved registers of the collecting code onto its stack, in the same
 //      layout k_switch_world leaves on a switched-out world's stack, and calls in with that stack pointer.
 //   2. Stacks: the kernel's reporter (SetStackReporter) names every world's stack range, the current one from the
-//      spilled registers up; each range goes to the stack scanner, conservative today (SetStackScanner is where a
-//      precise, GC-info-driven scanner plugs in: it gets the same range, whose lowest words are always
-//      r15, r14, r13, r12, rbx, rbp and a return address).
+//      spilled registers up; each range goes to the stack scanner: PreciseStackScanner (managed frames by their GC
+//      info, the rest word by word) once the kernel installs it with SetStackScanner, else every word
+//      conservatively. A range's lowest words are always r15, r14, r13, r12, rbx, rbp and a return address.
 //   3. Statics: every GC static base ILC's GCStaticRegion lists (precise: each is the object holding a type's
 //      reference statics). Frozen objects (string literals, preinitialized data in the image) are never freed, but
 //      their fields can be changed to point at heap objects: the frozen region is walked object by object and the
@@ -146,8 +146,8 @@ namespace Internal.Runtime
             UpdateTrigger();
         }
 
-        /// <summary>Replaces the conservative stack scanner (a precise, GC-info-driven one plugs in here). It gets
-        /// [low, high) of one stack, with the switched-out register layout at low (see the file comment).</summary>
+        /// <summary>Replaces the conservative stack scanner (PreciseStackScanner.Scan; null: conservative again). It
+        /// gets [low, high) of one stack, with the switched-out register layout at low (see the file comment).</summary>
         public static void SetStackScanner(delegate*<nuint, nuint, void> scanner) => s_stackScanner = scanner;
 
         public static bool IsEnabled => s_stackReporter != null;
@@ -286,9 +286,13 @@ namespace Internal.Runtime
                 s_marker.Initialize(Allocator.BlockMap, s_markStack, s_markStackCapacity);
             else
                 s_marker.Initialize(Allocator.BlockMap, (nuint*)Unsafe.AsPointer(ref s_fallbackMarkStack), FallbackMarkStackCapacity);
+            PreciseStackScanner.ResetStatistics();
             if (!s_stackReporter(stackPointer))
                 return 0;
             ulong stackWords = s_marker.ConservativeWords;
+            info.PreciseFrames = PreciseStackScanner.PreciseFrames;
+            info.ConservativeFrames = PreciseStackScanner.ConservativeFrames;
+            info.PreciseSlots = PreciseStackScanner.PreciseSlots;
             MarkStatics();
             for (int i = 0; i < s_frozenRegionCount; i++)
                 s_marker.ScanFrozen((nuint)s_frozenRegions.Starts[i], (nuint)s_frozenRegions.Ends[i]);
@@ -368,6 +372,12 @@ namespace Internal.Runtime
         /// <summary>For a replacement stack scanner: marks the object a word points into (interior pointers included).</summary>
         public static void MarkFromStack(nuint word) => s_marker.Mark(word);
 
+        /// <summary>For a replacement stack scanner: every aligned word of [low, high) as a possible pointer.</summary>
+        public static void ScanStackConservatively(nuint low, nuint high) => s_marker.ScanConservatively(low, high);
+
+        /// <summary>True while a scanner other than the conservative one is installed.</summary>
+        public static bool HasStackScanner => s_stackScanner != null;
+
         /// <summary>True when the object is not marked in the collection under way (weak-handle processing, tests).</summary>
         internal static bool WillBeFreed(void* obj) => SizeClassHeap.IsCollectableAndUnmarked(Allocator.BlockMap, obj);
     }
@@ -390,7 +400,8 @@ namespace Internal.Runtime
         public ulong LiveObjectsAfter, LiveBytesAfter;
         public ulong FreedObjects, FreedBytes;
         public ulong MarkedObjects;
-        public ulong StackWords, ConservativeWords;
+        public ulong StackWords, ConservativeWords;          // stack words scanned conservatively; all conservative words
+        public ulong PreciseFrames, ConservativeFrames, PreciseSlots;   // the precise stack scanner's frames (0 without it)
         public ulong FrozenObjects, FrozenFallbacks;   // frozen objects walked; regions scanned conservatively instead
         public ulong MarkCycles, PauseCycles;
     }

@@ -30,6 +30,21 @@ namespace Internal.Runtime.Unwinding
         private const int MaxRememberedRows = 2;
         private const int RowSlotBytes = 104;      // >= sizeof(Row), checked in TryRun
 
+        // Rows already computed, by PC: a row is a pure function of the image's CFI and the PC, and stack walks (a
+        // collection's above all) step from the same return addresses again and again. Direct-mapped, static
+        // memory; a collision replaces the entry. Only rows whose return address is rip are kept.
+        private const int CachedRows = 128;
+
+        private struct RowCache
+        {
+            public fixed ulong Pc[CachedRows];
+            public fixed byte Rows[CachedRows * RowSlotBytes];
+        }
+
+        private static RowCache s_cache;
+
+        private static int CacheIndex(ulong pc) => (int)((pc ^ (pc >> 7) ^ (pc >> 14)) & (CachedRows - 1));
+
         private Row _row;
         private Row _initial;       // the row after the CIE's instructions: what DW_CFA_restore returns to
         private fixed byte _stack[MaxRememberedRows * RowSlotBytes];
@@ -50,20 +65,49 @@ namespace Internal.Runtime.Unwinding
             return Execute(ref fde, fde.Instructions, fde.InstructionsEnd, ref location, pc);
         }
 
+        /// <summary>Unwinds <paramref name="context"/> with the row an earlier <see cref="Remember"/> kept for
+        /// <paramref name="pc"/>; false when there is none (then parse the FDE and run its program).</summary>
+        public static bool TryApplyRemembered(ulong pc, ref RegisterContext context)
+        {
+            int index = CacheIndex(pc);
+            if (pc == 0 || s_cache.Pc[index] != pc)
+                return false;
+            fixed (byte* rows = s_cache.Rows)
+                return TryApply(ref *(Row*)(rows + index * RowSlotBytes), ref context);
+        }
+
+        /// <summary>Keeps the row just computed for <paramref name="pc"/> (call after a successful TryRun/TryApply
+        /// with rip as the return address register).</summary>
+        public void Remember(ulong pc)
+        {
+            int index = CacheIndex(pc);
+            s_cache.Pc[index] = 0;
+            fixed (byte* rows = s_cache.Rows)
+                *(Row*)(rows + index * RowSlotBytes) = _row;
+            s_cache.Pc[index] = pc;
+        }
+
         /// <summary>
         /// Turns <paramref name="context"/> (this frame's registers) into the caller's: the CFA becomes rsp, the
         /// return address rip, and saved registers are read back from the stack. False if the row cannot be applied.
         /// </summary>
         public bool TryApply(ref RegisterContext context, int returnAddressRegister)
         {
-            if (_row.CfaRegister < 0 || _row.CfaRegister >= RegisterContext.Count || returnAddressRegister != RegisterContext.Rip)
+            if (returnAddressRegister != RegisterContext.Rip)
                 return false;
-            ulong cfa = (ulong)((long)context[_row.CfaRegister] + _row.CfaOffset);
+            return TryApply(ref _row, ref context);
+        }
+
+        private static bool TryApply(ref Row row, ref RegisterContext context)
+        {
+            if (row.CfaRegister < 0 || row.CfaRegister >= RegisterContext.Count)
+                return false;
+            ulong cfa = (ulong)((long)context[row.CfaRegister] + row.CfaOffset);
             RegisterContext caller = context;
             for (int reg = 0; reg < RegisterContext.Count; reg++)
             {
-                long operand = _row.Operands[reg];
-                switch ((Rule)_row.Rules[reg])
+                long operand = row.Operands[reg];
+                switch ((Rule)row.Rules[reg])
                 {
                     case Rule.Offset:
                         caller[reg] = *(ulong*)(cfa + (ulong)operand);

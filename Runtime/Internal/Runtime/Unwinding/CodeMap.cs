@@ -20,6 +20,9 @@ namespace Internal.Runtime.Unwinding
 
         public static ulong FdeCount => s_count;
 
+        /// <summary>Changes with every registration: caches of lookups compare it to know they are still valid.</summary>
+        public static uint Generation { get; private set; }
+
         /// <summary>Registers the image's .eh_frame_hdr. False (and nothing registered) if its format is not the one ld writes.</summary>
         public static bool Register(ulong headerStart, ulong headerEnd)
         {
@@ -36,6 +39,7 @@ namespace Internal.Runtime.Unwinding
             s_header = header;
             s_count = count;
             s_table = (int*)r.Position;
+            Generation++;
             return true;
         }
 

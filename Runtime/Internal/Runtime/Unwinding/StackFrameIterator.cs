@@ -55,6 +55,7 @@ namespace Internal.Runtime.Unwinding
         private StackWalkEnd _end;
         private bool _valid;
         private bool _isFaultingFrame;
+        private ulong _unwoundCallerSp;
 
         public bool IsValid => _valid;
         public StackWalkEnd End => _end;
@@ -82,6 +83,11 @@ namespace Internal.Runtime.Unwinding
         /// <summary>Offset of <see cref="ControlPc"/> from the method's main body (the offset EH clauses use).</summary>
         public uint CodeOffset => (uint)(_controlPc - _method.MethodStart);
 
+        /// <summary>After <see cref="Next"/>: the caller's stack pointer (the CFA) of the frame it left, where that
+        /// frame's stack ends; set even when the walk ended in native code, 0 when the unwind itself failed. A
+        /// collector needs it to bound a frame and to find caller-SP-relative slots.</summary>
+        public ulong UnwoundCallerSp => _unwoundCallerSp;
+
         /// <summary>True for a frame stopped at a faulting instruction rather than at a call.</summary>
         public bool IsFaultingFrame => _isFaultingFrame;
 
@@ -106,18 +112,24 @@ namespace Internal.Runtime.Unwinding
         /// <summary>Steps to the caller's frame. False when there is none (see <see cref="End"/>).</summary>
         public bool Next()
         {
+            _unwoundCallerSp = 0;
             if (!_valid)
                 return false;
             if (_method.IsReversePInvoke && !_method.IsFunclet)
                 return Stop(StackWalkEnd.ReversePInvoke);
-            if (!FrameDescription.TryParse(_fde, out FrameDescription fde))
-                return Stop(StackWalkEnd.UnwindFailed);
-            CfaProgram program = default;
             RegisterContext caller = _registers;
-            if (!program.TryRun(ref fde, _controlPc) || !program.TryApply(ref caller, fde.ReturnAddressRegister))
-                return Stop(StackWalkEnd.UnwindFailed);
+            if (!CfaProgram.TryApplyRemembered(_controlPc, ref caller))
+            {
+                if (!FrameDescription.TryParse(_fde, out FrameDescription fde))
+                    return Stop(StackWalkEnd.UnwindFailed);
+                CfaProgram program = default;
+                if (!program.TryRun(ref fde, _controlPc) || !program.TryApply(ref caller, fde.ReturnAddressRegister))
+                    return Stop(StackWalkEnd.UnwindFailed);
+                program.Remember(_controlPc);      // the next walk through this return address skips the CFI
+            }
             if (caller.Sp <= _registers.Sp)
                 return Stop(StackWalkEnd.UnwindFailed);
+            _unwoundCallerSp = caller.Sp;
             if (caller.Ip == 0)
                 return Stop(StackWalkEnd.NativeCode);
 
@@ -150,10 +162,8 @@ namespace Internal.Runtime.Unwinding
             _isFaultingFrame = faultingInstruction;
             _resumeAfterClause = NoClause;
             _controlPc = faultingInstruction ? _registers.Ip : _registers.Ip - 1;
-            if (!CodeMap.TryFind(_controlPc, out FrameDescription fde))
+            if (!MethodCache.TryFind(_controlPc, out _method, out _fde))
                 return Stop(StackWalkEnd.NativeCode);
-            _fde = fde.Entry;
-            _method = MethodInfo.From(ref fde);
             _valid = true;
             return true;
         }
