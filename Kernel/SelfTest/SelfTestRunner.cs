@@ -13,6 +13,7 @@ namespace Kernel.SelfTest
         {
             var tests = new List<SelfTest>();
             CoreLibraryTests.AddTo(tests);
+            CoreLibraryLanguageTests.AddTo(tests);
             MemoryTests.AddTo(tests);
             SizeClassHeapTests.AddTo(tests);
             GarbageCollectorTests.AddTo(tests);
