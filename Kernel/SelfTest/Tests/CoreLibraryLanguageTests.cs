@@ -16,6 +16,7 @@ namespace Kernel.SelfTest.Tests
         {
             tests.Add(new CollectionsTest());
             tests.Add(new FormattingTest());
+            tests.Add(new SpanHelpersTest());
             tests.Add(new TypeNamesTest());
             tests.Add(new UsingTest());
             tests.Add(new LockBlocksTest());
@@ -124,6 +125,27 @@ namespace Kernel.SelfTest.Tests
                     threw = true;
                 }
                 t.Check(threw, "an index past the arguments throws FormatException");
+            }
+        }
+
+        private sealed class SpanHelpersTest : SelfTest
+        {
+            public override string Name => "corelib: span helpers (IndexOf, SequenceEqual, StartsWith, Trim, Reverse)";
+
+            public override void Run(SelfTestContext t)
+            {
+                ReadOnlySpan<char> line = "  vmkernel: ready  ".AsSpan();
+                ReadOnlySpan<char> trimmed = line.Trim();
+                t.Equal("vmkernel: ready", new string(trimmed), "Trim");
+                t.Equal(8, trimmed.IndexOf(':'), "IndexOf(char)");
+                t.Equal(10, trimmed.IndexOf("ready".AsSpan()), "IndexOf(span)");
+                t.Check(trimmed.StartsWith("vmk".AsSpan()) && trimmed.EndsWith("dy".AsSpan()) && !trimmed.StartsWith("kernel".AsSpan()), "StartsWith/EndsWith");
+                int[] numbers = { 1, 2, 3, 4, 5 };
+                Span<int> middle = numbers.AsSpan(1, 3);
+                middle.Reverse();
+                t.Check(((ReadOnlySpan<int>)numbers).SequenceEqual(new[] { 1, 4, 3, 2, 5 }), "Reverse of a slice, SequenceEqual");
+                t.Check(middle.Contains(4) && !middle.Contains(5), "Contains");
+                t.Equal(3, ((ReadOnlySpan<int>)numbers).LastIndexOf(2), "LastIndexOf");
             }
         }
 
