@@ -174,7 +174,28 @@ namespace System
         public override unsafe string ToString() => Number.UInt64ToString((ulong)m_value);
     }
 
-    public struct Single { private float m_value; }
+    /// <summary>Formatting as for double, at float's precision (1.1f is "1.1").</summary>
+    public struct Single : IEquatable<float>, IFormattable
+    {
+        private float m_value;
+        public const float PositiveInfinity = 1.0f / 0.0f;
+        public const float NegativeInfinity = -1.0f / 0.0f;
+        public const float NaN = 0.0f / 0.0f;
+        public const float MaxValue = 3.40282347E+38f;
+        public const float MinValue = -3.40282347E+38f;
+        public const float Epsilon = 1.401298E-45f;
+        public static unsafe bool IsNaN(float f) => (*(uint*)&f & 0x7FFFFFFF) > 0x7F800000;
+        public override bool Equals(object obj) => obj is float other && Equals(other);
+        public bool Equals(float obj) => obj == m_value || (IsNaN(obj) && IsNaN(m_value));
+        public override unsafe int GetHashCode()
+        {
+            float value = m_value;
+            return value == 0 ? 0 : *(int*)&value;
+        }
+        public override string ToString() => Number.FormatSingle(m_value, null);
+        public string ToString(string format) => Number.FormatSingle(m_value, format);
+        public string ToString(string format, IFormatProvider provider) => Number.FormatSingle(m_value, format);
+    }
 
     /// <summary>Formatting: the shortest text that reads back (the default, "R"), "G<n>", "F<n>", "N<n>", "E<n>".</summary>
     public struct Double : IEquatable<double>, IFormattable

@@ -47,12 +47,22 @@ namespace Kernel.Sync
                 Cpu.RestoreInterrupts(flags);
                 return true;
             }
-            if (!wait && entry.Mutex.Owner != null)
+            if (!wait)
             {
-                if (entry.Users == 0)
+                // Taken inside the critical section: between a check and a later Lock another world could get in.
+                bool taken = entry.Mutex.TryLock();
+                if (taken)
+                {
+                    entry.Users++;
+                    entry.Owner = self;
+                    entry.Recursion = 1;
+                }
+                else if (entry.Users == 0)
+                {
                     s_locks.Remove(obj);
+                }
                 Cpu.RestoreInterrupts(flags);
-                return false;
+                return taken;
             }
             entry.Users++;
             Cpu.RestoreInterrupts(flags);

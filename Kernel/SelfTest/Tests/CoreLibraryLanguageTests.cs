@@ -114,6 +114,8 @@ namespace Kernel.SelfTest.Tests
                 t.Equal("vmk  |  vmk|{}", $"{name,-5}|{name,5}|{{}}", "string holes and escaped braces");
                 t.Equal("FFFFFFFF 18446744073709551615 1,234,567.00 -1.50E+003", string.Format("{0:X} {1} {2:N} {3:E2}", -1, ulong.MaxValue, 1234567, -1500.0), "string.Format");
                 t.Equal("0.1 100 -0 NaN", string.Concat(0.1.ToString(), " ", 100.0.ToString(), " ", (-0.0).ToString(), " ", (0.0 / 0.0).ToString()), "double.ToString");
+                float single = 1.1f;
+                t.Equal("1.1 1.10 3.4028235E+38", $"{single} {single:F2} {float.MaxValue}", "float holes");
                 t.Equal("  7|", new System.Text.StringBuilder().AppendFormat("{0,3}|", 7).ToString(), "StringBuilder.AppendFormat");
                 bool threw = false;
                 try
@@ -281,12 +283,17 @@ namespace Kernel.SelfTest.Tests
                 t.Equal(0, s.Log.Count, "the contender did not get in while the lock was held");
                 t.Check(contender.State == WorldState.Waiting, "the contender is blocked (waiting), not spinning");
                 t.Check(!System.Threading.Monitor.IsEntered(s.Gate), "this world does not hold the lock");
+                t.Check(!System.Threading.Monitor.TryEnter(s.Gate), "TryEnter fails while another world holds the lock");
                 s.Release.Set();
                 Scheduler.Join(holder);
                 Scheduler.Join(contender);
                 t.Check(s.ReentryHeld, "the holder re-entered its own lock");
                 t.Equal("holder leaves;contender in", string.Join(";", s.Log.ToArray()), "the contender got in after the holder left");
                 t.Equal(0, ObjectLocks.Count, "no lock table entry is left");
+                bool taken = System.Threading.Monitor.TryEnter(s.Gate);
+                t.Check(taken && System.Threading.Monitor.IsEntered(s.Gate), "TryEnter takes a free lock");
+                if (taken)
+                    System.Threading.Monitor.Exit(s.Gate);
                 bool threw = false;
                 try
                 {

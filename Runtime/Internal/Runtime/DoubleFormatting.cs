@@ -1,6 +1,7 @@
-// DoubleFormatting.cs -- double.ToString: the shortest digits that read back as the same double (the BCL's default
-// and "R"), "G<n>", "F<n>", "N<n>", "E<n>", all from the double's exact decimal value (no floating-point error in
-// the formatter itself). Shared source: also compiled into tests/Corlib.Tests and compared with the BCL.
+// DoubleFormatting.cs -- double.ToString and float.ToString: the shortest digits that read back as the same value
+// (the BCL's default and "R"), "G<n>", "F<n>", "N<n>", "E<n>", all from the value's exact decimal expansion (no
+// floating-point error in the formatter itself). Shared source: also compiled into tests/Corlib.Tests and compared
+// with the BCL.
 using System;
 using System.Text;
 
@@ -8,19 +9,80 @@ namespace Internal.Runtime
 {
     public static unsafe partial class Number
     {
-        // The BCL's default format is scientific from an exponent of 17 ("1E+17"; 1E16 is "10000000000000000").
-        private const int DoubleScientificFrom = 17;
+        // A binary floating-point value as mantissa * 2^exponent, the implicit bit made explicit; what the digit
+        // generation needs to know about its format.
+        private struct BinaryFloat
+        {
+            public ulong Mantissa;
+            public int Exponent;
+            public bool Negative;
+            public bool IsNaN;
+            public bool IsInfinity;
+            public int MantissaBits;       // explicit fraction bits: 52 for double, 23 for float
+            public int MinExponent;        // the subnormals' exponent: -1074, -149
+            public int MaxDigits;          // digits that always suffice to read back: 17, 9
+            public int ScientificFrom;     // the BCL's default format turns scientific at this exponent: 17, 9
+        }
 
         public static string FormatDouble(double value, string format)
         {
+            ulong bits = *(ulong*)&value;
+            int biased = (int)(bits >> 52) & 0x7FF;
+            var f = new BinaryFloat
+            {
+                Negative = (long)bits < 0,
+                Mantissa = bits & 0xFFFFFFFFFFFFF,
+                MantissaBits = 52,
+                MinExponent = -1074,
+                MaxDigits = 17,
+                ScientificFrom = 17,      // "1E+17"; 1E16 is "10000000000000000"
+                IsNaN = biased == 0x7FF && (bits & 0xFFFFFFFFFFFFF) != 0,
+                IsInfinity = biased == 0x7FF && (bits & 0xFFFFFFFFFFFFF) == 0,
+            };
+            Normalize(ref f, biased, 1075);
+            return Format(f, format);
+        }
+
+        public static string FormatSingle(float value, string format)
+        {
+            uint bits = *(uint*)&value;
+            int biased = (int)(bits >> 23) & 0xFF;
+            var f = new BinaryFloat
+            {
+                Negative = (int)bits < 0,
+                Mantissa = bits & 0x7FFFFF,
+                MantissaBits = 23,
+                MinExponent = -149,
+                MaxDigits = 9,
+                ScientificFrom = 9,       // "1E+09"; 1.5E8 is "150000000"
+                IsNaN = biased == 0xFF && (bits & 0x7FFFFF) != 0,
+                IsInfinity = biased == 0xFF && (bits & 0x7FFFFF) == 0,
+            };
+            Normalize(ref f, biased, 150);
+            return Format(f, format);
+        }
+
+        private static void Normalize(ref BinaryFloat f, int biased, int bias)
+        {
+            if (biased == 0)
+            {
+                f.Exponent = f.MinExponent;
+            }
+            else
+            {
+                f.Mantissa |= 1UL << f.MantissaBits;
+                f.Exponent = biased - bias;
+            }
+        }
+
+        private static string Format(in BinaryFloat f, string format)
+        {
             if (!NumberLayout.TryParseStandard(format, out char kind, out int precision))
                 throw NumberLayout.BadFormat(format);
-            if (IsNaN(value))
+            if (f.IsNaN)
                 return "NaN";
-            if (value == double.PositiveInfinity)
-                return "Infinity";
-            if (value == double.NegativeInfinity)
-                return "-Infinity";
+            if (f.IsInfinity)
+                return f.Negative ? "-Infinity" : "Infinity";
             var sb = new StringBuilder();
             switch (kind)
             {
@@ -29,21 +91,21 @@ namespace Internal.Runtime
                 case 'R':
                 case 'r':
                     if (precision <= 0 || kind == 'R' || kind == 'r')
-                        NumberLayout.AppendGeneral(sb, ShortestDigits(value), 17, DoubleScientificFrom, kind == 'g' || kind == 'r' ? 'e' : 'E');
+                        NumberLayout.AppendGeneral(sb, ShortestDigits(f), f.MaxDigits, f.ScientificFrom, kind == 'g' || kind == 'r' ? 'e' : 'E');
                     else
-                        NumberLayout.AppendGeneral(sb, ExactDigits(value), precision, precision, kind == 'g' ? 'e' : 'E');
+                        NumberLayout.AppendGeneral(sb, ExactDigits(f), precision, precision, kind == 'g' ? 'e' : 'E');
                     break;
                 case 'F':
                 case 'f':
-                    NumberLayout.AppendFixed(sb, ExactDigits(value), precision < 0 ? 2 : precision, groups: false);
+                    NumberLayout.AppendFixed(sb, ExactDigits(f), precision < 0 ? 2 : precision, groups: false);
                     break;
                 case 'N':
                 case 'n':
-                    NumberLayout.AppendFixed(sb, ExactDigits(value), precision < 0 ? 2 : precision, groups: true);
+                    NumberLayout.AppendFixed(sb, ExactDigits(f), precision < 0 ? 2 : precision, groups: true);
                     break;
                 case 'E':
                 case 'e':
-                    NumberLayout.AppendScientific(sb, ExactDigits(value), precision < 0 ? 6 : precision, kind, 3, trimZeros: false);
+                    NumberLayout.AppendScientific(sb, ExactDigits(f), precision < 0 ? 6 : precision, kind, 3, trimZeros: false);
                     break;
                 default:
                     throw NumberLayout.BadFormat(format);
@@ -51,44 +113,22 @@ namespace Internal.Runtime
             return sb.ToString();
         }
 
-        // NaN is the one value unequal to itself; no double.IsNaN needed in the core library.
-        private static bool IsNaN(double value) => (*(ulong*)&value & 0x7FFFFFFFFFFFFFFF) > 0x7FF0000000000000;
-
-        // value = mantissa * 2^exponent exactly, with the mantissa's implicit bit made explicit.
-        private static void Decompose(double value, out ulong mantissa, out int exponent, out bool negative)
+        // Every digit of the exact value (a double has at most 767 significant digits).
+        private static DecimalDigits ExactDigits(in BinaryFloat f)
         {
-            ulong bits = *(ulong*)&value;
-            negative = (long)bits < 0;
-            int biased = (int)(bits >> 52) & 0x7FF;
-            mantissa = bits & 0xFFFFFFFFFFFFF;
-            if (biased == 0)
-            {
-                exponent = -1074;
-            }
-            else
-            {
-                mantissa |= 1UL << 52;
-                exponent = biased - 1075;
-            }
-        }
-
-        /// <summary>Every digit of the double's exact value (at most 767 significant digits).</summary>
-        public static DecimalDigits ExactDigits(double value)
-        {
-            Decompose(value, out ulong mantissa, out int exponent, out bool negative);
-            var n = new BigNumber(mantissa);
+            var n = new BigNumber(f.Mantissa);
             int fractionDigits = 0;
-            if (exponent >= 0)
+            if (f.Exponent >= 0)
             {
-                n.ShiftLeft(exponent);
+                n.ShiftLeft(f.Exponent);
             }
             else
             {
                 // m / 2^k = m * 5^k / 10^k: the digits of m * 5^k with the point k places from the right.
-                n.MultiplyPow5(-exponent);
-                fractionDigits = -exponent;
+                n.MultiplyPow5(-f.Exponent);
+                fractionDigits = -f.Exponent;
             }
-            return FromDigitString(n.ToDecimalAndClear(), fractionDigits, negative);
+            return FromDigitString(n.ToDecimalAndClear(), fractionDigits, f.Negative);
         }
 
         private static DecimalDigits FromDigitString(string digits, int fractionDigits, bool negative)
@@ -105,29 +145,28 @@ namespace Internal.Runtime
             return d;
         }
 
-        /// <summary>The fewest significant digits whose decimal reads back (round-half-even) as this double; of two
+        /// <summary>The fewest significant digits whose decimal reads back (round-half-even) as this value; of two
         /// candidates of that length, the nearer.</summary>
-        public static DecimalDigits ShortestDigits(double value)
+        private static DecimalDigits ShortestDigits(in BinaryFloat f)
         {
-            DecimalDigits exact = ExactDigits(value);
+            DecimalDigits exact = ExactDigits(f);
             if (exact.IsZero)
                 return exact;
-            Decompose(value, out ulong mantissa, out int exponent, out _);
-            // The doubles that read back as this one lie between the midpoints to its neighbours, in units of
+            // The values that read back as this one lie between the midpoints to its neighbours, in units of
             // 2^(exponent-2); the gap below is half as wide when the mantissa is the smallest of its binade.
-            bool narrowBelow = mantissa == 1UL << 52 && exponent > -1074;
-            ulong low = narrowBelow ? 4 * mantissa - 1 : 4 * mantissa - 2;
-            ulong high = 4 * mantissa + 2;
-            bool inclusive = (mantissa & 1) == 0;
-            for (int k = 1; k <= 17; k++)
+            bool narrowBelow = f.Mantissa == 1UL << f.MantissaBits && f.Exponent > f.MinExponent;
+            ulong low = narrowBelow ? 4 * f.Mantissa - 1 : 4 * f.Mantissa - 2;
+            ulong high = 4 * f.Mantissa + 2;
+            bool inclusive = (f.Mantissa & 1) == 0;
+            for (int k = 1; k <= f.MaxDigits; k++)
             {
                 ulong down = 0;
                 for (int i = 0; i < k; i++)
                     down = down * 10 + (ulong)(exact.DigitAt(i) - '0');
                 int scale = exact.Point - k;                       // candidate = digits * 10^scale
                 bool exactAtK = exact.Count <= k;
-                bool downInside = Inside(down, scale, low, high, exponent - 2, inclusive);
-                bool upInside = !exactAtK && Inside(down + 1, scale, low, high, exponent - 2, inclusive);
+                bool downInside = Inside(down, scale, low, high, f.Exponent - 2, inclusive);
+                bool upInside = !exactAtK && Inside(down + 1, scale, low, high, f.Exponent - 2, inclusive);
                 if (!downInside && !upInside)
                     continue;
                 ulong chosen;

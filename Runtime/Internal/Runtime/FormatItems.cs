@@ -49,6 +49,8 @@ namespace Internal.Runtime
                     return Number.FormatUnsigned(ub, format);
                 case double d:
                     return Number.FormatDouble(d, format);
+                case float f:
+                    return Number.FormatSingle(f, format);
                 case IFormattable formattable:
                     return formattable.ToString(format, null);
                 default:
