@@ -7,6 +7,7 @@ using OurDictionary = ours::System.Collections.Generic.Dictionary<int, int>;
 using OurStringDictionary = ours::System.Collections.Generic.Dictionary<string, string>;
 using OurHashSet = ours::System.Collections.Generic.HashSet<int>;
 using OurQueue = ours::System.Collections.Generic.Queue<string>;
+using OurList = ours::System.Collections.Generic.List<string>;
 
 namespace Corlib.Tests;
 
@@ -232,6 +233,51 @@ public class CollectionParityTests
             }
             Assert.Equal(theirs.OrderBy(x => x), mine.ToArray().OrderBy(x => x));
             Assert.Equal(theirs.SetEquals(b), mine.SetEquals(other));
+        });
+    }
+
+    [Fact]
+    public void ListMatchesTheBcl()
+    {
+        Gen.Select(Gen.Int[0, 9], Gen.Int[-2, 12], Gen.String[Gen.Char['a', 'c'], 0, 2]).Array[0, 150].Sample(ops =>
+        {
+            var theirs = new List<string>();
+            var mine = new OurList();
+            foreach (var (op, index, item) in ops)
+            {
+                string expected = op switch
+                {
+                    < 3 => Outcome(() => { theirs.Add(item); return 0; }),
+                    3 => Outcome(() => { theirs.Insert(index, item); return 0; }),
+                    4 => Outcome(() => { theirs.RemoveAt(index); return 0; }),
+                    5 => Outcome(() => theirs.Remove(item)),
+                    6 => Outcome(() => theirs.IndexOf(item) + " " + theirs.Contains(item)),
+                    7 => Outcome(() => theirs[index]),
+                    8 => Outcome(() => { theirs[index] = item; return 0; }),
+                    _ => Outcome(() => { if (index == 0) theirs.Clear(); return 0; }),
+                };
+                string actual = op switch
+                {
+                    < 3 => Outcome(() => { mine.Add(item); return 0; }),
+                    3 => Outcome(() => { mine.Insert(index, item); return 0; }),
+                    4 => Outcome(() => { mine.RemoveAt(index); return 0; }),
+                    5 => Outcome(() => mine.Remove(item)),
+                    6 => Outcome(() => mine.IndexOf(item) + " " + mine.Contains(item)),
+                    7 => Outcome(() => mine[index]),
+                    8 => Outcome(() => { mine[index] = item; return 0; }),
+                    _ => Outcome(() => { if (index == 0) mine.Clear(); return 0; }),
+                };
+                Assert.Equal(expected, actual);
+                Assert.Equal(theirs.Count, mine.Count);
+            }
+            Assert.Equal(theirs.ToArray(), mine.ToArray());
+            var seen = new List<string>();
+            foreach (string item in mine)
+                seen.Add(item);
+            Assert.Equal(theirs, seen);
+            // Changing the list while enumerating it fails the same way.
+            Assert.Equal(Outcome(() => { foreach (string s in theirs) theirs.Add("x"); return theirs.Count; }),
+                Outcome(() => { foreach (string s in mine) mine.Add("x"); return mine.Count; }));
         });
     }
 
