@@ -1,7 +1,8 @@
 // ObjectLocks.cs -- `lock (obj)` for kernel code: System.Threading.Monitor's operations over a sleeping Mutex per
 // locked object. A world that finds the object locked blocks on the mutex's wait queue (it does not spin and does not
 // turn interrupts off while it waits); re-entry by the owner counts, as the BCL's Monitor does. The table from
-// object to lock is keyed by identity and holds an object only while some world holds or waits for its lock.
+// object to lock is keyed by identity and holds an object only while some world holds or waits for its lock. A world
+// killed inside a lock releases the mutex (as for every mutex it holds), so the next waiter gets in.
 // The table's own critical section is interrupts-off today; SMP (issue 13) makes it a spinlock like the rest of
 // Sync's short sections, and the blocking part stays the mutex.
 using System.Collections.Generic;
@@ -18,7 +19,31 @@ namespace Kernel.Sync
             public readonly Mutex Mutex = new Mutex();
             public World Owner;
             public int Recursion;
-            public int Users;          // worlds holding or waiting; the entry leaves the table at zero
+            // Worlds holding or waiting; the entry leaves the table when none is left. A world killed while it
+            // holds or waits never calls Exit, so dead ones (or pooled World objects reused since: the generation
+            // differs) are dropped whenever the list is looked at.
+            private readonly List<User> _users = new List<User>(2);
+
+            private struct User
+            {
+                public World World;
+                public ulong Generation;
+            }
+
+            public void AddUser(World world) => _users.Add(new User { World = world, Generation = world.Generation });
+
+            /// <summary>Drops <paramref name="world"/> and every dead user; true when nobody is left.</summary>
+            public bool DropUser(World world)
+            {
+                for (int i = _users.Count - 1; i >= 0; i--)
+                {
+                    User user = _users[i];
+                    bool gone = user.World.State == WorldState.Dead || user.World.Generation != user.Generation;
+                    if (gone || user.World == world)
+                        _users.RemoveAt(i);
+                }
+                return _users.Count == 0;
+            }
         }
 
         private static readonly Dictionary<object, ObjectLock> s_locks = new Dictionary<object, ObjectLock>(ReferenceEqualityComparer.Instance);
@@ -53,22 +78,24 @@ namespace Kernel.Sync
                 bool taken = entry.Mutex.TryLock();
                 if (taken)
                 {
-                    entry.Users++;
+                    entry.AddUser(self);
                     entry.Owner = self;
                     entry.Recursion = 1;
                 }
-                else if (entry.Users == 0)
+                else if (entry.DropUser(self))
                 {
                     s_locks.Remove(obj);
                 }
                 Cpu.RestoreInterrupts(flags);
                 return taken;
             }
-            entry.Users++;
+            entry.AddUser(self);
             Cpu.RestoreInterrupts(flags);
-            entry.Mutex.Lock();            // sleeps until the holder's Exit hands the mutex on
-            entry.Owner = self;
+            entry.Mutex.Lock();            // sleeps until the holder's Exit (or death) hands the mutex on
+            flags = Cpu.SaveAndDisableInterrupts();
+            entry.Owner = self;            // a previous owner still named here died holding it (see DropUser)
             entry.Recursion = 1;
+            Cpu.RestoreInterrupts(flags);
             return true;
         }
 
@@ -86,7 +113,7 @@ namespace Kernel.Sync
             if (--entry.Recursion == 0)
             {
                 entry.Owner = null;
-                if (--entry.Users == 0)
+                if (entry.DropUser(self))
                     s_locks.Remove(obj);
                 entry.Mutex.Unlock();      // wakes one waiter, which takes the mutex when it runs
             }

@@ -21,6 +21,7 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new UsingTest());
             tests.Add(new LockBlocksTest());
             tests.Add(new LockStressTest());
+            tests.Add(new LockHolderKilledTest());
         }
 
         private sealed class CollectionsTest : SelfTest
@@ -304,6 +305,48 @@ namespace Kernel.SelfTest.Tests
                     threw = true;
                 }
                 t.Check(threw, "leaving a lock one does not hold throws SynchronizationLockException");
+            }
+        }
+
+        private static void SleepingHolder(object argument)
+        {
+            var s = (LockState)argument;
+            lock (s.Gate)
+            {
+                s.Entered.Set();
+                s.Release.Wait(1000000);             // until killed
+            }
+        }
+
+        private static void FlaggingContender(object argument)
+        {
+            var s = (LockState)argument;
+            lock (s.Gate)
+                s.Counter = 1;
+        }
+
+        // The holder dies inside the lock: the kill path releases its mutex and the waiting world gets in; the lock
+        // table forgets both.
+        private sealed class LockHolderKilledTest : SelfTest
+        {
+            public override string Name => "corelib: a world killed inside a lock lets the waiter in";
+
+            public override void Run(SelfTestContext t)
+            {
+                var s = new LockState();
+                World holder = Scheduler.Spawn("selftest-lock-victim", WorldType.System, Group(), &SleepingHolder, s);
+                t.Check(s.Entered.Wait(5000), "the holder got the lock");
+                World contender = Scheduler.Spawn("selftest-lock-waiter", WorldType.System, Group(), &FlaggingContender, s);
+                Scheduler.Sleep(20);
+                t.Check(contender.State == WorldState.Waiting && s.Counter == 0, "the contender waits");
+                t.Check(Scheduler.Kill(holder), "the holder is killed");
+                for (int i = 0; i < 200 && s.Counter == 0; i++)
+                    Scheduler.Sleep(10);
+                t.Equal(1, s.Counter, "the contender got in after the holder died");
+                if (s.Counter == 0)
+                    Scheduler.Kill(contender);
+                Scheduler.Join(contender);
+                t.Equal(0, ObjectLocks.Count, "no lock table entry is left");
             }
         }
 
