@@ -17,6 +17,7 @@ using Kernel.Interrupts;
 using Kernel.Memory;
 using Kernel.Panic;
 using Kernel.Time;
+using Kernel.Sync;
 using Kernel.Worlds;
 
 namespace Kernel.Init
@@ -34,6 +35,8 @@ namespace Kernel.Init
             if (!CodeMap.Register(image.EhFrameHeaderStart, image.EhFrameHeaderEnd))
                 PanicScreen.Show("the image has no usable .eh_frame_hdr: exceptions cannot be dispatched");
             UnhandledExceptionPolicy.Install();
+            TypeNameResolver.SetResolver(&SymbolTable.MangledTypeName);
+            ObjectLocks.Install();
             Idt.Initialize();
 
             if (!Multiboot.Parse(magic, info))

@@ -5,8 +5,9 @@ namespace System
 {
     public class Object
     {
-        // Contract: the first and only field is the MethodTable pointer.
-        private IntPtr m_pMethodTable;
+        // Contract: the first and only field is the MethodTable pointer, named as ILC expects (its unboxing thunks for
+        // shared generic structs load it by this name).
+        private IntPtr m_pEEType;
 
         public Object() { }
 
@@ -20,10 +21,13 @@ namespace System
             return (int)address ^ (int)(address >> 32);
         }
 
-        public virtual string ToString() => "System.Object";
+        // As in the BCL: the type's full name.
+        public virtual string ToString() => GetType().ToString();
+
+        public unsafe Type GetType() => Type.GetTypeFromHandle(new RuntimeTypeHandle(m_pEEType));
 
         public static bool ReferenceEquals(object objA, object objB) => objA == objB;
 
-        internal unsafe Internal.Runtime.MethodTable* GetMethodTable() => (Internal.Runtime.MethodTable*)m_pMethodTable;
+        internal unsafe Internal.Runtime.MethodTable* GetMethodTable() => (Internal.Runtime.MethodTable*)m_pEEType;
     }
 }

@@ -4,7 +4,7 @@ using Internal.Runtime;
 
 namespace System
 {
-    public sealed class String
+    public sealed class String : IEquatable<string>
     {
         // Contract: length, then the first character; literals are frozen objects with this layout.
         private readonly int _stringLength;
@@ -165,6 +165,32 @@ namespace System
             var sb = new Text.StringBuilder();
             for (int i = 0; i < values.Length; i++)
                 sb.Append(values[i]);
+            return sb.ToString();
+        }
+
+        // Composite formatting: "{index[,alignment][:format]}" (Internal.Runtime.FormatItems; invariant culture).
+        public static string Format(string format, object arg0) => Format(format, new[] { arg0 });
+        public static string Format(string format, object arg0, object arg1) => Format(format, new[] { arg0, arg1 });
+        public static string Format(string format, object arg0, object arg1, object arg2) => Format(format, new[] { arg0, arg1, arg2 });
+
+        public static string Format(string format, params object[] args)
+        {
+            var sb = new Text.StringBuilder(format.Length + 16);
+            FormatItems.AppendFormat(sb, format, args);
+            return sb.ToString();
+        }
+
+        public static string Format(IFormatProvider provider, string format, params object[] args) => Format(format, args);
+
+        public static string Join(string separator, string[] values)
+        {
+            var sb = new Text.StringBuilder();
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (i > 0)
+                    sb.Append(separator);
+                sb.Append(values[i]);
+            }
             return sb.ToString();
         }
 

@@ -107,6 +107,13 @@ namespace Kernel.Panic
         }
 
         /// <summary>A type's name from its MethodTable address, as DisplayTypeName shows it; null if unknown.</summary>
+        /// <summary>The MethodTable's symbol as ILC mangled it (`Runtime_System_Collections_Generic_List_1<Int32>`), for Type.Name.</summary>
+        public static string MangledTypeName(ulong methodTable)
+        {
+            Symbol symbol = LookupType(methodTable);
+            return symbol.Found ? Text(symbol.Name, symbol.NameLength) : null;
+        }
+
         public static string DescribeType(ulong methodTable)
         {
             Symbol symbol = LookupType(methodTable);

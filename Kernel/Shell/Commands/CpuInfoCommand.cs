@@ -12,11 +12,11 @@ namespace Kernel.Shell.Commands
         public override int Run(Shell shell, string[] args)
         {
             CpuInfo info = CpuInfo.Read();
-            shell.WriteLine(string.Concat("vendor   : ", info.Vendor));
-            shell.WriteLine(string.Concat("model    : ", info.Brand));
-            shell.WriteLine(string.Concat("family   : ", info.Family.ToString(), string.Concat("  model: ", info.Model.ToString(), "  stepping: ", info.Stepping.ToString())));
-            shell.WriteLine(string.Concat("features : ", info.Features));
-            shell.WriteLine(string.Concat("tsc      : ", (Clock.TscHz / 1000000).ToString(), " MHz"));
+            shell.WriteLine($"vendor   : {info.Vendor}");
+            shell.WriteLine($"model    : {info.Brand}");
+            shell.WriteLine($"family   : {info.Family}  model: {info.Model}  stepping: {info.Stepping}");
+            shell.WriteLine($"features : {info.Features}");
+            shell.WriteLine($"tsc      : {Clock.TscHz / 1000000} MHz");
             shell.WriteLine("cpus     : 1 online");
             return 0;
         }

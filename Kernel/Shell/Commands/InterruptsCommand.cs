@@ -17,8 +17,8 @@ namespace Kernel.Shell.Commands
                 if (count == 0 && !InterruptDispatch.HasHandler(vector))
                     continue;
                 int irq = vector - InterruptDispatch.FirstIrqVector;
-                shell.WriteLine(string.Concat(vector.ToString().PadLeft(6), irq < 16 ? irq.ToString().PadLeft(5) : "    -",
-                    count.ToString().PadLeft(13), string.Concat("  ", DeviceName(irq))));
+                string irqText = irq < 16 ? irq.ToString() : "-";
+                shell.WriteLine($"{vector,6}{irqText,5}{count,13}  {DeviceName(irq)}");
             }
             return 0;
         }

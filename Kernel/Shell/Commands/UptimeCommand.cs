@@ -13,14 +13,10 @@ namespace Kernel.Shell.Commands
             CivilTime now = CivilTime.FromUnixMilliseconds(Clock.WallMilliseconds);
             ulong ms = Clock.UptimeMilliseconds;
             ulong days = ms / 86400000;
-            shell.WriteLine(string.Concat(
-                string.Concat(" ", Two(now.Hour), ":", Two(now.Minute)), string.Concat(":", Two(now.Second), " up "),
-                string.Concat(days.ToString(), days == 1 ? " day, " : " days, ", Two((int)(ms / 3600000 % 24))),
-                string.Concat(":", Two((int)(ms / 60000 % 60)), ":", Two((int)(ms / 1000 % 60))),
-                string.Concat(".", (ms % 1000).ToString("D3"), ", ", Clock.Ticks.ToString()), " ticks"));
+            string dayWord = days == 1 ? "day" : "days";
+            shell.WriteLine($" {now.Hour:D2}:{now.Minute:D2}:{now.Second:D2} up {days} {dayWord}, "
+                + $"{ms / 3600000 % 24:D2}:{ms / 60000 % 60:D2}:{ms / 1000 % 60:D2}.{ms % 1000:D3}, {Clock.Ticks} ticks");
             return 0;
         }
-
-        private static string Two(int value) => value.ToString("D2");
     }
 }

@@ -1,9 +1,12 @@
-// Number.cs -- integer formatting and parsing for ToString/TryParse ("D", "X"/"x" with an optional width).
+// Number.cs -- ToString/TryParse for the integer types: the standard formats "G", "D", "X"/"x", "B", "N", "F", "E"
+// with an optional precision (invariant culture), and decimal or 0x-hex parsing. Shared source: also compiled into
+// tests/Corlib.Tests, where the same formats are compared with the BCL's on random values.
 using System;
+using System.Text;
 
 namespace Internal.Runtime
 {
-    public static unsafe class Number
+    public static unsafe partial class Number
     {
         public static string Int64ToString(long value)
             => value < 0 ? string.Concat("-", UInt64ToString((ulong)(-value))) : UInt64ToString((ulong)value);
@@ -37,31 +40,73 @@ namespace Internal.Runtime
             return new string(buffer, i, 16 - i);
         }
 
-        public static string FormatInt64(long value, string format)
+        /// <summary>A signed integer of <paramref name="size"/> bytes (1, 2, 4, 8): hex and binary show its two's
+        /// complement at that width, as the BCL does ((-1).ToString("X") is "FFFFFFFF" for an int).</summary>
+        public static string FormatSigned(long value, int size, string format)
         {
-            if (format is not null && format.Length > 0 && (format[0] == 'X' || format[0] == 'x'))
-                return FormatUInt64((ulong)value, format);
-            string digits = UInt64ToString(value < 0 ? (ulong)(-value) : (ulong)value);
-            digits = digits.PadLeft(Width(format), '0');
-            return value < 0 ? string.Concat("-", digits) : digits;
+            if (format is null || format.Length == 0)
+                return Int64ToString(value);
+            var sb = new StringBuilder();
+            ulong magnitude = value < 0 ? (ulong)(-value) : (ulong)value;
+            ulong bits = size == 8 ? (ulong)value : (ulong)value & ((1UL << (size * 8)) - 1);
+            AppendInteger(sb, magnitude, value < 0, bits, format);
+            return sb.ToString();
         }
 
-        public static string FormatUInt64(ulong value, string format)
+        public static string FormatUnsigned(ulong value, string format)
         {
-            int width = Width(format);
-            if (format is not null && format.Length > 0 && (format[0] == 'X' || format[0] == 'x'))
-                return ToHex(value, width, format[0] == 'X');
-            return UInt64ToString(value).PadLeft(width, '0');
+            if (format is null || format.Length == 0)
+                return UInt64ToString(value);
+            var sb = new StringBuilder();
+            AppendInteger(sb, value, false, value, format);
+            return sb.ToString();
         }
 
-        private static int Width(string format)
+        public static string FormatInt64(long value, string format) => FormatSigned(value, 8, format);
+        public static string FormatUInt64(ulong value, string format) => FormatUnsigned(value, format);
+
+        private static void AppendInteger(StringBuilder sb, ulong magnitude, bool negative, ulong bits, string format)
         {
-            int width = 0;
-            if (format is null)
-                return 0;
-            for (int i = 1; i < format.Length && char.IsDigit(format[i]); i++)
-                width = width * 10 + format[i] - '0';
-            return width;
+            if (!NumberLayout.TryParseStandard(format, out char kind, out int precision))
+                throw NumberLayout.BadFormat(format);
+            DecimalDigits d = DecimalDigits.FromUInt64(magnitude, negative);
+            switch (kind)
+            {
+                case 'G':
+                case 'g':
+                    // An integer needs no rounding unless the precision is below its digit count (then: 1.23E+05).
+                    if (precision > 0 && precision < d.Point)
+                        NumberLayout.AppendGeneral(sb, d, precision, precision, kind == 'G' ? 'E' : 'e');
+                    else
+                        NumberLayout.AppendInteger(sb, d, 0);
+                    return;
+                case 'D':
+                case 'd':
+                    NumberLayout.AppendInteger(sb, d, precision);
+                    return;
+                case 'X':
+                case 'x':
+                    NumberLayout.AppendRadix(sb, bits, 4, kind == 'X', precision);
+                    return;
+                case 'B':
+                case 'b':
+                    NumberLayout.AppendRadix(sb, bits, 1, true, precision);
+                    return;
+                case 'F':
+                case 'f':
+                    NumberLayout.AppendFixed(sb, d, precision < 0 ? 2 : precision, groups: false);
+                    return;
+                case 'N':
+                case 'n':
+                    NumberLayout.AppendFixed(sb, d, precision < 0 ? 2 : precision, groups: true);
+                    return;
+                case 'E':
+                case 'e':
+                    NumberLayout.AppendScientific(sb, d, precision < 0 ? 6 : precision, kind, 3, trimZeros: false);
+                    return;
+                default:
+                    throw NumberLayout.BadFormat(format);
+            }
         }
 
         /// <summary>Decimal, or hexadecimal with a 0x prefix when allowHex (the BCL's TryParse is decimal only).</summary>

@@ -68,10 +68,6 @@ namespace Internal.Runtime.CompilerHelpers
             return h;
         }
 
-        private static Type GetRuntimeType(IntPtr pEEType)
-        {
-            RuntimeEnv.FailFast("typeof() is not supported");
-            return null;
-        }
+        private static Type GetRuntimeType(IntPtr pEEType) => Type.GetTypeFromHandle(GetRuntimeTypeHandle(pEEType));
     }
 }

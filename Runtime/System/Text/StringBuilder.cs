@@ -79,6 +79,26 @@ namespace System.Text
             return this;
         }
 
+        public StringBuilder Append(char[] value, int startIndex, int charCount)
+        {
+            if ((uint)startIndex > (uint)value.Length || (uint)charCount > (uint)(value.Length - startIndex))
+                Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowArgumentOutOfRangeException();
+            Grow(charCount);
+            Array.Copy(value, startIndex, _chars, _length, charCount);
+            _length += charCount;
+            return this;
+        }
+
+        public StringBuilder AppendFormat(string format, object arg0) => AppendFormat(format, new[] { arg0 });
+        public StringBuilder AppendFormat(string format, object arg0, object arg1) => AppendFormat(format, new[] { arg0, arg1 });
+
+        public StringBuilder AppendFormat(string format, params object[] args)
+        {
+            Internal.Runtime.FormatItems.AppendFormat(this, format, args);
+            return this;
+        }
+
+        public StringBuilder Append(double value) => Append(Internal.Runtime.Number.FormatDouble(value, null));
         public StringBuilder Append(int value) => Append(Internal.Runtime.Number.Int64ToString(value));
         public StringBuilder Append(uint value) => Append(Internal.Runtime.Number.UInt64ToString(value));
         public StringBuilder Append(long value) => Append(Internal.Runtime.Number.Int64ToString(value));

@@ -17,6 +17,9 @@ namespace Internal.Runtime.ExceptionHandling
             s_nameOfType = nameOfType;
         }
 
+        /// <summary>The display name of a MethodTable, or null when no resolver knows it.</summary>
+        public static string TypeNameOf(ulong methodTable) => s_nameOfType != null ? s_nameOfType(methodTable) : null;
+
         public static string TypeName(object obj)
         {
             string name = s_nameOfType != null ? s_nameOfType(ExceptionFrames.TypeHandle(obj)) : null;

@@ -1,5 +1,5 @@
 // List.cs -- List<T>: a growable array with the BCL's core members and a struct enumerator for foreach.
-using Internal.Runtime.CompilerHelpers;
+// Shared source: also compiled into tests/Corlib.Tests against the BCL (host parity).
 
 namespace System.Collections.Generic
 {
@@ -7,6 +7,7 @@ namespace System.Collections.Generic
     {
         private T[] _items;
         private int _size;
+        private int _version;         // changes with every modification: an enumerator then throws, as in the BCL
 
         public List() => _items = new T[4];
 
@@ -21,7 +22,7 @@ namespace System.Collections.Generic
             set
             {
                 if (value < _size)
-                    ThrowHelpers.ThrowArgumentOutOfRangeException();
+                    throw new ArgumentOutOfRangeException(nameof(value));
                 if (value == _items.Length)
                     return;
                 T[] items = value == 0 ? Array.Empty<T>() : new T[value];
@@ -35,14 +36,15 @@ namespace System.Collections.Generic
             get
             {
                 if ((uint)index >= (uint)_size)
-                    ThrowHelpers.ThrowArgumentOutOfRangeException();
+                    throw new ArgumentOutOfRangeException("index");
                 return _items[index];
             }
             set
             {
                 if ((uint)index >= (uint)_size)
-                    ThrowHelpers.ThrowArgumentOutOfRangeException();
+                    throw new ArgumentOutOfRangeException("index");
                 _items[index] = value;
+                _version++;
             }
         }
 
@@ -51,24 +53,27 @@ namespace System.Collections.Generic
             if (_size == _items.Length)
                 Grow();
             _items[_size++] = item;
+            _version++;
         }
 
         public void Insert(int index, T item)
         {
             if ((uint)index > (uint)_size)
-                ThrowHelpers.ThrowArgumentOutOfRangeException();
+                throw new ArgumentOutOfRangeException("index");
             if (_size == _items.Length)
                 Grow();
             for (int i = _size; i > index; i--)
                 _items[i] = _items[i - 1];
             _items[index] = item;
             _size++;
+            _version++;
         }
 
         public int IndexOf(T item)
         {
+            EqualityComparer<T> comparer = EqualityComparer<T>.Default;   // no boxing for IEquatable<T> types
             for (int i = 0; i < _size; i++)
-                if (_items[i] is null ? item is null : _items[i].Equals(item))
+                if (comparer.Equals(_items[i], item))
                     return i;
             return -1;
         }
@@ -87,17 +92,19 @@ namespace System.Collections.Generic
         public void RemoveAt(int index)
         {
             if ((uint)index >= (uint)_size)
-                ThrowHelpers.ThrowArgumentOutOfRangeException();
+                throw new ArgumentOutOfRangeException("index");
             _size--;
             for (int i = index; i < _size; i++)
                 _items[i] = _items[i + 1];
             _items[_size] = default;
+            _version++;
         }
 
         public void Clear()
         {
             Array.Clear(_items, 0, _size);
             _size = 0;
+            _version++;
         }
 
         public T[] ToArray()
@@ -119,45 +126,26 @@ namespace System.Collections.Generic
         public struct Enumerator
         {
             private readonly List<T> _list;
+            private readonly int _version;
             private int _index;
 
             internal Enumerator(List<T> list)
             {
                 _list = list;
+                _version = list._version;
                 _index = -1;
             }
 
-            public bool MoveNext() => ++_index < _list._size;
+            public bool MoveNext()
+            {
+                if (_version != _list._version)
+                    throw new InvalidOperationException("Collection was modified; enumeration operation may not execute.");
+                return ++_index < _list._size;
+            }
 
             public T Current => _list._items[_index];
+
+            public void Dispose() { }
         }
-    }
-}
-
-namespace System.Collections
-{
-    public interface IEnumerable
-    {
-        IEnumerator GetEnumerator();
-    }
-
-    public interface IEnumerator
-    {
-        bool MoveNext();
-        object Current { get; }
-        void Reset();
-    }
-}
-
-namespace System.Collections.Generic
-{
-    public interface IEnumerable<out T> : IEnumerable
-    {
-        new IEnumerator<T> GetEnumerator();
-    }
-
-    public interface IEnumerator<out T> : IEnumerator, IDisposable
-    {
-        new T Current { get; }
     }
 }

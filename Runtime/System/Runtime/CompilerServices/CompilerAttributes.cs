@@ -73,5 +73,24 @@ namespace System.Runtime.CompilerServices
 
         [Intrinsic]
         public static bool IsReferenceOrContainsReferences<T>() => true;
+
+        /// <summary>The identity hash, whatever GetHashCode overrides: objects never move, so it is the address.</summary>
+        public static unsafe int GetHashCode(object o)
+        {
+            if (o is null)
+                return 0;
+            nint address = *(nint*)Unsafe.AsPointer(ref o);
+            return (int)address ^ (int)(address >> 32);
+        }
+    }
+}
+
+namespace System.Runtime.CompilerServices
+{
+    // ILC's unboxing thunks for shared generic structs (KeyValuePair<string, int>.ToString) reach the boxed value
+    // through this view of an object: the MethodTable pointer, then the data.
+    internal sealed class RawData
+    {
+        public byte Data;
     }
 }
