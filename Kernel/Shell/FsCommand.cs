@@ -16,10 +16,16 @@ namespace Kernel.Shell
                 shell.WriteError(string.Concat(Name, ": no file system"));
                 return 1;
             }
+            // A command may fail with an exception (out of memory): the lock must not stay with it.
             FsLock.Enter();
-            int status = RunFs(shell, args);
-            FsLock.Exit();
-            return status;
+            try
+            {
+                return RunFs(shell, args);
+            }
+            finally
+            {
+                FsLock.Exit();
+            }
         }
 
         protected abstract int RunFs(Shell shell, string[] args);
