@@ -290,14 +290,16 @@ namespace Kernel.Resources
             long others = parent.ChildReservations - (self == null ? 0 : self.MemMin);
             if (parent.MemMinLimit != ResourceGroup.Unlimited && others + min > parent.MemMinLimit)
                 return GroupError.ReservationAboveMinLimit;
+            // Memory other groups already hold counts like a reservation: it cannot be taken back (ramdisk pages,
+            // kernel memory), so a reservation it leaves no room for could not be honoured.
             long changed = self == null ? min : Max(min, ChildrenEffectiveReservation(self));
             ResourceGroup child = self;
             for (ResourceGroup p = parent; p != null; child = p, p = p.Parent)
             {
-                long total = changed;
+                long total = child == null ? changed : Max(changed, child.MemSize);
                 for (int i = 0; i < p.Children.Count; i++)
                     if (p.Children[i] != child)
-                        total += EffectiveReservation(p.Children[i]);
+                        total += Max(EffectiveReservation(p.Children[i]), p.Children[i].MemSize);
                 if (total > Capacity(p))
                     return GroupError.ReservationDoesNotFit;
                 changed = Max(p.MemMin, total);
