@@ -246,4 +246,77 @@ public sealed class MemoryPressureTests
                 what: "the panic naming the minimum");
         }
     }
+
+    // One round of the soak: file commands (a tree made, copied, moved, listed, removed; a file copied through a
+    // redirection), group commands (add, set, list, remove) and process commands (a world started, listed, killed).
+    // Everything it makes it removes.
+    private static string[] SoakRound(int i) =>
+    [
+        $"mkdir -p /tmp/soak/d{i % 4}/sub",
+        $"echo round {i} > /tmp/soak/d{i % 4}/sub/f",
+        $"cp -r /tmp/soak/d{i % 4} /var/soak{i % 4}",
+        $"mv /var/soak{i % 4} /tmp/soak/moved",
+        "cat /etc/services > /tmp/soak/services",
+        "ls -l /tmp/soak",
+        "cat /tmp/soak/moved/sub/f",
+        "rm -r /tmp/soak",
+        $"group add host/user/soak{i % 3} --max 16",
+        "memstats -r group-stats",
+        $"run ++group=soak{i % 3} sleeper",
+        "ps",
+    ];
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Soak_On64MB_CronEverySecond_AndAThousandMixedCommands_FreeMemoryAndLiveHeapReturn()
+    {
+        var config = Guest.Config(BootKind.Direct, "cronperiod=1") with { Memory = Memory("64M") };
+        await using var guest = await Guest.StartAsync(config, nameof(MemoryPressureTests));
+        await guest.ExpectPromptAsync();
+        // Cron does real work every period: a job whose output is redirected into a file.
+        await guest.RunAsync("echo \"* * * * * memstats -r group-stats > /tmp/cron.out\" >> /var/spool/cron/crontabs/root");
+        int commands = 0;
+        async Task Round(int i)
+        {
+            foreach (string command in SoakRound(i))
+            {
+                string output = await guest.RunAsync(command);
+                commands++;
+                guest.Check(!output.Contains("out of memory", StringComparison.Ordinal), $"round {i}: '{command}': {output}");
+                if (command.StartsWith("run ", StringComparison.Ordinal))
+                {
+                    Match started = Regex.Match(output, @"started world (\d+)");
+                    guest.Check(started.Success, $"round {i}: '{command}' did not start a world:\n{output}");
+                    await guest.RunAsync($"kill {started.Groups[1].Value}");
+                    commands++;
+                }
+            }
+            await guest.RunAsync($"group rm host/user/soak{i % 3}");
+            commands++;
+        }
+
+        // Warm-up: lists, the shell's history and the slabs reach their working size; cron has run.
+        for (int i = 0; i < 12; i++)
+            await Round(i);
+        await guest.RunAsync("sleep 2");
+        long liveStart = LiveBytesAfterGc(guest, await guest.RunAsync("gc"));
+        long freeStart = FreeKb(guest, await guest.RunAsync("free"));
+
+        // Idle with cron running every second: nothing may pile up.
+        await guest.RunAsync("sleep 15", TimeSpan.FromSeconds(60));
+        long liveIdle = LiveBytesAfterGc(guest, await guest.RunAsync("gc"));
+        guest.Check(Math.Abs(liveIdle - liveStart) < liveStart / 100, $"15 idle cron periods moved the live heap from {liveStart} to {liveIdle} bytes");
+
+        int warmup = commands;
+        for (int i = 12; commands - warmup < 1000; i++)
+            await Round(i);
+        await guest.RunAsync("sleep 2");
+        long liveEnd = LiveBytesAfterGc(guest, await guest.RunAsync("gc"));
+        long freeEnd = FreeKb(guest, await guest.RunAsync("free"));
+        string cronOut = await guest.RunAsync("cat /tmp/cron.out");
+        guest.Check(cronOut.Contains(" system ", StringComparison.Ordinal), $"cron's job did not run:\n{cronOut}");
+        guest.Check(Math.Abs(liveEnd - liveStart) < liveStart / 100, $"after {commands - warmup} commands the live heap moved from {liveStart} to {liveEnd} bytes");
+        guest.Check(freeEnd >= freeStart - 256, $"after {commands - warmup} commands free memory went from {freeStart} to {freeEnd} KB");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
 }
