@@ -116,6 +116,24 @@ public sealed class MemoryPressureTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task KernelReservation_Memhog507On512MB_MeetsHostUsersLimit_KernelKeepsWorking()
+    {
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct), nameof(MemoryPressureTests));
+        await guest.ExpectPromptAsync();
+        int logStart = guest.Session.Length;
+        // A user group with no limit of its own: host/user's limit (the memory less the kernel's reservations) binds.
+        string hog = await guest.RunAsync("run memhog 507");
+        guest.Check(hog.Contains("started world", StringComparison.Ordinal), $"run memhog: {hog}");
+        await guest.ExpectAsync(new Regex(@"Out of memory in host/user(/run)?: killing world \d+ \(memhog"), TimeSpan.FromSeconds(120), logStart,
+            "memhog killed at host/user's limit");
+        await KernelCommandsStillWork(guest);
+        string memstats = await guest.RunAsync("memstats -r group-stats");
+        GroupRow user = Group(guest, memstats, "user");
+        guest.Check(user.MemSizePeak <= user.Max && user.MemSize < 1024, $"host/user after memhog:\n{memstats}");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task Redirection_StreamsIntoTheFile_TheHeapNeverHoldsTheOutput()
     {
         using var modules = new BootModules();
