@@ -16,7 +16,9 @@ namespace Kernel.Shell
                 shell.WriteError(string.Concat(Name, ": no file system"));
                 return 1;
             }
-            // A command may fail with an exception (out of memory): the lock must not stay with it.
+            // A command may fail with an exception (out of memory), maybe inside a nested Enter/Exit: the lock must
+            // not stay with it.
+            int depth = FsLock.Depth;
             FsLock.Enter();
             try
             {
@@ -24,7 +26,7 @@ namespace Kernel.Shell
             }
             finally
             {
-                FsLock.Exit();
+                FsLock.ExitTo(depth);
             }
         }
 

@@ -35,6 +35,7 @@ namespace Kernel.Shell
             VisorFsRoot root = VisorFsRoot.Instance;
             if (root == null)
                 return Errno.ENOENT;
+            int depth = FsLock.Depth;
             FsLock.Enter();
             try
             {
@@ -48,7 +49,7 @@ namespace Kernel.Shell
             }
             finally
             {
-                FsLock.Exit();
+                FsLock.ExitTo(depth);
             }
         }
 
@@ -119,9 +120,17 @@ namespace Kernel.Shell
             if (length == 0 || Error != Errno.Ok)
                 return;
             VisorFsRoot root = VisorFsRoot.Instance;
-            Errno e = root == null ? Errno.ENOENT : root.WriteFile("/", _path, new ReadOnlySpan<byte>(_buffer, 0, length), append: true);
-            if (e != Errno.Ok)
-                Error = e;
+            int depth = FsLock.Depth;
+            try
+            {
+                Errno e = root == null ? Errno.ENOENT : root.WriteFile("/", _path, new ReadOnlySpan<byte>(_buffer, 0, length), append: true);
+                if (e != Errno.Ok)
+                    Error = e;
+            }
+            finally
+            {
+                FsLock.ExitTo(depth);   // WriteFile's own Enter/Exit has no finally
+            }
         }
     }
 }
