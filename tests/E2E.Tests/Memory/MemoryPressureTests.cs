@@ -134,6 +134,24 @@ public sealed class MemoryPressureTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task Memstats_500TimesOn64MB_LeavesTheLiveHeapWhereItWas()
+    {
+        // It used to keep about 32 KiB per call (1,897 calls emptied a 64 MB machine's heap): 500 calls would add 16 MB.
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { Memory = Memory("64M") }, nameof(MemoryPressureTests));
+        await guest.ExpectPromptAsync();
+        await guest.RunAsync("memstats -r group-stats");
+        long liveBefore = LiveBytesAfterGc(guest, await guest.RunAsync("gc"));
+        for (int i = 0; i < 500; i++)
+        {
+            string output = await guest.RunAsync("memstats -r group-stats");
+            guest.Check(output.Contains(" system ", StringComparison.Ordinal), $"memstats #{i}:\n{output}");
+        }
+        long liveAfter = LiveBytesAfterGc(guest, await guest.RunAsync("gc"));
+        guest.Check(Math.Abs(liveAfter - liveBefore) < liveBefore / 100, $"500 memstats moved the live heap from {liveBefore} to {liveAfter} bytes");
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task Redirection_StreamsIntoTheFile_TheHeapNeverHoldsTheOutput()
     {
         using var modules = new BootModules();
