@@ -105,13 +105,19 @@ namespace Kernel.Init
             Services.CronHelper.Start(Options.Get("hostname"), cronPeriod);
         }
 
-        // The resource group tree (ESXi's standard groups plus the shell's), then worlds: the boot context becomes
-        // world `init` in host/system and this CPU gets its idle world.
+        // The resource group tree (ESXi's standard groups plus the shell's, with the kernel's reservations), then
+        // worlds: the boot context becomes world `init` in host/system and this CPU gets its idle world. The tree
+        // shares out the memory that is really there to charge: the free pages plus the heap's (charged next);
+        // what boot already took for good (image, bitmap, block map, mark stack) no group can have.
         private static void StartScheduler()
         {
-            var groups = ResourceGroupTree.CreateStandard((long)PhysicalMemory.ManagedBytes);
-            groups.AddPath("host/vim/vmvisor/shell", out _);
+            long chargeable = (long)(PhysicalMemory.FreePageCount * PhysicalMemory.PageSize + Internal.Runtime.Allocator.Heap.BytesFromPages);
+            var groups = ResourceGroupTree.CreateStandard(chargeable);
+            GroupError reserved = KernelReservations.Apply(groups);
+            if (reserved != GroupError.None)
+                Panic.PanicScreen.Show(string.Concat("cannot reserve the kernel's memory: ", ResourceGroupTree.Describe(reserved)));
             Scheduler.Initialize(groups, groups.Find("host/system"), "init");
+            AllocationFailurePolicy.Install();
             KernelInput.Initialize();
             Uart16550.StartDriverWorld();
             Drivers.Input.Ps2Keyboard.StartDriverWorld();

@@ -16,10 +16,18 @@ namespace Kernel.Shell
                 shell.WriteError(string.Concat(Name, ": no file system"));
                 return 1;
             }
+            // A command may fail with an exception (out of memory), maybe inside a nested Enter/Exit: the lock must
+            // not stay with it.
+            int depth = FsLock.Depth;
             FsLock.Enter();
-            int status = RunFs(shell, args);
-            FsLock.Exit();
-            return status;
+            try
+            {
+                return RunFs(shell, args);
+            }
+            finally
+            {
+                FsLock.ExitTo(depth);
+            }
         }
 
         protected abstract int RunFs(Shell shell, string[] args);

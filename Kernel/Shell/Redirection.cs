@@ -1,7 +1,5 @@
-// Redirection.cs -- `cmd > FILE` and `cmd >> FILE`: the shell splits off the target (outside quotes), captures
-// the command's output and writes it to the file through VisorFS (ENOSPC and friends reported like sh).
-using System;
-using Internal.Runtime;
+// Redirection.cs -- `cmd > FILE` and `cmd >> FILE`: the shell splits off the target (outside quotes); the output
+// streams into the file (RedirectedOutput); ENOSPC and friends are reported like sh.
 using Kernel.VisorFs;
 
 namespace Kernel.Shell
@@ -35,27 +33,11 @@ namespace Kernel.Shell
             return true;
         }
 
-        public static int WriteTo(Shell shell, string target, System.Text.StringBuilder captured, bool append, int status)
+        /// <summary>sh's message for a redirection target that cannot be created or written; status 1.</summary>
+        public static int Fail(Shell shell, string target, Errno error)
         {
-            string text = captured.ToString();
-            VisorFsRoot root = VisorFsRoot.Instance;
-            if (root == null)
-            {
-                shell.WriteError(string.Concat("sh: ", target, ": no file system"));
-                return 1;
-            }
-            int length = global::VisorFs.Utf8.GetByteCount(text);
-            byte[] bytes = new byte[length];
-            global::VisorFs.Utf8.Encode(text, bytes);
-            FsLock.Enter();
-            Errno e = root.WriteFile(shell.WorkingDirectory, target, bytes, append);
-            FsLock.Exit();
-            if (e != Errno.Ok)
-            {
-                shell.WriteError(string.Concat("sh: can't create ", target, string.Concat(": ", ErrnoText.Describe(e))));
-                return 1;
-            }
-            return status;
+            shell.WriteError(string.Concat("sh: can't create ", target, string.Concat(": ", ErrnoText.Describe(error))));
+            return 1;
         }
     }
 }

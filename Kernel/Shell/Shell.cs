@@ -7,6 +7,7 @@ using Drivers.Serial;
 using Kernel.Arch;
 using Kernel.Console;
 using Kernel.Logging;
+using Kernel.VisorFs;
 
 namespace Kernel.Shell
 {
@@ -27,23 +28,45 @@ namespace Kernel.Shell
             BuiltinCommands.Register(_commands);
         }
 
-        // Output of a command whose output is redirected (`cmd > FILE`), written to the file when it ends.
+        // Output of a command whose output is redirected (`cmd > FILE`): streamed into the file in bounded chunks.
+        private RedirectedOutput _redirect;
+        // Output of a command run without a terminal (cron), kept for the log: at most MaxCapturedChars of it.
         private System.Text.StringBuilder _capture;
+
+        /// <summary>How much of a captured command's output is kept (the rest is dropped, the log line says so).</summary>
+        public const int MaxCapturedChars = 4096;
+
+        private bool _captureTruncated;
 
         public void Write(char c)
         {
-            if (_capture != null)
-                _capture.Append(c);
+            if (_redirect != null)
+                _redirect.Write(c);
+            else if (_capture != null)
+                Capture(c);
             else
                 KernelOutput.Write(c);
         }
 
         public void Write(string text)
         {
-            if (_capture != null)
-                _capture.Append(text);
+            if (_redirect != null)
+                _redirect.Write(text);
+            else if (_capture != null)
+            {
+                for (int i = 0; i < text.Length; i++)
+                    Capture(text[i]);
+            }
             else
                 KernelOutput.Write(text);
+        }
+
+        private void Capture(char c)
+        {
+            if (_capture.Length < MaxCapturedChars)
+                _capture.Append(c);
+            else
+                _captureTruncated = true;
         }
 
         public void WriteLine(string text)
@@ -147,16 +170,25 @@ namespace Kernel.Shell
             if (words.Length == 0 && target == null)
                 return 0;
             Log.Debug("Shell", string.Concat("cmd: ", line));
-            if (target != null)
-                _capture = new System.Text.StringBuilder();
-            int status = Dispatch(words);
-            if (target != null)
+            if (target == null)
+                return Dispatch(words);
+            // As sh: the file is created (or truncated) first; if it cannot be, the command does not run.
+            Errno opened = RedirectedOutput.Open(WorkingDirectory, target, append, out RedirectedOutput output);
+            if (opened != Errno.Ok)
+                return Redirection.Fail(this, target, opened);
+            RedirectedOutput outer = _redirect;
+            _redirect = output;
+            int status;
+            try
             {
-                System.Text.StringBuilder captured = _capture;
-                _capture = null;
-                status = Redirection.WriteTo(this, target, captured, append, status);
+                status = Dispatch(words);
+                output.Flush();
             }
-            return status;
+            finally
+            {
+                _redirect = outer;
+            }
+            return output.Error == Errno.Ok ? status : Redirection.Fail(this, target, output.Error);
         }
 
         private int Dispatch(string[] words)
@@ -176,19 +208,24 @@ namespace Kernel.Shell
         }
 
         // The command boundary: an exception a command did not handle fails that command with a message (and its
-        // backtrace in the log), and the prompt comes back. Running out of memory is the expected case; anything else
-        // is a bug reported as one.
+        // backtrace in the log), and the prompt comes back. Running out of memory is the expected case: while the
+        // command runs, a `new` the heap cannot serve throws OutOfMemoryException instead of stopping the kernel
+        // (World.FailableRequests, AllocationFailurePolicy); anything else is a bug reported as one.
+        // The out-of-memory report is written after the catch block: inside it the failed command's frames are still
+        // on the stack, and everything they reference is still live until the handler returns.
         private int RunFailingAlone(ShellCommand command, string name, string[] words)
         {
+            Worlds.World self = Worlds.Scheduler.Current;
+            bool outOfMemory = false;
+            if (self != null)
+                self.BeginFailableRequest();
             try
             {
                 return command.Run(this, words);
             }
             catch (OutOfMemoryException)
             {
-                WriteError(string.Concat("sh: ", name, ": out of memory"));
-                Log.Warning("Shell", string.Concat("'", name, "' failed: out of memory"));
-                return 1;
+                outOfMemory = true;
             }
             catch (Exception e)
             {
@@ -196,14 +233,28 @@ namespace Kernel.Shell
                 Log.Warning("Shell", string.Concat("'", name, "' failed with ", e.ToString()));
                 return 1;
             }
+            finally
+            {
+                if (self != null)
+                    self.EndFailableRequest();
+            }
+            if (outOfMemory)
+            {
+                WriteError(string.Concat("sh: ", name, ": out of memory"));
+                Log.Warning("Shell", string.Concat("'", name, "' failed: out of memory"));
+            }
+            return 1;
         }
 
         /// <summary>Runs a command line without a terminal (cron): returns its status, its output in <paramref name="output"/>.</summary>
+        /// <remarks>At most <see cref="MaxCapturedChars"/> of the output is kept: a job printing megabytes (`cat` of
+        /// a large file) must not hold them in the heap for one log line.</remarks>
         public int RunCaptured(string line, out string output)
         {
             _capture = new System.Text.StringBuilder();
-            int status = Dispatch(SplitWords(line));
-            output = _capture.ToString();
+            _captureTruncated = false;
+            int status = Execute(line);
+            output = _captureTruncated ? string.Concat(_capture.ToString(), " [output truncated]") : _capture.ToString();
             _capture = null;
             return status;
         }

@@ -36,5 +36,19 @@ namespace Kernel.VisorFs
         }
 
         public static bool IsHeld => s_mutex.Owner != null && s_mutex.Owner == Scheduler.Current;
+
+        /// <summary>How many times this world holds the lock (0 if it does not).</summary>
+        public static int Depth => IsHeld ? s_depth : 0;
+
+        /// <summary>
+        /// Gives the lock back down to <paramref name="depth"/> (from <see cref="Depth"/> taken before entering). For
+        /// a request's finally block: an exception (out of memory) thrown between a nested Enter and its Exit skips
+        /// that Exit, and the lock must not stay held by a command that is gone.
+        /// </summary>
+        public static void ExitTo(int depth)
+        {
+            while (Depth > depth)
+                Exit();
+        }
     }
 }

@@ -186,14 +186,17 @@ namespace Kernel.VisorFs
             if (pages <= file.PageCount)
                 return Errno.Ok;
             int more = pages - file.PageCount;
+            // The pool first: a write the pool refuses must not grow the page table either.
             ulong flags = Cpu.SaveAndDisableInterrupts();
-            ResourceGroup refused = _tree.TryCharge(Group, more * PageBytes);
+            bool fits = _tree.CanCharge(Group, more * PageBytes);
             Cpu.RestoreInterrupts(flags);
-            if (refused != null)
+            if (!fits)
             {
                 FsEvents.RamdiskFull(Name, path);
                 return Errno.ENOSPC;
             }
+            // The page table grows before anything is charged, so if the heap cannot hold it (the request fails with
+            // OutOfMemoryException) nothing needs undoing.
             if (file.Pages == null || file.Pages.Length < pages)
             {
                 int capacity = file.Pages == null ? 4 : file.Pages.Length;
@@ -203,6 +206,14 @@ namespace Kernel.VisorFs
                 for (int i = 0; i < file.PageCount; i++)
                     larger[i] = file.Pages[i];
                 file.Pages = larger;
+            }
+            flags = Cpu.SaveAndDisableInterrupts();
+            ResourceGroup refused = _tree.TryCharge(Group, more * PageBytes);
+            Cpu.RestoreInterrupts(flags);
+            if (refused != null)
+            {
+                FsEvents.RamdiskFull(Name, path);
+                return Errno.ENOSPC;
             }
             for (int i = file.PageCount; i < pages; i++)
             {

@@ -1,6 +1,7 @@
 // RamdiskDefaults.cs -- the ramdisks every boot creates, with ESXi 6.x sizes (root 32M, etc 28M, var 48M,
-// tmp 256M) as pools: min = reservation, max = limit. On a small machine each limit is at most a quarter of RAM,
-// so the ramdisks together can never promise more memory than there is.
+// tmp 256M) as pools: min = reservation, max = limit. On a small machine each limit is at most a quarter of what the
+// ramdisks can get at all (the memory less the kernel's reservations), so the four together never promise more
+// memory than there is; filling them ends in ENOSPC, never in an empty kernel heap.
 namespace Kernel.VisorFs
 {
     public static class RamdiskDefaults
@@ -32,16 +33,35 @@ namespace Kernel.VisorFs
             return defaultBytes < cap ? defaultBytes : cap;
         }
 
+        /// <summary>
+        /// The limit of each default ramdisk on a machine with <paramref name="ramBytes"/> where ramdisks can get at
+        /// most <paramref name="attainableBytes"/> (the memory less the kernel's reservations): the scaled default,
+        /// and when the four scaled limits together would not fit, a quarter of what is attainable (whole MiB).
+        /// </summary>
+        public static long Limit(long defaultBytes, long ramBytes, long attainableBytes)
+        {
+            Spec[] table = Table();
+            long sum = 0;
+            for (int i = 0; i < table.Length; i++)
+                sum += ScaledLimit(table[i].MaxMb * Megabyte, ramBytes);
+            long max = ScaledLimit(defaultBytes, ramBytes);
+            long quarter = attainableBytes / table.Length & ~(Megabyte - 1);
+            if (sum > attainableBytes && max > quarter)
+                max = quarter < Megabyte ? Megabyte : quarter;
+            return max;
+        }
+
         /// <summary>Adds the root ramdisk (before any tardisk) or the others (after), logging failures.</summary>
         public static void Add(VisorFsRoot root, long ramBytes, bool rootOnly)
         {
             Spec[] table = Table();
+            long attainable = root.Tree.MaxAttainable(root.Group);
             for (int i = 0; i < table.Length; i++)
             {
                 Spec s = table[i];
                 if ((s.MountPath == "/") != rootOnly)
                     continue;
-                long max = ScaledLimit(s.MaxMb * Megabyte, ramBytes);
+                long max = Limit(s.MaxMb * Megabyte, ramBytes, attainable);
                 long min = s.MinMb * Megabyte < max ? s.MinMb * Megabyte : 0;
                 Errno e = root.AddRamdisk(s.Name, s.MountPath, min, max, s.Mode, s.Inodes);
                 if (e != Errno.Ok)

@@ -54,6 +54,67 @@ public class ResourceGroupTreeTests
     }
 
     [Fact]
+    public void ReservationsAreAdmittedAtEveryLevel_ExpandableFromTheParent()
+    {
+        var tree = Standard(100 * MB);
+        Assert.Equal(GroupError.None, tree.SetMemory(tree.Find("system")!, 10 * MB, ResourceGroup.Unlimited, ResourceGroup.Unlimited));
+        tree.AddPath("host/visorfs", out var visorfs);
+        // host/visorfs reserves nothing: its ramdisk's reservation is borrowed from host, beside host/system's.
+        Assert.Equal(GroupError.ReservationDoesNotFit, tree.Add(visorfs, "big", 91 * MB, ResourceGroup.Unlimited, out _));
+        Assert.Equal(GroupError.None, tree.Add(visorfs, "big", 90 * MB, ResourceGroup.Unlimited, out _));
+        Assert.Equal(90 * MB, ResourceGroupTree.EffectiveReservation(visorfs));
+        Assert.Equal(GroupError.ReservationDoesNotFit, tree.Add(tree.Find("user")!, "u", 1, ResourceGroup.Unlimited, out _));
+    }
+
+    [Fact]
+    public void AReservationMustFitBesideMemoryOthersHold()
+    {
+        var tree = Standard(100 * MB);
+        tree.AddPath("host/visorfs/tmp", out var tmp);
+        Assert.Null(tree.TryCharge(tmp, 50 * MB));
+        Assert.Equal(GroupError.ReservationDoesNotFit, tree.Add(tree.Find("visorfs")!, "big", 51 * MB, ResourceGroup.Unlimited, out _));
+        Assert.Equal(GroupError.None, tree.Add(tree.Find("visorfs")!, "big", 50 * MB, ResourceGroup.Unlimited, out _));
+    }
+
+    [Fact]
+    public void MaxAttainableIsTheCapacityLessOtherGroupsReservations()
+    {
+        var tree = Standard(100 * MB);
+        tree.SetMemory(tree.Find("system")!, 10 * MB, ResourceGroup.Unlimited, ResourceGroup.Unlimited);
+        tree.AddPath("host/vim/vmvisor/shell", out var shell);
+        tree.SetMemory(shell, 1 * MB, ResourceGroup.Unlimited, ResourceGroup.Unlimited);
+        tree.AddPath("host/visorfs", out var visorfs);
+        Assert.Equal(89 * MB, tree.MaxAttainable(visorfs));
+        Assert.Equal(100 * MB, tree.MaxAttainable(tree.Root));
+        tree.AddPath("host/user/p", out var p);
+        tree.SetMemory(p, 0, 20 * MB, ResourceGroup.Unlimited);
+        Assert.Equal(20 * MB, tree.MaxAttainable(p));
+    }
+
+    [Theory]
+    [InlineData(45, 6)]        // the minimum machine: the floor
+    [InlineData(63, 7.875)]    // an eighth
+    [InlineData(1024, 64)]     // the ceiling
+    public void KernelReservations_SystemGetsAnEighth_UserTheRest(long totalMb, double systemMb)
+    {
+        var tree = Standard(totalMb * MB);
+        Assert.Equal(GroupError.None, KernelReservations.Apply(tree));
+        var system = tree.Find("system")!;
+        var user = tree.Find("user")!;
+        Assert.Equal((long)(systemMb * MB), system.MemMin);
+        Assert.Equal(KernelReservations.Shell, tree.Find(KernelReservations.ShellPath)!.MemMin);
+        Assert.Equal(totalMb * MB - system.MemMin - KernelReservations.Shell, user.MemMax);
+        // A user group with no limit of its own fills host/user; the kernel still gets all of its reservation.
+        tree.AddPath("host/user/hog", out var hog);
+        while (tree.TryCharge(hog, MB) == null)
+        {
+        }
+        Assert.True(user.MemSize <= user.MemMax);
+        Assert.Null(tree.TryCharge(system, system.MemMin));
+        Assert.Null(tree.TryCharge(tree.Find(KernelReservations.ShellPath)!, KernelReservations.Shell));
+    }
+
+    [Fact]
     public void MinLimitCapsChildReservations()
     {
         var tree = Standard();

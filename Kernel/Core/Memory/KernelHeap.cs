@@ -55,11 +55,23 @@ namespace Kernel.Memory
             s_uncharge = uncharge;
         }
 
+        /// <summary>
+        /// Memory a failable request (AllocationFailurePolicy) must leave to the kernel's critical allocations: free
+        /// pages, and room in host/system's charge (Scheduler.ChargeKernelHeap). 1 MiB holds the collector's slabs
+        /// for thousands of small objects: the error message, the log line, the next prompt.
+        /// </summary>
+        public const ulong ReserveBytes = 1UL << 20;
+
+        /// <summary>Whether the kernel heap's request now being served may fail and so must leave the reserve alone.</summary>
+        public static bool RequestKeepsReserve(SizeClassHeap* heap) => heap == Allocator.KernelHeap && Allocator.CurrentRequestMayFail;
+
         private static void* AllocateRun(SizeClassHeap* heap, nuint bytes)
         {
+            ulong pages = (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize;
+            if (RequestKeepsReserve(heap) && PhysicalMemory.FreePageCount < pages + ReserveBytes / PhysicalMemory.PageSize)
+                return null;
             if (s_charge != null && !s_charge(heap, (long)bytes))
                 return null;
-            ulong pages = (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize;
             void* run = (void*)PhysicalMemory.AllocatePages(pages, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);
             if (run == null && s_uncharge != null)
                 s_uncharge(heap, (long)bytes);

@@ -43,8 +43,7 @@ namespace Kernel.Memory
         {
             if (!BootInfo.HasMemoryMap)
                 return "no memory map from the boot loader: cannot find RAM";
-            ulong available = BootInfo.AvailableBytes;
-            if (available < MinimumMemory)
+            if (InstalledBytes(BootInfo.AvailableTop) < MinimumMemory)
                 return "not enough memory: vmk needs at least 48 MiB of RAM";
 
             CollectReservedRanges();
@@ -76,6 +75,13 @@ namespace Kernel.Memory
             s_reservedPages = before - s_bitmap.FreePages;
             return null;
         }
+
+        /// <summary>
+        /// The RAM a machine was given, as its owner counts it (`-m 48M`), from the top of its usable memory: the
+        /// firmware keeps holes below 1 MiB and a little at the top (ACPI tables), so the sum of usable ranges of a
+        /// 48 MiB machine is about 47.5 MiB and comparing that with the minimum refused the minimum itself.
+        /// </summary>
+        public static ulong InstalledBytes(ulong availableTop) => (availableTop + (1UL << 20) - 1) & ~((1UL << 20) - 1);
 
         private static void Reserve(ulong start, ulong end)
         {

@@ -105,6 +105,26 @@ namespace Kernel.Resources
             return capacity;
         }
 
+        /// <summary>
+        /// The most memory <paramref name="group"/> could ever hold: its capacity, less at every level up the tree
+        /// what the other groups there have reserved (their reservations are never given to it).
+        /// </summary>
+        public long MaxAttainable(ResourceGroup group)
+        {
+            long most = Capacity(group);
+            ResourceGroup child = group;
+            for (ResourceGroup p = group.Parent; p != null; child = p, p = p.Parent)
+            {
+                long room = Capacity(p);
+                for (int i = 0; i < p.Children.Count; i++)
+                    if (p.Children[i] != child)
+                        room -= EffectiveReservation(p.Children[i]);
+                if (room < most)
+                    most = room;
+            }
+            return most < 0 ? 0 : most;
+        }
+
         /// <summary>Memory a new reservation under this group could still take.</summary>
         public long AvailableReservation(ResourceGroup group)
         {
@@ -257,6 +277,10 @@ namespace Kernel.Resources
             return total;
         }
 
+        // Reservations are expandable, as ESXi's are: a group that reserves less than its children together borrows
+        // the difference from its parent, so a reservation must fit at every level up to the root, not only under
+        // its parent (a ramdisk reserving 60 MB under host/visorfs, which reserves nothing, takes the 60 MB from
+        // host's memory and must fit beside host/system's reservation).
         private GroupError CheckReservation(ResourceGroup parent, ResourceGroup self, long min, long max)
         {
             if (min < 0)
@@ -264,12 +288,37 @@ namespace Kernel.Resources
             if (max != ResourceGroup.Unlimited && min > max)
                 return GroupError.ReservationExceedsLimit;
             long others = parent.ChildReservations - (self == null ? 0 : self.MemMin);
-            if (others + min > Capacity(parent))
-                return GroupError.ReservationDoesNotFit;
             if (parent.MemMinLimit != ResourceGroup.Unlimited && others + min > parent.MemMinLimit)
                 return GroupError.ReservationAboveMinLimit;
+            // Memory other groups already hold counts like a reservation: it cannot be taken back (ramdisk pages,
+            // kernel memory), so a reservation it leaves no room for could not be honoured.
+            long changed = self == null ? min : Max(min, ChildrenEffectiveReservation(self));
+            ResourceGroup child = self;
+            for (ResourceGroup p = parent; p != null; child = p, p = p.Parent)
+            {
+                long total = child == null ? changed : Max(changed, child.MemSize);
+                for (int i = 0; i < p.Children.Count; i++)
+                    if (p.Children[i] != child)
+                        total += Max(EffectiveReservation(p.Children[i]), p.Children[i].MemSize);
+                if (total > Capacity(p))
+                    return GroupError.ReservationDoesNotFit;
+                changed = Max(p.MemMin, total);
+            }
             return GroupError.None;
         }
+
+        /// <summary>What a group's reservation takes from its parent: its own, or its children's together if more.</summary>
+        public static long EffectiveReservation(ResourceGroup group) => Max(group.MemMin, ChildrenEffectiveReservation(group));
+
+        private static long ChildrenEffectiveReservation(ResourceGroup group)
+        {
+            long total = 0;
+            for (int i = 0; i < group.Children.Count; i++)
+                total += EffectiveReservation(group.Children[i]);
+            return total;
+        }
+
+        private static long Max(long a, long b) => a > b ? a : b;
 
         public GroupError Remove(ResourceGroup group)
         {
@@ -289,12 +338,29 @@ namespace Kernel.Resources
         /// <summary>Charges memory to a group and its ancestors; returns null on success or the group that refused.</summary>
         public ResourceGroup TryCharge(ResourceGroup group, long bytes)
         {
+            ResourceGroup refusing = FindRefusing(group, bytes);
+            if (refusing != null)
+                return Refuse(group, refusing);
+            for (ResourceGroup g = group; g != null; g = g.Parent)
+            {
+                g.MemSize += bytes;
+                if (g.MemSize > g.MemSizePeak)
+                    g.MemSizePeak = g.MemSize;
+            }
+            return null;
+        }
+
+        /// <summary>Whether <see cref="TryCharge"/> would accept <paramref name="bytes"/> now (charges nothing).</summary>
+        public bool CanCharge(ResourceGroup group, long bytes) => FindRefusing(group, bytes) == null;
+
+        private ResourceGroup FindRefusing(ResourceGroup group, long bytes)
+        {
             // Limits first, so the group whose limit binds is the one reported.
             for (ResourceGroup g = group; g != null; g = g.Parent)
             {
                 long limit = g.MemMax != ResourceGroup.Unlimited ? g.MemMax : (g.Parent == null ? TotalMemory : long.MaxValue);
                 if (g.MemSize + bytes > limit)
-                    return Refuse(group, g);
+                    return g;
             }
             // Then reservations: at every level, the unused reservations of every group off the charged path (siblings
             // all the way down, and the charged group's own children) are off limits.
@@ -302,7 +368,7 @@ namespace Kernel.Resources
             for (int i = 0; i < group.Children.Count; i++)
                 protectedBelow += group.Children[i].UnusedReservation;
             if (group.MemSize + bytes + protectedBelow > Capacity(group))
-                return Refuse(group, group);
+                return group;
             ResourceGroup child = group;
             for (ResourceGroup g = group.Parent; g != null; child = g, g = g.Parent)
             {
@@ -310,13 +376,7 @@ namespace Kernel.Resources
                     if (g.Children[i] != child)
                         protectedBelow += g.Children[i].UnusedReservation;
                 if (g.MemSize + bytes + protectedBelow > Capacity(g))
-                    return Refuse(group, g);
-            }
-            for (ResourceGroup g = group; g != null; g = g.Parent)
-            {
-                g.MemSize += bytes;
-                if (g.MemSize > g.MemSizePeak)
-                    g.MemSizePeak = g.MemSize;
+                    return g;
             }
             return null;
         }

@@ -149,9 +149,11 @@ namespace Kernel.Worlds
             World owner = OwnerOf(heap);
             if (owner != null)
                 return WorldMemory.ChargeHeap(owner, bytes);
-            // Kernel memory: the group is unlimited, but the charge keeps memstats honest about who uses what.
+            // Kernel memory: host/system has a reservation no other group can take and no limit; a request that may
+            // fail leaves KernelHeap.ReserveBytes of it for the kernel's own allocations.
             ulong flags = Cpu.SaveAndDisableInterrupts();
-            bool ok = Groups.TryCharge(s_kernelHeapGroup, bytes) == null;
+            bool ok = (!KernelHeap.RequestKeepsReserve(heap) || Groups.CanCharge(s_kernelHeapGroup, bytes + (long)KernelHeap.ReserveBytes))
+                && Groups.TryCharge(s_kernelHeapGroup, bytes) == null;
             if (ok)
                 s_kernelHeapGroup.HeapSize += bytes;
             Cpu.RestoreInterrupts(flags);

@@ -62,6 +62,15 @@ namespace Kernel.Worlds
         // The exception dispatches running on this world's stack (the runtime finds it through WorldExceptionState).
         internal Internal.Runtime.ExceptionHandling.ThreadExceptionState ExceptionState;
 
+        /// <summary>Requests this world is serving that may fail alone (a shell command, cron's job): while above 0,
+        /// a `new` the heap cannot serve throws OutOfMemoryException (AllocationFailurePolicy).</summary>
+        internal int FailableRequests;
+
+        /// <summary>A request that may fail alone starts (the shell's command boundary); pair with <see cref="EndFailableRequest"/>.</summary>
+        public void BeginFailableRequest() => FailableRequests++;
+
+        public void EndFailableRequest() => FailableRequests--;
+
         /// <summary>Clears a pooled object for reuse (its lists keep their capacity).</summary>
         internal void Reset()
         {
@@ -92,6 +101,7 @@ namespace Kernel.Worlds
             MemPeak = 0;
             HeldMutexes.Clear();
             ExceptionState.Reset();
+            FailableRequests = 0;
         }
 
         public bool IsIdle => (Type & WorldType.Idle) != 0;

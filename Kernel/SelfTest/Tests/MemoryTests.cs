@@ -13,6 +13,42 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new PageAllocatorTest());
             tests.Add(new PagingTest());
             tests.Add(new HeapTest());
+            tests.Add(new FailableRequestTest());
+        }
+
+        // A request that may fail alone (what the shell's command boundary marks) and asks for more than the machine
+        // has gets OutOfMemoryException, not the panic screen; the heap serves the next request as before.
+        private sealed class FailableRequestTest : SelfTest
+        {
+            public override string Name => "memory: a failable request the heap cannot serve throws OutOfMemoryException";
+
+            public override void Run(SelfTestContext t)
+            {
+                Kernel.Worlds.World self = Kernel.Worlds.Scheduler.Current;
+                ulong failedBefore = Allocator.FailedRequests;
+                bool thrown = false;
+                self.BeginFailableRequest();
+                try
+                {
+                    t.Check(AllocateMoreThanTheMachine() == null, "an impossible allocation returned");
+                }
+                catch (System.OutOfMemoryException e)
+                {
+                    thrown = e.Message.Length > 0;
+                }
+                finally
+                {
+                    self.EndFailableRequest();
+                }
+                t.Check(thrown, "OutOfMemoryException thrown");
+                t.Equal((long)failedBefore + 1, (long)Allocator.FailedRequests, "failed requests counted");
+                var after = new byte[4096];
+                after[4095] = 1;
+                t.Check(after[4095] == 1, "the heap serves the next request");
+            }
+
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static byte[] AllocateMoreThanTheMachine() => new byte[(int)(PhysicalMemory.ManagedBytes + (1UL << 20))];
         }
 
         private sealed unsafe class PageAllocatorTest : SelfTest

@@ -62,6 +62,9 @@ namespace Internal.Runtime
         // Allocates an object and writes its MethodTable (and an array's length) before interrupts come back on: a
         // collection, which can start in any world or interrupt handler, then never finds an allocated slot without
         // a type. The allocation budget is checked first; an exhausted heap gets one collection and one more try.
+        // Then the request fails: with OutOfMemoryException when the kernel's policy says this caller can fail (a
+        // command, a helper's job), otherwise the kernel stops ("kernel heap exhausted": boot, interrupt handlers,
+        // critical sections, which the policy lets dip into a reserve first).
         private static void* AllocateObject(MethodTable* pMT, nuint bytes, int length)
         {
             SizeClassHeap* heap = s_current;
@@ -73,14 +76,58 @@ namespace Internal.Runtime
             if (p == null && GarbageCollector.Collect(CollectionReason.Exhausted))
                 p = TryAllocateObject(heap, pMT, bytes, length);
             if (p == null)
+            {
+                if (RequestMayFail(ReadFlags()))
+                    ThrowOutOfMemory();
                 RuntimeEnv.FailFast("kernel heap exhausted");
+            }
             return p;
         }
+
+        // The kernel's answer to "may this allocation fail instead of stopping the kernel?", given the caller's
+        // RFLAGS (interrupts off = an interrupt handler or a critical section, which cannot unwind safely).
+        private static delegate*<ulong, bool> s_failurePolicy;
+        // Allocations that must not fail however the policy answers: the exception object being thrown for a failed
+        // one (otherwise the throw itself would fail).
+        private static int s_criticalDepth;
+        // The caller's RFLAGS of the allocation being served, for the page source (which runs with interrupts off).
+        private static ulong s_callerFlags;
+
+        /// <summary>
+        /// Installs the kernel's failure policy: called (only on the slow path, when the heap needs pages) with the
+        /// allocating code's RFLAGS; true means the request may fail with <see cref="OutOfMemoryException"/>, and the
+        /// page source keeps the kernel's reserve from it (<see cref="CurrentRequestMayFail"/>).
+        /// </summary>
+        public static void SetFailurePolicy(delegate*<ulong, bool> policy) => s_failurePolicy = policy;
+
+        /// <summary>For the page source: whether the allocation now being served may fail (and so must leave the
+        /// kernel's reserve alone). False for every allocation before a policy is installed.</summary>
+        public static bool CurrentRequestMayFail => RequestMayFail(s_callerFlags);
+
+        private static bool RequestMayFail(ulong callerFlags)
+            => s_failurePolicy != null && s_criticalDepth == 0 && s_failurePolicy(callerFlags);
+
+        /// <summary>Failed requests thrown as OutOfMemoryException since boot.</summary>
+        public static ulong FailedRequests { get; private set; }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowOutOfMemory()
+        {
+            FailedRequests++;
+            s_criticalDepth++;
+            var e = new OutOfMemoryException();
+            s_criticalDepth--;
+            throw e;
+        }
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_read_rflags")]
+        private static extern ulong ReadFlags();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void* TryAllocateObject(SizeClassHeap* heap, MethodTable* pMT, nuint bytes, int length)
         {
             ulong flags = DisableInterrupts();
+            s_callerFlags = flags;
             ulong before = heap->BytesInUse;
             void* p = heap->Allocate(bytes);
             if (p != null)

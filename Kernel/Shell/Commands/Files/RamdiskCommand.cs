@@ -50,15 +50,22 @@ namespace Kernel.Shell.Commands
             }
             if (name == null || dir == null || max <= 0 || min > max)
                 return Usage(shell);
-            // A pool may not promise more than the host has: a limit past the host's memory would only be found out
-            // when filling the ramdisk ran the host dry.
-            long hostMb = Root.Tree.TotalMemory / Megabyte;
+            // A pool may not promise more than the host can give it: a limit past what the kernel's and the other
+            // groups' reservations leave would only be found out when filling the ramdisk ran the host dry.
+            long hostMb = Root.Tree.MaxAttainable(Root.Group) / Megabyte;
             if (max > hostMb)
             {
-                shell.WriteError(string.Concat("ramdisk: limit ", max.ToString(), " MB is more than the host's memory (", hostMb.ToString(), " MB)"));
+                shell.WriteError(string.Concat("ramdisk: limit ", max.ToString(), " MB is more than the host's memory (", hostMb.ToString(), " MB can go to ramdisks)"));
                 return 1;
             }
             Errno e = Root.AddRamdisk(name, FsPath.Absolute(shell.WorkingDirectory, dir), min * Megabyte, max * Megabyte, mode, inodes);
+            if (e == Errno.ENOSPC && min > 0)
+            {
+                // Admission control refused the reservation: it must fit beside every other reservation, the
+                // kernel's included, at every level up to the host.
+                shell.WriteError(string.Concat("ramdisk: reservation ", min.ToString(), " MB does not fit the host's unreserved memory"));
+                return 1;
+            }
             return e == Errno.Ok ? 0 : Fail(shell, name, e);
         }
 
