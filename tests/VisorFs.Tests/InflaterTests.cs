@@ -41,6 +41,14 @@ public class InflaterTests
                     _ => new byte[size],
                 };
                 byte[] compressed = TestData.Deflate(data, level);
+                if (compressed.Length == 0)
+                {
+                    // DeflateStream writes nothing at all for empty data (see EmptyAndOneByteInputs): no stream to
+                    // match, and no input is a truncated stream for us.
+                    Assert.Empty(data);
+                    Assert.Equal(InflateStatus.Truncated, new Inflater().Inflate([], [], out _, out _));
+                    return;
+                }
                 byte[] ours = InflateAll(compressed, data.Length, out int consumed);
                 Assert.Equal(compressed.Length, consumed);
                 Assert.True(ours.AsSpan().SequenceEqual(data));

@@ -4,8 +4,9 @@
 // scheduling over group virtual time, reservations first, limits per period).
 //
 // The virtual-time floor is what keeps both halves of fairness:
-//  - A group that slept does not bank CPU: when one of its worlds becomes ready, its virtual time is raised to the
-//    floor, so it cannot then run for as long as it slept while everyone else waits.
+//  - A group that slept does not bank CPU: when one of its worlds becomes ready, its virtual time is raised to half a
+//    slice below the floor, so it cannot then run for as long as it slept while everyone else waits (the half slice
+//    puts it ahead of the groups tied at the floor; see OnReady).
 //  - A waking group is never placed behind the groups that are already competing: the floor is the least virtual
 //    time among the groups that compete on virtual time (ready, not throttled), never more. An earlier version
 //    raised it to the virtual time of whichever group was picked; a group picked because it was below its CPU
@@ -58,8 +59,15 @@ namespace Kernel.Worlds
         public void OnReady<T>(ResourceGroup group, List<T> ready, ResourceGroup running) where T : CpuClient
         {
             AdvanceFloor(ready, running);
-            if (group.CpuVirtualTime < VirtualTimeFloor)
-                group.CpuVirtualTime = VirtualTimeFloor;
+            // Half a slice ahead of the floor, in the group's own virtual time: a woken group goes before the groups
+            // tied at the floor instead of behind every one of them (with four spinning groups tied there and a
+            // reservation taking 75% of the CPU, the shell waited 150 ms for a keystroke). The credit is bounded
+            // (half a slice per wake, and only for a group that fell behind the floor by sleeping), so sleeping still
+            // banks nothing; it is the sleeper bonus CFS gives, for the same reason.
+            ulong bonus = SliceCycles / 2 * VirtualScale / (ulong)(group.CpuShares > 0 ? group.CpuShares : 1);
+            ulong start = VirtualTimeFloor > bonus ? VirtualTimeFloor - bonus : 0;
+            if (group.CpuVirtualTime < start)
+                group.CpuVirtualTime = start;
         }
 
         // The floor becomes the least virtual time among the competing groups (never lower than it was). Throttled
