@@ -61,14 +61,18 @@ namespace Drivers.Pci
             return null;
         }
 
+        /// <summary>`0000:00:1f.2`: segment, bus, device, function.</summary>
+        public static string Address(PciFunction f) =>
+            string.Concat(string.Concat("0000:", Hex((ulong)f.Bus, 2), ":", Hex((ulong)f.Device, 2)), ".", f.Function.ToString());
+
         /// <summary>`0000:00:1f.2 SATA controller [0106]: 8086:2922 (MSI) [ahci]`, as lspci prints it.</summary>
         public static string Describe(PciFunction f)
         {
             string name = PciClassNames.Describe(f.ClassCode, f.Subclass);
             string classId = string.Concat(Hex(f.ClassCode, 2), Hex(f.Subclass, 2));
             string text = string.Concat(
-                string.Concat("0000:", Hex((ulong)f.Bus, 2), ":", Hex((ulong)f.Device, 2)),
-                string.Concat(".", f.Function.ToString(), " ", name ?? string.Concat("Class ", classId)),
+                Address(f),
+                string.Concat(" ", name ?? string.Concat("Class ", classId)),
                 string.Concat(" [", classId, "]: ", Hex(f.VendorId, 4)),
                 string.Concat(":", Hex(f.DeviceId, 4)));
             if (f.IsBridge)
