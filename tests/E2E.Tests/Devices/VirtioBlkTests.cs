@@ -51,4 +51,25 @@ public sealed class VirtioBlkTests
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task ADiskThatFailsItsReads_IsReportedAndTheBootCompletes()
+    {
+        using var modules = new TestModules();
+        string image = modules.Write("disk.img", new byte[1 << 20]);
+        // QEMU's blkdebug driver fails every read with EIO: the device answers with VIRTIO_BLK_S_IOERR.
+        string rules = modules.Write("eio.cfg", "[inject-error]\nevent = \"read_aio\"\nerrno = \"5\"\n"u8.ToArray());
+        var config = Guest.Config(BootKind.Direct) with
+        {
+            ExtraArguments = ["-drive", $"file=blkdebug:{rules}:{image},if=none,id=d0,format=raw", "-device", "virtio-blk-pci,drive=d0,addr=0x6"],
+        };
+        await using var guest = await Guest.StartAsync(config, nameof(VirtioBlkTests));
+        await guest.ExpectPromptAsync();
+        guest.Check(guest.Session.Text.Contains("Storage: mpx.vmhba0:C0:T0:L0: cannot read sectors 0-1 (I/O error)", StringComparison.Ordinal),
+            "the failed read was not reported");
+        string echoed = await guest.RunAsync("echo alive");
+        guest.Check(echoed.Contains("alive", StringComparison.Ordinal), $"the shell after a failing disk: {echoed}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
 }
