@@ -12,6 +12,18 @@ namespace Drivers.Block
         Failed,       // the device failed earlier
     }
 
+    public static class BlockStatusText
+    {
+        public static string Of(BlockStatus status) => status switch
+        {
+            BlockStatus.Ok => "ok",
+            BlockStatus.OutOfRange => "out of range",
+            BlockStatus.IoError => "I/O error",
+            BlockStatus.Timeout => "timed out",
+            _ => "device failed",
+        };
+    }
+
     public abstract unsafe class BlockDevice
     {
         public string Name { get; protected set; }

@@ -76,7 +76,7 @@ namespace Kernel.Init
             Power.Initialize();
             Drivers.Pci.PciSystem.Initialize();
             Drivers.Virtio.VirtioBlk.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
-            Drivers.Block.PartitionProbe.ProbeAll();
+            Storage.PartitionProbe.ProbeAll();
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
 
             StartScheduler();

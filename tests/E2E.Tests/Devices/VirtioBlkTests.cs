@@ -1,6 +1,7 @@
 // VirtioBlkTests.cs -- virtio-blk disks in QEMU: a transitional (1af4:1001) and a modern-only (1af4:1042) device are
 // claimed, named as ESXi names local disks (vmhbaN, mpx.vmhbaN:C0:T0:L0), sized from their configuration, and read:
-// the first sectors' partition table is recognised (an MBR signature on one image, a GPT header on the other).
+// their partition tables are read (an MBR with a bootable partition; a GPT whose primary header is damaged, so the
+// backup is used), each partition logged.
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.Iso.Runner;
 
@@ -14,13 +15,11 @@ public sealed class VirtioBlkTests
     public async Task TwoVirtioDisks_AreClaimedSizedAndRead()
     {
         using var modules = new TestModules();
-        var mbr = new byte[1 << 20];
-        mbr[510] = 0x55;
-        mbr[511] = 0xAA;
-        var gpt = new byte[3 << 20];
-        gpt[510] = 0x55;
-        gpt[511] = 0xAA;
-        "EFI PART"u8.CopyTo(gpt.AsSpan(512));
+        byte[] mbr = TestDisks.Mbr(2048, (0x83, 64, 1024, true));
+        byte[] gpt = TestDisks.Gpt(6144,
+            new TestDisks.GptPartition(2048, 4095, TestDisks.EfiSystem, "esp"),
+            new TestDisks.GptPartition(4096, 6000, TestDisks.BasicData, "bootbank"));
+        gpt[512 + 40] ^= 1;   // damage the primary GPT header: the backup must be used
         string mbrImage = modules.Write("mbr.img", mbr);
         string gptImage = modules.Write("gpt.img", gpt);
         var config = Guest.Config(BootKind.Direct) with
@@ -40,8 +39,11 @@ public sealed class VirtioBlkTests
         {
             "virtio-blk: 0000:00:06.0 is vmhba0: mpx.vmhba0:C0:T0:L0, 2048 sectors of 512 bytes (1 MiB)",
             "virtio-blk: 0000:00:07.0 is vmhba1: mpx.vmhba1:C0:T0:L0, 6144 sectors of 512 bytes (3 MiB)",
-            "Storage: mpx.vmhba0:C0:T0:L0: partition table: msdos",
-            "Storage: mpx.vmhba1:C0:T0:L0: partition table: gpt",
+            "Storage: mpx.vmhba0:C0:T0:L0: msdos, 1 partitions",
+            "Storage: mpx.vmhba0:C0:T0:L0:1 64 1087 type 0x83 boot",
+            "Storage: mpx.vmhba1:C0:T0:L0: gpt, 2 partitions, backup header used (the primary is damaged)",
+            "Storage: mpx.vmhba1:C0:T0:L0:1 2048 4095 C12A7328F81F11D2BA4B00A0C93EC93B 'esp'",
+            "Storage: mpx.vmhba1:C0:T0:L0:2 4096 6000 EBD0A0A2B9E5443387C068B6B72699C7 'bootbank'",
         })
             guest.Check(log.Contains(line, StringComparison.Ordinal), $"no '{line}' in the boot log");
         string lspci = await guest.RunAsync("lspci");
@@ -65,7 +67,7 @@ public sealed class VirtioBlkTests
         };
         await using var guest = await Guest.StartAsync(config, nameof(VirtioBlkTests));
         await guest.ExpectPromptAsync();
-        guest.Check(guest.Session.Text.Contains("Storage: mpx.vmhba0:C0:T0:L0: cannot read sectors 0-1 (I/O error)", StringComparison.Ordinal),
+        guest.Check(guest.Session.Text.Contains("Storage: mpx.vmhba0:C0:T0:L0: cannot read sector 0 (I/O error)", StringComparison.Ordinal),
             "the failed read was not reported");
         string echoed = await guest.RunAsync("echo alive");
         guest.Check(echoed.Contains("alive", StringComparison.Ordinal), $"the shell after a failing disk: {echoed}");
