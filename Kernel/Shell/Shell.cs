@@ -71,16 +71,17 @@ namespace Kernel.Shell
 
         public void WriteLine(string text)
         {
+            if (_redirect == null && _capture == null)
+            {
+                KernelOutput.WriteLine(text);   // one piece: a log line cannot land inside it
+                return;
+            }
             Write(text);
             Write('\n');
         }
 
-        /// <summary>Error text goes to the terminal even while output is redirected (stderr).</summary>
-        public void WriteError(string text)
-        {
-            KernelOutput.Write(text);
-            KernelOutput.Write('\n');
-        }
+        /// <summary>Error text goes to the terminal even while output is redirected (stderr), as one piece.</summary>
+        public void WriteError(string text) => KernelOutput.WriteLine(text);
 
         // The prompt written piece by piece: no string per command line.
         private void WritePrompt()

@@ -34,18 +34,27 @@ namespace Kernel.Console
             WriteScreen(c);
         }
 
+        /// <summary>
+        /// Writes the whole string with interrupts off, so that a log line from another world (which is written the
+        /// same way) lands before or after it, never inside it (a test saw "sh: can't create" + a log line + " /fill").
+        /// </summary>
         public static void Write(string text)
         {
             if (text is null)
                 return;
+            ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
             for (int i = 0; i < text.Length; i++)
                 Write(text[i]);
+            Kernel.Arch.Cpu.RestoreInterrupts(flags);
         }
 
+        /// <summary>The string and its newline as one piece (see <see cref="Write(string)"/>).</summary>
         public static void WriteLine(string text)
         {
+            ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
             Write(text);
             Write('\n');
+            Kernel.Arch.Cpu.RestoreInterrupts(flags);
         }
 
         public static void WriteSerial(string text)
