@@ -2,6 +2,7 @@
 // GUID layout, System.IO.Hashing's CRC-32): partitions and names, GUID text, the backup header when the primary is
 // damaged, both copies damaged, entries outside the usable area, hostile header fields, MBR with a boot flag, and a
 // disk that fails its reads.
+using CsCheck;
 using Drivers.Block;
 using Kernel.Storage;
 using Vmk.E2E.Tests.Infrastructure;
@@ -14,6 +15,7 @@ public class PartitionTableTests
     {
         private readonly byte[] _data;
         public int FailFromLba = int.MaxValue;
+        public int OutOfRangeReads;
 
         public MemoryDisk(byte[] data)
         {
@@ -27,7 +29,10 @@ public class PartitionTableTests
         public override BlockStatus Read(ulong lba, int count, byte* buffer)
         {
             if (!InRange(lba, count))
+            {
+                OutOfRangeReads++;
                 return BlockStatus.OutOfRange;
+            }
             if (lba + (ulong)count > (ulong)FailFromLba)
                 return BlockStatus.IoError;
             new ReadOnlySpan<byte>(_data, (int)lba * 512, count * 512).CopyTo(new Span<byte>(buffer, count * 512));
@@ -115,5 +120,48 @@ public class PartitionTableTests
         t = PartitionTable.Read(new MemoryDisk(ThreePartitions()) { FailFromLba = 1 });
         Assert.Equal(PartitionScheme.None, t.Scheme);
         Assert.Equal("cannot read sector 8191 (I/O error)", t.Problem);
+    }
+
+    /// <summary>
+    /// Hostile disks: random bytes flipped anywhere in a valid GPT's metadata (protective MBR, both headers and both
+    /// entry arrays, CRCs included, re-sealed or not), or garbage everywhere. The reader never throws, never reads
+    /// outside the disk, and every partition it returns lies on the disk with its first sector before its last.
+    /// </summary>
+    [Fact]
+    public void HostileDisks_NeverThrow_AndOnlyReturnPartitionsOnTheDisk()
+    {
+        byte[] valid = ThreePartitions();
+        int backupHeader = valid.Length - 512;
+        // Mostly the two headers' 92 bytes (where one flip changes what is read next), sometimes anywhere in the
+        // metadata (the MBR, the entry arrays).
+        var position = Gen.OneOf(Gen.Int[512, 512 + 91], Gen.Int[backupHeader, backupHeader + 91],
+            Gen.Int[0, 34 * 512 - 1], Gen.Int[valid.Length - 33 * 512, valid.Length - 1]);
+        Gen.Select(Gen.Int[1, 6].SelectMany(n => position.Array[n]), Gen.Byte, Gen.Bool, Gen.Int[0, 9])
+            .Sample((positions, value, reseal, garbage) =>
+            {
+                byte[] disk = (byte[])valid.Clone();
+                if (garbage == 0)
+                    new Random(value * 7919 + positions.Length).NextBytes(disk.AsSpan(0, 40 * 512));
+                foreach (int p in positions)
+                    disk[p] ^= (byte)(value | 1);
+                if (reseal)
+                {
+                    // Recompute both headers' CRCs over whatever they now say, so the fields behind them are tried.
+                    foreach (int at in new[] { 512, backupHeader })
+                    {
+                        uint size = Math.Min(BitConverter.ToUInt32(disk, at + 12), 512u);
+                        if (size < 20)
+                            continue;
+                        byte[] h = disk.AsSpan(at, (int)size).ToArray();
+                        h[16] = h[17] = h[18] = h[19] = 0;
+                        BitConverter.GetBytes(System.IO.Hashing.Crc32.HashToUInt32(h)).CopyTo(disk, at + 16);
+                    }
+                }
+                var memory = new MemoryDisk(disk);
+                PartitionTable t = PartitionTable.Read(memory);
+                Assert.All(t.Partitions, p => Assert.True(p.FirstLba <= p.LastLba && p.LastLba < memory.SectorCount, $"partition {p.Number}: {p.FirstLba}-{p.LastLba}"));
+                Assert.True(t.Scheme != PartitionScheme.None || t.Partitions.Count == 0);
+                Assert.Equal(0, memory.OutOfRangeReads);
+            }, iter: 2000);
     }
 }
