@@ -421,8 +421,8 @@ public sealed partial class TarIndex
         _pool = Grown(_pool, _pool.Length, size);
     }
 
-    // A larger copy of `array` holding its first `used` elements (one block copy).
-    private static T[] Grown<T>(T[] array, int used, int size)
+    /// <summary>A larger copy of <paramref name="array"/> holding its first <paramref name="used"/> elements (one block copy).</summary>
+    internal static T[] Grown<T>(T[] array, int used, int size)
     {
         var bigger = new T[size];
         new ReadOnlySpan<T>(array, 0, used).CopyTo(bigger);

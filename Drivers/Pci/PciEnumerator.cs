@@ -17,7 +17,7 @@ namespace Drivers.Pci
     public static class PciEnumerator
     {
         private const ushort NoDevice = 0xFFFF;
-        private const int MaxCapabilities = 48;
+        public const int MaxCapabilities = 48;
         private const byte CapabilityMsi = 0x05, CapabilityMsiX = 0x11;
 
         /// <summary>Every function reachable from bus 0, in bus, device, function order of discovery.</summary>
@@ -142,20 +142,35 @@ namespace Drivers.Pci
 
         private static void FindCapabilities(IPciConfigSpace config, PciFunction f)
         {
-            uint status = config.Read32(f.Bus, f.Device, f.Function, 0x04) >> 16;
-            if ((status & 0x10) == 0)
-                return;
-            int pointer = (int)(config.Read32(f.Bus, f.Device, f.Function, 0x34) & 0xFC);
-            for (int steps = 0; pointer >= 0x40 && steps < MaxCapabilities; steps++)
+            var offsets = new int[MaxCapabilities];
+            int count = CapabilityOffsets(config, f, offsets);
+            for (int i = 0; i < count; i++)
             {
-                uint header = config.Read32(f.Bus, f.Device, f.Function, pointer);
-                byte capability = (byte)header;
+                byte capability = (byte)config.Read32(f.Bus, f.Device, f.Function, offsets[i]);
                 if (capability == CapabilityMsi)
                     f.HasMsi = true;
                 else if (capability == CapabilityMsiX)
                     f.HasMsiX = true;
-                pointer = (int)(header >> 8 & 0xFC);
             }
+        }
+
+        /// <summary>
+        /// The config-space offsets of a function's capabilities, in list order, into <paramref name="into"/>; returns
+        /// how many. The walk stops after <see cref="MaxCapabilities"/> entries, so a looping list ends.
+        /// </summary>
+        public static int CapabilityOffsets(IPciConfigSpace config, PciFunction f, int[] into)
+        {
+            uint status = config.Read32(f.Bus, f.Device, f.Function, 0x04) >> 16;
+            if ((status & 0x10) == 0)
+                return 0;
+            int count = 0;
+            int pointer = (int)(config.Read32(f.Bus, f.Device, f.Function, 0x34) & 0xFC);
+            while (pointer >= 0x40 && count < into.Length && count < MaxCapabilities)
+            {
+                into[count++] = pointer;
+                pointer = (int)(config.Read32(f.Bus, f.Device, f.Function, pointer) >> 8 & 0xFC);
+            }
+            return count;
         }
     }
 }

@@ -25,38 +25,35 @@ namespace Drivers.Virtio
         public static VirtioPciCapabilities Find(IPciConfigSpace config, PciFunction f)
         {
             var caps = new VirtioPciCapabilities();
-            uint status = config.Read32(f.Bus, f.Device, f.Function, 0x04) >> 16;
-            if ((status & 0x10) == 0)
-                return caps;
-            int pointer = (int)(config.Read32(f.Bus, f.Device, f.Function, 0x34) & 0xFC);
-            for (int steps = 0; pointer >= 0x40 && steps < 48; steps++)
+            var offsets = new int[PciEnumerator.MaxCapabilities];
+            int count = PciEnumerator.CapabilityOffsets(config, f, offsets);
+            for (int c = 0; c < count; c++)
             {
+                int pointer = offsets[c];
                 uint header = config.Read32(f.Bus, f.Device, f.Function, pointer);
-                if ((byte)header == 0x09)
+                if ((byte)header != 0x09)
+                    continue;
+                uint word1 = config.Read32(f.Bus, f.Device, f.Function, pointer + 4);
+                var region = new VirtioRegion
                 {
-                    uint word1 = config.Read32(f.Bus, f.Device, f.Function, pointer + 4);
-                    var region = new VirtioRegion
-                    {
-                        Bar = (int)(word1 & 0xFF),
-                        Offset = config.Read32(f.Bus, f.Device, f.Function, pointer + 8),
-                        Length = config.Read32(f.Bus, f.Device, f.Function, pointer + 12),
-                        Found = true,
-                    };
-                    switch ((byte)(header >> 24))
-                    {
-                        case 1: if (!caps.Common.Found) caps.Common = region; break;
-                        case 2:
-                            if (!caps.Notify.Found)
-                            {
-                                caps.Notify = region;
-                                caps.NotifyOffMultiplier = config.Read32(f.Bus, f.Device, f.Function, pointer + 16);
-                            }
-                            break;
-                        case 3: if (!caps.Isr.Found) caps.Isr = region; break;
-                        case 4: if (!caps.Device.Found) caps.Device = region; break;
-                    }
+                    Bar = (int)(word1 & 0xFF),
+                    Offset = config.Read32(f.Bus, f.Device, f.Function, pointer + 8),
+                    Length = config.Read32(f.Bus, f.Device, f.Function, pointer + 12),
+                    Found = true,
+                };
+                switch ((byte)(header >> 24))
+                {
+                    case 1: if (!caps.Common.Found) caps.Common = region; break;
+                    case 2:
+                        if (!caps.Notify.Found)
+                        {
+                            caps.Notify = region;
+                            caps.NotifyOffMultiplier = config.Read32(f.Bus, f.Device, f.Function, pointer + 16);
+                        }
+                        break;
+                    case 3: if (!caps.Isr.Found) caps.Isr = region; break;
+                    case 4: if (!caps.Device.Found) caps.Device = region; break;
                 }
-                pointer = (int)(header >> 8 & 0xFC);
             }
             return caps;
         }

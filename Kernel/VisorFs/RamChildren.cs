@@ -27,11 +27,7 @@ namespace Kernel.VisorFs
         public void Add(RamNode node)
         {
             if (_count == _items.Length)
-            {
-                var bigger = new RamNode[_items.Length * 2];
-                Array.Copy(_items, bigger, _count);
-                _items = bigger;
-            }
+                _items = TarIndex.Grown(_items, _count, _items.Length * 2);
             node.SlotInParent = _count;
             _items[_count++] = node;
             if (_table != null)
@@ -61,20 +57,21 @@ namespace Kernel.VisorFs
         /// <summary>The entry named text[start, start+length), or null.</summary>
         public RamNode Find(string text, int start, int length)
         {
+            ReadOnlySpan<char> name = text.AsSpan().Slice(start, length);
             if (_table == null)
             {
                 for (int i = 0; i < _count; i++)
-                    if (SameName(_items[i].Name, text, start, length))
+                    if (TarPath.SameAs(_items[i].Name, name))
                         return _items[i];
                 return null;
             }
             int mask = _table.Length - 1;
-            for (int slot = (int)TarPath.Hash(text.AsSpan().Slice(start, length)) & mask; ; slot = (slot + 1) & mask)
+            for (int slot = (int)TarPath.Hash(name) & mask; ; slot = (slot + 1) & mask)
             {
                 RamNode at = _table[slot];
                 if (at == null)
                     return null;
-                if (at != s_removed && SameName(at.Name, text, start, length))
+                if (at != s_removed && TarPath.SameAs(at.Name, name))
                     return at;
             }
         }
@@ -125,17 +122,6 @@ namespace Kernel.VisorFs
                 _table[slot] = _items[i];
                 _tableUsed++;
             }
-        }
-
-        /// <summary>Ordinal equality of a name and a slice of a path, without making a string of the slice.</summary>
-        internal static bool SameName(string name, string text, int start, int length)
-        {
-            if (name.Length != length)
-                return false;
-            for (int k = 0; k < length; k++)
-                if (name[k] != text[start + k])
-                    return false;
-            return true;
         }
     }
 }

@@ -149,10 +149,10 @@ namespace Kernel.VisorFs
                 child = default;
                 if (_inTardisksDir && _depth == 1)
                 {
-                    child.TardiskFile = FindTardisk(text, start, length);
+                    child.TardiskFile = _fs.FindTardisk(text.AsSpan().Slice(start, length));
                     return child.TardiskFile != null ? Errno.Ok : Errno.ENOENT;
                 }
-                if (_depth == 0 && RamChildren.SameName(TardisksName, text, start, length))
+                if (_depth == 0 && TarPath.SameAs(TardisksName, text.AsSpan().Slice(start, length)))
                 {
                     child.TardisksDir = true;
                     return Errno.Ok;
@@ -205,7 +205,7 @@ namespace Kernel.VisorFs
             {
                 int newLength = ChildLength(length);
                 if (newLength > _path.Length)
-                    _path = Grown(_path, newLength * 2);
+                    _path = TarIndex.Grown(_path, _length, newLength * 2);
                 if (_depth > 0)
                     _path[_length++] = '/';
                 for (int i = 0; i < length; i++)
@@ -213,8 +213,8 @@ namespace Kernel.VisorFs
                 _depth++;
                 if (_depth == _levelEnd.Length)
                 {
-                    _levelEnd = Grown(_levelEnd, _depth * 2);
-                    _levelHash = Grown(_levelHash, _depth * 2);
+                    _levelEnd = TarIndex.Grown(_levelEnd, _depth, _depth * 2);
+                    _levelHash = TarIndex.Grown(_levelHash, _depth, _depth * 2);
                 }
                 _levelEnd[_depth] = _length;
                 _levelHash[_depth] = _childHash;
@@ -289,25 +289,8 @@ namespace Kernel.VisorFs
                 }
                 return node;
             }
-
-            private readonly Tardisk FindTardisk(string text, int start, int length)
-            {
-                for (int i = 0; i < _fs._tardisks.Count; i++)
-                    if (RamChildren.SameName(_fs._tardisks[i].Name, text, start, length))
-                        return _fs._tardisks[i];
-                return null;
-            }
-
-            private static T[] Grown<T>(T[] array, int size)
-            {
-                var bigger = new T[size];
-                for (int i = 0; i < array.Length; i++)
-                    bigger[i] = array[i];
-                return bigger;
-            }
         }
 
         private const string TardisksName = "tardisks";
-
     }
 }

@@ -7,6 +7,7 @@
 // tardisk entries of its path; an opaque directory hides the tardisk directories below it. Otherwise the
 // tardisks are searched latest first. Callers hold FsLock around each sequence of calls (the shell's file
 // commands and redirection, the log writer, cron and boot intake do); WriteFile takes it itself.
+using System;
 using System.Collections.Generic;
 using Internal.Runtime;
 using Kernel.Arch;
@@ -64,10 +65,13 @@ namespace Kernel.VisorFs
             return null;
         }
 
-        public Tardisk FindTardisk(string name)
+        public Tardisk FindTardisk(string name) => FindTardisk(name.AsSpan());
+
+        /// <summary>The tardisk named <paramref name="name"/> (a slice of a path during a walk: no string made), or null.</summary>
+        public Tardisk FindTardisk(ReadOnlySpan<char> name)
         {
             for (int i = 0; i < _tardisks.Count; i++)
-                if (_tardisks[i].Name == name)
+                if (global::VisorFs.TarPath.SameAs(_tardisks[i].Name, name))
                     return _tardisks[i];
             return null;
         }

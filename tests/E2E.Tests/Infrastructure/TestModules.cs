@@ -55,26 +55,18 @@ public sealed class TestModules : IDisposable
     /// <summary>A plain ustar archive (System.Formats.Tar), gzip'd when <paramref name="gzip"/>.</summary>
     public string Tar(string name, bool gzip, params (string Path, string Content)[] files)
     {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
-        {
-            foreach (var (path, content) in files)
-            {
-                writer.WriteEntry(new UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, path.TrimStart('/'))
-                {
-                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
-                    Mode = (UnixFileMode)0x1A4,
-                });
-            }
-        }
-        return Write(name, gzip ? TreeArchive.Gzip(tar.ToArray()) : tar.ToArray());
+        byte[] tar = Ustar(files.Select(f => (f.Path.TrimStart('/'), (byte[]?)Encoding.UTF8.GetBytes(f.Content))));
+        return Write(name, gzip ? TreeArchive.Gzip(tar) : tar);
     }
 
     /// <summary>
     /// A gzip'd plain ustar archive of directories (<c>Content</c> null, mode 0755) and files (mode 0644), in the
     /// order given: for trees too large to spell out as strings (generated names, many entries).
     /// </summary>
-    public string Tgz(string name, IEnumerable<(string Path, byte[]? Content)> members)
+    public string Tgz(string name, IEnumerable<(string Path, byte[]? Content)> members) =>
+        Write(name, TreeArchive.Gzip(Ustar(members)));
+
+    private static byte[] Ustar(IEnumerable<(string Path, byte[]? Content)> members)
     {
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
@@ -86,7 +78,7 @@ public sealed class TestModules : IDisposable
                     : new UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, path) { Mode = (UnixFileMode)0x1A4, DataStream = new MemoryStream(content) });
             }
         }
-        return Write(name, TreeArchive.Gzip(tar.ToArray()));
+        return tar.ToArray();
     }
 
     /// <summary>state.tgz as backup.sh writes it (local.tgz inside), under any file name.</summary>

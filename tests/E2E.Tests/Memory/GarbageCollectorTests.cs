@@ -17,10 +17,11 @@ public sealed partial class GarbageCollectorTests
     [GeneratedRegex(@"^before: (\d+) objects, (\d+) bytes live\r?\nafter:  (\d+) objects, (\d+) bytes live\r?\nfreed:  (\d+) objects, (\d+) bytes\r?\npause:  (\d+) cycles \((\d+) us; mark \d+ us\), (\d+) objects marked, (\d+) words scanned conservatively \((\d+) on stacks\)\r?\nstacks: (?:(\d+) frames by GC info \((\d+) live slots\), (\d+) managed frames word by word|every word conservatively \(gcscan=conservative\))\r?\nroots:  (\d+) frozen objects walked; \d+ handles\r?\ntotal:  (\d+) collections, \d+ us paused; next at \d+ KiB in use", RegexOptions.Multiline)]
     private static partial Regex GcReport();
 
-    private sealed record Report(long ObjectsBefore, long BytesBefore, long ObjectsAfter, long BytesAfter, long FreedObjects, long FreedBytes,
+    internal sealed record Report(long ObjectsBefore, long BytesBefore, long ObjectsAfter, long BytesAfter, long FreedObjects, long FreedBytes,
         long PauseCycles, long Marked, long Collections, long PreciseFrames, long PreciseSlots, long ConservativeFrames);
 
-    private static Report? Parse(string output)
+    /// <summary>The `gc` command's report, or null when the output is not one (also used by the VisorFS soak).</summary>
+    internal static Report? Parse(string output)
     {
         Match m = GcReport().Match(output);
         if (!m.Success)

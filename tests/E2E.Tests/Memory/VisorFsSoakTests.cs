@@ -17,9 +17,6 @@ public sealed partial class VisorFsSoakTests
     private const int OperationsPerFile = 6;   // copy: resolve, create, write; ls: list; rm -r: resolve, remove
     private const int Operations = 100_000;
 
-    [GeneratedRegex(@"^after:  (\d+) objects, (\d+) bytes live", RegexOptions.Multiline)]
-    private static partial Regex LiveAfterCollection();
-
     [GeneratedRegex(@"^tmp\s+\d+\s+(\d+)\s", RegexOptions.Multiline)]
     private static partial Regex TmpUsed();
 
@@ -61,9 +58,9 @@ public sealed partial class VisorFsSoakTests
 
     private static (long, long) Live(Guest guest, string gcOutput)
     {
-        Match m = LiveAfterCollection().Match(gcOutput);
-        guest.Check(m.Success, $"no gc report: {gcOutput}");
-        return (long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        GarbageCollectorTests.Report? report = GarbageCollectorTests.Parse(gcOutput);
+        guest.Check(report != null, $"no gc report: {gcOutput}");
+        return (report!.ObjectsAfter, report.BytesAfter);
     }
 
     private static long TmpUsedKb(Guest guest, string vdfOutput)
