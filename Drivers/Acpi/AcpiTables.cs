@@ -7,7 +7,8 @@
 // 36-byte header: signature [0..4), length u32 [4], revision [8], checksum [9] (all `length` bytes sum to 0),
 // OEM ID [10..16), OEM table ID [16..24), ... The RSDT body is u32 table addresses, the XSDT body u64 ones.
 // Firmware tables are hostile input: every length is bounded, every table checksum-verified, and a table that
-// fails is treated as absent (one warning per table).
+// fails is treated as absent (one warning per table). Tables are named by their physical address (Find's result)
+// and read through the direct map (Pointer).
 using Kernel.Boot;
 using Kernel.Logging;
 using Kernel.Memory;
@@ -18,7 +19,7 @@ namespace Drivers.Acpi
     {
         public const int HeaderLength = 36;
         private const uint MaxTableLength = 4u << 20;   // a real DSDT is a few hundred KiB at most
-        public const ulong MaxPhysical = 1UL << 46;     // the kernel's identity map covers PML4 slots 0-127 only
+        public const ulong MaxPhysical = DirectMap.Size;     // what the direct map can show
         private const int MaxRootEntries = 256;
         private const ushort EBDA_SEGMENT_POINTER = 0x40E;
         private const ulong BIOS_AREA_START = 0xE0000, BIOS_AREA_END = 0x100000;
@@ -43,7 +44,7 @@ namespace Drivers.Acpi
                 return s_root != 0;
             s_initialized = true;
             ulong rsdp = 0;
-            if (BootInfo.AcpiRsdp != 0 && IsValidRsdp((byte*)BootInfo.AcpiRsdp))
+            if (BootInfo.AcpiRsdp != 0 && IsValidRsdp(Pointer(BootInfo.AcpiRsdp)))
                 rsdp = BootInfo.AcpiRsdp;
             if (rsdp == 0)
                 rsdp = ScanForRsdp();
@@ -52,7 +53,7 @@ namespace Drivers.Acpi
                 Log.Warning("ACPI", "No valid RSDP (boot loader copy, EBDA, 0xE0000-0xFFFFF): ACPI power control unavailable");
                 return false;
             }
-            byte* r = (byte*)rsdp;
+            byte* r = Pointer(rsdp);
             RsdpAddress = rsdp;
             RsdpRevision = r[15];
             OemId = Text(r + 9, 6);
@@ -83,9 +84,9 @@ namespace Drivers.Acpi
         {
             for (int i = 0; i < s_rootEntries; i++)
             {
-                byte* entry = (byte*)s_root + HeaderLength + i * s_rootEntrySize;
+                byte* entry = Pointer(s_root) + HeaderLength + i * s_rootEntrySize;
                 ulong table = s_rootEntrySize == 8 ? *(ulong*)entry : *(uint*)entry;
-                if (table == 0 || !MapHeader(table) || !HasSignature((byte*)table, signature))
+                if (table == 0 || !MapHeader(table) || !HasSignature(Pointer(table), signature))
                     continue;
                 if (instance-- > 0)
                     continue;
@@ -95,7 +96,10 @@ namespace Drivers.Acpi
         }
 
         /// <summary>Length of a table at an address already returned by Find or MapTable.</summary>
-        public static uint Length(ulong table) => *(uint*)(table + 4);
+        public static uint Length(ulong table) => *(uint*)(Pointer(table) + 4);
+
+        /// <summary>A table (or any firmware structure) at a physical address, through the direct map.</summary>
+        public static byte* Pointer(ulong physical) => (byte*)DirectMap.Pointer(physical);
 
         /// <summary>
         /// Maps a table (header, then its full length) and verifies length and checksum. Returns its length, or 0
@@ -108,14 +112,14 @@ namespace Drivers.Acpi
                 Log.Warning("ACPI", string.Concat(what, " at 0x", table.ToString("X"), " is outside addressable memory; ignored"));
                 return 0;
             }
-            uint length = *(uint*)(table + 4);
+            uint length = Length(table);
             if (length < HeaderLength || length > MaxTableLength || table + length > MaxPhysical)
             {
                 Log.Warning("ACPI", string.Concat(what, " at 0x", table.ToString("X"), " has a bad length (", length.ToString(), "); ignored"));
                 return 0;
             }
             MapReadOnly(table, table + length);
-            if (Checksum((byte*)table, length) != 0)
+            if (Checksum(Pointer(table), length) != 0)
             {
                 Log.Warning("ACPI", string.Concat(what, " at 0x", table.ToString("X"), " fails its checksum; ignored"));
                 return 0;
@@ -168,10 +172,11 @@ namespace Drivers.Acpi
         {
             for (ulong page = start & ~0xFFFUL; page < end; page += 0x1000)
             {
-                if (Paging.Query(page) != 0)
+                ulong at = DirectMap.ToVirtual(page);
+                if (page == 0 || Paging.Query(at) != 0)
                     continue;
-                Paging.MapPage(page, page, Paging.NoExecuteEnabled ? Paging.NoExecute : 0);
-                Kernel.Arch.Cpu.InvalidatePage(page);
+                Paging.MapPage(at, page, Paging.NoExecuteEnabled ? Paging.NoExecute : 0);
+                Kernel.Arch.Cpu.InvalidatePage(at);
             }
         }
 
@@ -181,11 +186,8 @@ namespace Drivers.Acpi
 
         private static ulong ScanForRsdp()
         {
-            // The EBDA segment lives at 0x40E in page 0, which the kernel leaves unmapped to catch null pointers.
-            Paging.MapPage(0, 0, Paging.NoExecuteEnabled ? Paging.NoExecute : 0);
-            Kernel.Arch.Cpu.InvalidatePage(0);
-            ulong ebda = (ulong)*(ushort*)EBDA_SEGMENT_POINTER << 4;
-            Paging.Unmap(0);
+            // The EBDA segment lives at 0x40E in physical page 0 (the direct map shows all of the first MiB).
+            ulong ebda = (ulong)*(ushort*)Pointer(EBDA_SEGMENT_POINTER) << 4;
             ulong found = 0;
             if (ebda >= 0x80000 && ebda < 0xA0000)
                 found = Scan(ebda, ebda + 1024);
@@ -198,7 +200,7 @@ namespace Drivers.Acpi
         {
             MapReadOnly(start, end);
             for (ulong p = start; p + 36 <= end; p += 16)
-                if (IsValidRsdp((byte*)p))
+                if (IsValidRsdp(Pointer(p)))
                     return p;
             return 0;
         }

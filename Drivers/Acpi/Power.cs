@@ -29,7 +29,7 @@ namespace Drivers.Acpi
             if (!AcpiTables.Initialize())
                 return;
             ulong facp = AcpiTables.Find("FACP");
-            if (facp == 0 || !Fadt.Parse((byte*)facp, AcpiTables.Length(facp)))
+            if (facp == 0 || !Fadt.Parse(AcpiTables.Pointer(facp), AcpiTables.Length(facp)))
             {
                 Log.Warning("ACPI", "No valid FADT: power off and reset use the fallbacks");
                 LogSummary();
@@ -40,7 +40,7 @@ namespace Drivers.Acpi
             // it uncached and writing to it would corrupt the kernel, so it is ignored.
             if (Fadt.HasResetRegister && Fadt.ResetSpace == Fadt.SpaceMemory)
             {
-                if (Fadt.ResetAddress < 0x1000 || Fadt.ResetAddress >= 1UL << 46 || Paging.Query(Fadt.ResetAddress) != 0)
+                if (Fadt.ResetAddress < 0x1000 || Fadt.ResetAddress >= DirectMap.Size || Paging.Query(DirectMap.ToVirtual(Fadt.ResetAddress)) != 0)
                 {
                     Log.Warning("ACPI", string.Concat("FADT reset register at memory 0x", Fadt.ResetAddress.ToString("X"), " overlaps mapped memory; ignored"));
                     Fadt.IgnoreResetRegister();
@@ -91,7 +91,7 @@ namespace Drivers.Acpi
         private static bool FindS5(ulong table)
         {
             uint length = AcpiTables.Length(table);
-            var aml = new System.ReadOnlySpan<byte>((byte*)table + AcpiTables.HeaderLength, (int)(length - AcpiTables.HeaderLength));
+            var aml = new System.ReadOnlySpan<byte>(AcpiTables.Pointer(table) + AcpiTables.HeaderLength, (int)(length - AcpiTables.HeaderLength));
             if (!SleepState.TryFind(aml, '5', out byte a, out byte b))
                 return false;
             S5TypeA = a;
@@ -132,7 +132,7 @@ namespace Drivers.Acpi
             if (Fadt.ResetSpace == Fadt.SpaceSystemIO)
                 Cpu.OutByte((ushort)Fadt.ResetAddress, Fadt.ResetValue);
             else
-                *(byte*)Fadt.ResetAddress = Fadt.ResetValue;
+                *(byte*)DirectMap.Pointer(Fadt.ResetAddress) = Fadt.ResetValue;
             Clock.SpinMicroseconds(50000);
         }
 

@@ -71,7 +71,7 @@ namespace Drivers.Apic
                 Log.Info("APIC", "No MADT: a single CPU with the 8259 PIC");
                 return null;
             }
-            Madt madt = Madt.Parse(new System.ReadOnlySpan<byte>((void*)table, (int)AcpiTables.Length(table)), AcpiTables.MaxPhysical);
+            Madt madt = Madt.Parse(new System.ReadOnlySpan<byte>(AcpiTables.Pointer(table), (int)AcpiTables.Length(table)), AcpiTables.MaxPhysical);
             if (madt != null)
                 LogMadt(madt);
             return madt;

@@ -3,9 +3,9 @@
 // and the panic palette (white on purple), like VgaTextConsole.
 //
 // Runs from the first line of boot output, before the heap and static data exist and while the boot stub's
-// 4 GiB identity map is active: no allocation, value-type statics only. The framebuffer is registered with
-// Paging so the kernel page tables map it too; a framebuffer above 4 GiB is refused (serial only), because the
-// boot stub's map cannot reach it.
+// tables are active (their direct map covers the first 4 GiB): no allocation, value-type statics only. The
+// framebuffer is drawn through the direct map and registered with Paging so the kernel page tables map it too;
+// a framebuffer above 4 GiB is refused (serial only), because the boot stub's map cannot reach it.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Kernel.Arch;
@@ -17,7 +17,7 @@ namespace Drivers.Console
     public static unsafe class FramebufferConsole
     {
         public const int GlyphWidth = 8, GlyphHeight = 16;
-        private const ulong BootIdentityMapEnd = 4UL << 30;
+        private const ulong BootDirectMapEnd = 4UL << 30;
         // Same colours as the VGA text console: light grey on black, and bright white on magenta for the panic.
         private const uint NormalForeground = 0xAAAAAA, NormalBackground = 0x000000;
         private const uint PanicForeground = 0xFFFFFF, PanicBackground = 0xAA00AA;
@@ -44,7 +44,7 @@ namespace Drivers.Console
                 || info.Pitch < info.Width * 4 || info.RedShift > 24 || info.GreenShift > 24 || info.BlueShift > 24)
                 return false;
             ulong size = (ulong)info.Pitch * info.Height;
-            if (info.Address + size > BootIdentityMapEnd || !Paging.RegisterEarlyDevice(info.Address, size, Paging.WriteThrough))
+            if (info.Address + size > BootDirectMapEnd || !Paging.RegisterEarlyDevice(info.Address, size, Paging.WriteThrough))
                 return false;
             s_font = FontAddress();
             s_pitch = info.Pitch;
@@ -57,7 +57,7 @@ namespace Drivers.Console
             s_blueShift = info.BlueShift;
             s_foreground = Pixel(NormalForeground);
             s_background = Pixel(NormalBackground);
-            s_base = (byte*)info.Address;
+            s_base = (byte*)DirectMap.Pointer(info.Address);
             Clear();
             return true;
         }

@@ -20,7 +20,7 @@ namespace Drivers.Console
 
         public static void Initialize()
         {
-            s_cells = (ushort*)VGA_TEXT_BUFFER;
+            s_cells = (ushort*)Kernel.Memory.DirectMap.Pointer(VGA_TEXT_BUFFER);
             Clear();
         }
 

@@ -41,7 +41,7 @@ namespace Drivers.Pci
                 Paging.MapDevice(busBase, 1UL << 20);
                 _mapped[bus] = true;
             }
-            return (uint*)(busBase + ((uint)device << 15 | (uint)function << 12 | (uint)(offset & 0xFFC)));
+            return (uint*)DirectMap.Pointer(busBase + ((uint)device << 15 | (uint)function << 12 | (uint)(offset & 0xFFC)));
         }
     }
 }

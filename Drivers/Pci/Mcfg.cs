@@ -4,6 +4,7 @@
 // Hostile input: entries with an end bus before the start bus, a base not 1 MiB aligned, or a window beyond the
 // kernel's physical reach are dropped.
 using System;
+using System.Buffers.Binary;
 
 namespace Drivers.Pci
 {
@@ -28,14 +29,14 @@ namespace Drivers.Pci
             window = default;
             if (table.Length < EntriesOffset)
                 return false;
-            uint declared = ReadU32(table, 4);
+            uint declared = BinaryPrimitives.ReadUInt32LittleEndian(table.Slice(4));
             int length = declared < (uint)table.Length ? (int)declared : table.Length;
             for (int at = EntriesOffset; at + EntryLength <= length; at += EntryLength)
             {
                 var w = new EcamWindow
                 {
-                    Base = ReadU32(table, at) | (ulong)ReadU32(table, at + 4) << 32,
-                    Segment = (ushort)(table[at + 8] | table[at + 9] << 8),
+                    Base = BinaryPrimitives.ReadUInt64LittleEndian(table.Slice(at)),
+                    Segment = BinaryPrimitives.ReadUInt16LittleEndian(table.Slice(at + 8)),
                     StartBus = table[at + 10],
                     EndBus = table[at + 11],
                 };
@@ -49,8 +50,5 @@ namespace Drivers.Pci
             }
             return false;
         }
-
-        private static uint ReadU32(ReadOnlySpan<byte> b, int at) =>
-            (uint)(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24);
     }
 }

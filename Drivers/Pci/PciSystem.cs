@@ -8,7 +8,7 @@ namespace Drivers.Pci
 {
     public static unsafe class PciSystem
     {
-        private const ulong MaxPhysical = 1UL << 46;   // the kernel's identity map (see AcpiTables)
+        private const ulong MaxPhysical = Kernel.Memory.DirectMap.Size;   // what the direct map can show
 
         public static List<PciFunction> Functions { get; private set; } = new List<PciFunction>();
 
@@ -45,7 +45,7 @@ namespace Drivers.Pci
             ulong mcfg = AcpiTables.IsAvailable ? AcpiTables.Find("MCFG") : 0;
             if (mcfg != 0)
             {
-                var table = new System.ReadOnlySpan<byte>((void*)mcfg, (int)AcpiTables.Length(mcfg));
+                var table = new System.ReadOnlySpan<byte>(AcpiTables.Pointer(mcfg), (int)AcpiTables.Length(mcfg));
                 if (Mcfg.TryFindSegmentZero(table, MaxPhysical, out EcamWindow window))
                 {
                     Mechanism = string.Concat("ECAM at 0x", window.Base.ToString("X"), ", buses ", window.StartBus.ToString(), "-", window.EndBus.ToString());

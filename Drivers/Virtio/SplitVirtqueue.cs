@@ -1,4 +1,4 @@
-// SplitVirtqueue.cs -- one virtio split virtqueue of 16 entries in a single zeroed, identity-mapped page: the
+// SplitVirtqueue.cs -- one virtio split virtqueue of 16 entries in a single zeroed page (physical for the device, seen through the direct map): the
 // descriptor table at 0 (16 x 16 bytes), the driver ("available") ring at 256, the device ("used") ring at 1024
 // (virtio 1.2, 2.7: alignments 16, 2 and 4 are met). The driver keeps one request in flight, so descriptors 0..2 are
 // reused for every request and no free list is needed.
@@ -33,7 +33,7 @@ namespace Drivers.Virtio
 
         public void SetDescriptor(int index, ulong address, uint length, ushort flags, ushort next)
         {
-            byte* d = (byte*)Page + index * 16;
+            byte* d = (byte*)DirectMap.Pointer(Page) + index * 16;
             *(ulong*)d = address;
             *(uint*)(d + 8) = length;
             *(ushort*)(d + 12) = flags;
@@ -43,7 +43,7 @@ namespace Drivers.Virtio
         /// <summary>Offers the chain starting at <paramref name="head"/> to the device (the caller then notifies).</summary>
         public void Offer(ushort head)
         {
-            ushort* avail = (ushort*)(Page + AvailOffset);
+            ushort* avail = (ushort*)DirectMap.Pointer(Page + AvailOffset);
             ushort index = avail[1];
             avail[2 + index % Size] = head;
             // The descriptors and the ring entry must be in memory before the index that publishes them. x86 keeps
@@ -56,7 +56,7 @@ namespace Drivers.Virtio
         /// <summary>True once the device has returned a chain since the last call (and consumes it).</summary>
         public bool TakeUsed()
         {
-            ushort* used = (ushort*)(Page + UsedOffset);
+            ushort* used = (ushort*)DirectMap.Pointer(Page + UsedOffset);
             if (used[1] == _lastUsed)
                 return false;
             _lastUsed++;

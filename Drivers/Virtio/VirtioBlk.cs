@@ -134,7 +134,7 @@ namespace Drivers.Virtio
                 return BlockStatus.Failed;
             if (!InRange(lba, count))
                 return BlockStatus.OutOfRange;
-            byte* request = (byte*)_requestPage;
+            byte* request = (byte*)DirectMap.Pointer(_requestPage);
             *(uint*)request = 0;            // VIRTIO_BLK_T_IN
             *(uint*)(request + 4) = 0;
             *(ulong*)(request + 8) = lba;   // in 512-byte units whatever the block size
@@ -157,7 +157,7 @@ namespace Drivers.Virtio
             }
             if (request[16] != 0)
                 return BlockStatus.IoError;
-            System.Buffer.MemoryCopy((void*)_bounce, buffer, count * SectorBytes, count * SectorBytes);
+            System.Buffer.MemoryCopy(DirectMap.Pointer(_bounce), buffer, count * SectorBytes, count * SectorBytes);
             return BlockStatus.Ok;
         }
 

@@ -1,10 +1,20 @@
 ; boot.asm -- multiboot1/multiboot2 entry: 32-bit protected mode to long mode, then into C# (KernelEntry).
 ;
-; What runs here is only what C# cannot do: the multiboot headers, the switch to 64-bit mode with a temporary
-; identity map of the first 4 GiB, the GDT/TSS, SSE enablement, and a stack. The C# entry point builds the real
-; page tables, the heap and everything else. No managed code runs before the stack, paging and SSE are ready.
+; What runs here is only what C# cannot do: the multiboot headers, the switch to 64-bit mode, the jump to the
+; higher half, the GDT/TSS, SSE enablement, and a stack. The C# entry point builds the real page tables, the heap
+; and everything else. No managed code runs before the stack, paging and SSE are ready.
+;
+; The image is linked at KERNEL_VMA + 1 MiB (the top 2 GiB, so 32-bit sign-extended absolute addresses reach it)
+; and loaded at 1 MiB. The 32-bit code below runs at the physical address, so every absolute address it uses is
+; PHYS(symbol). Its temporary tables map the first 4 GiB three times: identity (only until the jump to the higher
+; half; C#'s tables leave the lower half empty), at DIRECT_MAP_BASE (Kernel.Memory.DirectMap, which the C# code
+; uses before its own tables exist) and the first GiB at KERNEL_VMA (the image).
 default rel
 bits 32
+
+KERNEL_VMA      equ 0xFFFFFFFF80000000      ; Kernel.Memory.KernelImage.VirtualBase; linker.ld's KERNEL_VMA
+DIRECT_MAP_PML4 equ 256                     ; 0xFFFF800000000000: Kernel.Memory.DirectMap.Base
+%define PHYS(x) ((x) - KERNEL_VMA)
 
 extern KernelEntry
 extern __image_start, __load_end, __bss_start, __bss_end
@@ -18,11 +28,11 @@ mb1_header:
     dd MB1_MAGIC
     dd MB1_FLAGS
     dd -(MB1_MAGIC + MB1_FLAGS)
-    dd mb1_header                ; header_addr
-    dd __image_start             ; load_addr
-    dd __load_end                ; load_end_addr
-    dd __bss_end                 ; bss_end_addr
-    dd _start32                  ; entry_addr
+    dd PHYS(mb1_header)          ; header_addr (physical: where the loader puts it)
+    dd PHYS(__image_start)       ; load_addr
+    dd PHYS(__load_end)          ; load_end_addr
+    dd PHYS(__bss_end)           ; bss_end_addr
+    dd PHYS(_start32)            ; entry_addr
 
 MB2_MAGIC equ 0xE85250D6
 align 8
@@ -42,6 +52,19 @@ mb2_header:
     dw 6, 0
     dd 8
     align 8
+    ; load addresses (the a.out kludge of multiboot1): GRUB's ELF path refuses an ELF64 entry above 4 GiB, and
+    ; the image's virtual addresses are in the top 2 GiB, so the loader is told the physical layout instead.
+    dw 2, 0
+    dd 24
+    dd PHYS(mb2_header)          ; header_addr
+    dd PHYS(__image_start)       ; load_addr
+    dd PHYS(__load_end)          ; load_end_addr
+    dd PHYS(__bss_end)           ; bss_end_addr
+    align 8
+    dw 3, 0                      ; entry address
+    dd 12
+    dd PHYS(_start32)
+    align 8
     dw 0, 0                                      ; end tag
     dd 8
 mb2_header_end:
@@ -57,14 +80,14 @@ _start32:
 
     ; .bss holds the page tables and stacks: zero it (multiboot1 loaders do, multiboot2 need not)
     mov edx, edi
-    mov edi, __bss_start
-    mov ecx, __bss_end
+    mov edi, PHYS(__bss_start)
+    mov ecx, PHYS(__bss_end)
     sub ecx, edi
     xor eax, eax
     rep stosb
-    mov [boot_magic], esi
-    mov [boot_info], edx
-    mov esp, boot_stack_top
+    mov [PHYS(boot_magic)], esi
+    mov [PHYS(boot_info)], edx
+    mov esp, PHYS(boot_stack_top)
 
     ; long mode needs CPUID leaf 0x80000001 with LM; without it there is nothing we can run
     mov eax, 0x80000000
@@ -76,15 +99,21 @@ _start32:
     bt edx, 29
     jnc .no_long_mode
 
-    ; temporary identity map of 0..4 GiB with 2 MiB pages (C# replaces it with the real tables)
-    mov eax, boot_pdpt
+    ; temporary map of 0..4 GiB with 2 MiB pages: identity (PML4 0), the direct map (PML4 256), and the image's
+    ; first GiB at KERNEL_VMA (PML4 511, PDPT 510). C# replaces all of it with the real tables.
+    mov eax, PHYS(boot_pdpt)
     or eax, 3
-    mov [boot_pml4], eax
-    mov eax, boot_pd
+    mov [PHYS(boot_pml4)], eax
+    mov [PHYS(boot_pml4) + DIRECT_MAP_PML4 * 8], eax
+    mov eax, PHYS(boot_pdpt_high)
     or eax, 3
+    mov [PHYS(boot_pml4) + 511 * 8], eax
+    mov eax, PHYS(boot_pd)
+    or eax, 3
+    mov [PHYS(boot_pdpt_high) + 510 * 8], eax
     xor ecx, ecx
 .pdpt_loop:
-    mov [boot_pdpt + ecx*8], eax
+    mov [PHYS(boot_pdpt) + ecx*8], eax
     add eax, 4096
     inc ecx
     cmp ecx, 4
@@ -94,15 +123,15 @@ _start32:
     mov eax, ecx
     shl eax, 21
     or eax, 0x83                 ; present, writable, 2 MiB page
-    mov [boot_pd + ecx*8], eax
+    mov [PHYS(boot_pd) + ecx*8], eax
     mov eax, ecx
     shr eax, 11
-    mov [boot_pd + ecx*8 + 4], eax
+    mov [PHYS(boot_pd) + ecx*8 + 4], eax
     inc ecx
     cmp ecx, 2048
     jne .pd_loop
 
-    mov eax, boot_pml4
+    mov eax, PHYS(boot_pml4)
     mov cr3, eax
     mov eax, cr4
     or eax, (1 << 5) | (1 << 9) | (1 << 10)    ; PAE, OSFXSR, OSXMMEXCPT
@@ -115,12 +144,12 @@ _start32:
     and eax, ~(1 << 2)                          ; no x87 emulation
     or eax, (1 << 31) | (1 << 16) | (1 << 1)    ; PG, WP, MP
     mov cr0, eax
-    lgdt [gdt_pointer]
-    jmp 0x08:long_mode_entry
+    lgdt [PHYS(gdt_pointer32)]
+    jmp 0x08:PHYS(long_mode_low)
 
 .no_long_mode:
     ; say so on COM1 and stop
-    mov esi, no_long_mode_message
+    mov esi, PHYS(no_long_mode_message)
 .print:
     lodsb
     test al, al
@@ -134,10 +163,17 @@ _start32:
 
 no_long_mode_message: db "vmk: this CPU has no 64-bit long mode; cannot boot", 13, 10, 0
 
+; Still at the physical address (identity map): jump to the image's linked address.
+bits 64
+long_mode_low:
+    mov rax, long_mode_entry
+    jmp rax
+
 ; ---------------------------------------------------------------------------------------------- 64-bit entry
 section .text
 bits 64
 long_mode_entry:
+    lgdt [gdt_pointer]           ; the GDT again, at its higher-half address
     mov ax, 0x10
     mov ds, ax
     mov es, ax
@@ -218,6 +254,9 @@ gdt_end:
 gdt_pointer:
     dw gdt_end - gdt - 1
     dq gdt
+gdt_pointer32:                   ; the same GDT at its physical address, for the 32-bit lgdt
+    dw gdt_end - gdt - 1
+    dd PHYS(gdt)
 
 global __security_cookie         ; the JIT's stack-buffer-overrun cookie
 __security_cookie: dq 0x2B992DDFA232D0C5
@@ -226,6 +265,7 @@ section .bss
 alignb 4096
 boot_pml4: resb 4096
 boot_pdpt: resb 4096
+boot_pdpt_high: resb 4096
 boot_pd:   resb 4096 * 4
 ; Each stack has an unmapped guard page below it (C# leaves these pages out of the kernel's page tables).
 global boot_stack_guard, boot_stack_top, df_stack_guard, df_stack_top, nmi_stack_guard, nmi_stack_top

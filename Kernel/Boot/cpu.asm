@@ -286,6 +286,7 @@ k_fxsave:
     ret
 section .note.GNU-stack noalloc noexec nowrite progbits
 
+section .text
 ; Atomic read-modify-write for System.Threading.Interlocked (SMP: the lock prefix makes each one indivisible across
 ; CPUs, and a full barrier). Pointer in rdi, operands in esi/edx (rsi/rdx for 64 bits); the old value is returned.
 EXPORT k_atomic_xadd32
@@ -312,3 +313,5 @@ EXPORT k_atomic_cmpxchg64
     mov rax, rdx
     lock cmpxchg [rdi], rsi
     ret
+
+section .note.GNU-stack noalloc noexec nowrite progbits

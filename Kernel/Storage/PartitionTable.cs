@@ -10,6 +10,8 @@
 // 0xEE entry is GPT's protective MBR. Extended partitions are listed as entries, not followed.
 // Hostile input: entry counts and sizes are bounded (at most 1,024 entries of 128 to 1,024 bytes), and an entry whose
 // range is reversed or outside the usable area is dropped and counted.
+using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using Drivers.Block;
 using VisorFs;
@@ -196,8 +198,8 @@ namespace Kernel.Storage
             return new string(chars, 0, n);
         }
 
-        private static uint U32(byte[] b, int at) => (uint)(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24);
+        private static uint U32(byte[] b, int at) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at));
 
-        private static ulong U64(byte[] b, int at) => U32(b, at) | (ulong)U32(b, at + 4) << 32;
+        private static ulong U64(byte[] b, int at) => BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(at));
     }
 }

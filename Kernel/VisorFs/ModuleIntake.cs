@@ -50,7 +50,7 @@ namespace Kernel.VisorFs
                     continue;
                 }
                 long length = module.End > module.Start ? (long)(module.End - module.Start) : 0;
-                Tardisk disk = TardiskLoader.Load(root, name, module.Start, length, true, out string why);
+                Tardisk disk = TardiskLoader.Load(root, name, DirectMap.ToVirtual(module.Start), length, true, out string why);
                 if (disk == null || (i == 0 && disk.Index.Count <= 1))
                 {
                     if (i == 0)
@@ -76,7 +76,7 @@ namespace Kernel.VisorFs
             if (state >= 0)
             {
                 BootModule module = BootInfo.Module(state);
-                StickyState.Restore(root, module.Start, module.End > module.Start ? (long)(module.End - module.Start) : 0);
+                StickyState.Restore(root, DirectMap.ToVirtual(module.Start), module.End > module.Start ? (long)(module.End - module.Start) : 0);
                 PhysicalMemory.ReleaseBootModule(state);
             }
             if (PhysicalMemory.ReleasedBootBytes > 0)
@@ -100,7 +100,7 @@ namespace Kernel.VisorFs
             long length = module.End > module.Start ? (long)(module.End - module.Start) : 0;
             if (length == 0)
                 return string.Concat("cannot load the base image ", name, ": it is empty");
-            if (!global::VisorFs.Gzip.IsGzip(new System.ReadOnlySpan<byte>((void*)module.Start, length > 16 ? 16 : (int)length)))
+            if (!global::VisorFs.Gzip.IsGzip(new System.ReadOnlySpan<byte>(DirectMap.Pointer(module.Start), length > 16 ? 16 : (int)length)))
                 return string.Concat("cannot load the base image ", name, ": not a gzip file (", length.ToString(), " bytes)");
             return null;
         }

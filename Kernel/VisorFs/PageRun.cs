@@ -1,5 +1,5 @@
 // PageRun.cs -- virtually contiguous pages charged to a resource group: the memory behind an inflated tardisk and
-// the scratch buffers of a live mount. Physically contiguous (identity-mapped) when the page allocator has such a
+// the scratch buffers of a live mount. Physically contiguous (seen through the direct map) when the page allocator has such a
 // run, else single pages mapped side by side in the VirtualWindow. Refused past the group's limit (no panic).
 using Kernel.Arch;
 using Kernel.Memory;
@@ -37,7 +37,7 @@ namespace Kernel.VisorFs
             Cpu.RestoreInterrupts(flags);
             if (refused != null)
                 return null;
-            ulong address = scattered ? 0 : PhysicalMemory.AllocatePages(pages);
+            ulong address = scattered ? 0 : DirectMap.ToVirtual(PhysicalMemory.AllocatePages(pages));
             if (address == 0)
             {
                 PageRun mapped = TryMapScattered(pages);
@@ -112,7 +112,7 @@ namespace Kernel.VisorFs
             }
             else
             {
-                PhysicalMemory.FreePages(Address, Pages);
+                PhysicalMemory.FreePages(DirectMap.ToPhysical(Address), Pages);
             }
             ulong flags = Cpu.SaveAndDisableInterrupts();
             _tree.Uncharge(Group, Bytes);

@@ -24,7 +24,7 @@ namespace Kernel.VisorFs
         public RamChildren Children;
         public bool Opaque;                 // made over a whiteout: the tardisk directory below stays hidden
 
-        // Files: data in pages (identity-mapped physical addresses), Size bytes of it valid.
+        // Files: data in pages (their direct-map addresses), Size bytes of it valid.
         public ulong[] Pages;
         public int PageCount;
         public long Size;

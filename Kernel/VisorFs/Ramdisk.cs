@@ -142,7 +142,7 @@ namespace Kernel.VisorFs
             int freed = 0;
             for (int i = keep; i < file.PageCount; i++)
             {
-                PhysicalMemory.FreePages(file.Pages[i], 1);
+                PhysicalMemory.FreePages(DirectMap.ToPhysical(file.Pages[i]), 1);
                 file.Pages[i] = 0;
                 freed++;
             }
@@ -217,13 +217,13 @@ namespace Kernel.VisorFs
             }
             for (int i = file.PageCount; i < pages; i++)
             {
-                ulong page = PhysicalMemory.AllocatePage();
+                ulong page = DirectMap.ToVirtual(PhysicalMemory.AllocatePage());
                 if (page == 0)
                 {
                     // Out of physical memory although the pool had room: undo this write's pages.
                     for (int j = file.PageCount; j < i; j++)
                     {
-                        PhysicalMemory.FreePages(file.Pages[j], 1);
+                        PhysicalMemory.FreePages(DirectMap.ToPhysical(file.Pages[j]), 1);
                         file.Pages[j] = 0;
                     }
                     Uncharge(more * PageBytes);

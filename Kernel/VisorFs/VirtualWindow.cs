@@ -1,4 +1,4 @@
-// VirtualWindow.cs -- a range of kernel virtual addresses (1 TB at 64 TB, above the identity map) handed out in
+// VirtualWindow.cs -- a range of kernel virtual addresses (1 TB above the direct map, DirectMap.cs) handed out in
 // page-granular pieces, so scattered physical pages can be seen as one contiguous span: an inflated tardisk must be
 // contiguous for the index, but a fragmented machine may not have that many contiguous physical pages.
 // First fit over a sorted free list; freed pieces merge with their neighbours.
@@ -8,7 +8,7 @@ namespace Kernel.VisorFs
 {
     public static class VirtualWindow
     {
-        public const ulong Base = 0x0000400000000000UL;
+        public const ulong Base = 0xFFFF_C000_0000_0000UL;
         public const ulong Size = 1UL << 40;
         private const ulong PageSize = 4096;
 

@@ -58,7 +58,11 @@ public sealed class QemuCommandLine
         var args = new List<string> { "-name", "vmk", "-accel", "tcg" };
         if (c.InstructionCount)
         {
-            args.AddRange(["-icount", "shift=0"]);
+            if (c.InstructionCountShift is < 0 or > 10)
+            {
+                throw new ArgumentOutOfRangeException(nameof(c), c.InstructionCountShift, "-icount shift must be 0..10");
+            }
+            args.AddRange(["-icount", $"shift={c.InstructionCountShift}"]);
         }
         if (c.Boot == BootKind.Uefi)
         {

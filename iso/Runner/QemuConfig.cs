@@ -31,8 +31,13 @@ public sealed record QemuConfig
     /// <summary><c>-s -S</c>: gdb stub on :1234, CPU stopped until gdb continues.</summary>
     public bool Gdb { get; init; }
 
-    /// <summary><c>-icount shift=0</c>: one instruction per virtual nanosecond, so the TSC counts guest instructions.</summary>
+    /// <summary><c>-icount shift=N</c>: guest time follows the instructions executed, not the host's clock, so a busy
+    /// host cannot change what the guest measures. With the default shift 0 one instruction is one virtual
+    /// nanosecond and the TSC counts guest instructions.</summary>
     public bool InstructionCount { get; init; }
+
+    /// <summary>The N of <c>-icount shift=N</c> (2^N virtual nanoseconds per instruction, 0..10).</summary>
+    public int InstructionCountShift { get; init; }
 
     public string OvmfCodePath { get; init; } = RepoPaths.OvmfCode;
 

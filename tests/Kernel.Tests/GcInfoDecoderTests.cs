@@ -53,9 +53,10 @@ public sealed unsafe class GcInfoDecoderTests(ITestOutputHelper output)
         string line;
         while ((line = process.StandardOutput.ReadLine()) != null)
         {
-            // "  1003c3:\tcall   125cb0 <KernelEntry>"
+            // "ffffffff801003c3:\tcall   ffffffff80125cb0 <KernelEntry>" (objdump pads shorter addresses with
+            // spaces); label lines ("ffffffff80100000 <_start32>:") and headings do not parse as an address.
             int colon = line.IndexOf(':');
-            if (colon <= 0 || !line.StartsWith("  ") || !ulong.TryParse(line.AsSpan(0, colon).Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong address))
+            if (colon <= 0 || !ulong.TryParse(line.AsSpan(0, colon).Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong address))
                 continue;
             if (previousWasCall)
                 returns.Add(address);

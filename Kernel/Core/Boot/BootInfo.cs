@@ -160,7 +160,7 @@ namespace Kernel.Boot
         {
             if (address == 0)
                 return 0;
-            byte* p = (byte*)address;
+            byte* p = (byte*)Kernel.Memory.DirectMap.Pointer(address);
             int n = 0;
             while (n < max && p[n] != 0)
                 n++;
@@ -172,7 +172,7 @@ namespace Kernel.Boot
             int n = CStringLength(address);
             char[] chars = new char[n];
             for (int i = 0; i < n; i++)
-                chars[i] = (char)((byte*)address)[i];
+                chars[i] = (char)((byte*)Kernel.Memory.DirectMap.Pointer(address))[i];
             return new string(chars, 0, n);
         }
     }

@@ -8,6 +8,10 @@
 // address 24; entries {start, end, string, reserved}), bit 6 memory map (length 44, address 48; entries
 // {u32 size, u64 base, u64 length, u32 type}, size excludes itself), bit 9 loader name (64), bit 12 framebuffer (88).
 // Runs before the heap exists: no allocation. Sizes and counts come from the loader and are bounded here.
+// The loader speaks physical addresses; BootInfo keeps them physical (the page allocator reserves them), and the
+// parser reads them through the direct map (the boot stub's tables map the first 4 GiB there).
+using Kernel.Memory;
+
 namespace Kernel.Boot
 {
     public static unsafe class Multiboot
@@ -24,20 +28,20 @@ namespace Kernel.Boot
             if (info == 0)
                 return false;
             if (magic == Multiboot2Magic)
-                ParseMultiboot2((byte*)info);
+                ParseMultiboot2((byte*)DirectMap.Pointer(info), info);
             else if (magic == Multiboot1Magic)
-                ParseMultiboot1((byte*)info);
+                ParseMultiboot1((byte*)DirectMap.Pointer(info), info);
             else
                 return false;
             return true;
         }
 
-        private static void ParseMultiboot2(byte* info)
+        private static void ParseMultiboot2(byte* info, ulong physical)
         {
             uint total = *(uint*)info;
             if (total < 16 || total > MaxInfoBytes)
                 total = 16;
-            BootInfo.InfoEnd = (ulong)info + total;
+            BootInfo.InfoEnd = physical + total;
             byte* end = info + total;
             for (byte* tag = info + 8; tag + 8 <= end;)
             {
@@ -47,14 +51,14 @@ namespace Kernel.Boot
                 switch (type)
                 {
                     case 1:
-                        BootInfo.CommandLine = (ulong)(tag + 8);
+                        BootInfo.CommandLine = PhysicalOf(tag + 8, info, physical);
                         break;
                     case 2:
-                        BootInfo.BootLoaderName = (ulong)(tag + 8);
+                        BootInfo.BootLoaderName = PhysicalOf(tag + 8, info, physical);
                         break;
                     case 3:
                         if (size >= 16)
-                            BootInfo.AddModule(*(uint*)(tag + 8), *(uint*)(tag + 12), size > 16 ? (ulong)(tag + 16) : 0);
+                            BootInfo.AddModule(*(uint*)(tag + 8), *(uint*)(tag + 12), size > 16 ? PhysicalOf(tag + 16, info, physical) : 0);
                         break;
                     case 6:
                         uint entrySize = *(uint*)(tag + 8);
@@ -70,17 +74,20 @@ namespace Kernel.Boot
                     case 14:
                     case 15:
                         if (BootInfo.AcpiRsdp == 0 || type == 15)
-                            BootInfo.AcpiRsdp = (ulong)(tag + 8);
+                            BootInfo.AcpiRsdp = PhysicalOf(tag + 8, info, physical);
                         break;
                 }
                 tag += (size + 7) & ~7u;
             }
         }
 
-        private static void ParseMultiboot1(byte* info)
+        // A field's physical address, from where it was read through the direct map.
+        private static ulong PhysicalOf(byte* field, byte* info, ulong physical) => physical + (ulong)(field - info);
+
+        private static void ParseMultiboot1(byte* info, ulong physical)
         {
             uint flags = *(uint*)info;
-            BootInfo.InfoEnd = (ulong)info + 120;
+            BootInfo.InfoEnd = physical + 120;
             if ((flags & (1 << 2)) != 0)
                 BootInfo.CommandLine = *(uint*)(info + 16);
             if ((flags & (1 << 9)) != 0)
@@ -88,14 +95,14 @@ namespace Kernel.Boot
             if ((flags & (1 << 3)) != 0)
             {
                 uint count = *(uint*)(info + 20);
-                uint* module = (uint*)(ulong)*(uint*)(info + 24);
+                uint* module = (uint*)DirectMap.Pointer(*(uint*)(info + 24));
                 for (uint i = 0; i < count && i < BootInfo.MaxModules; i++, module += 4)
                     BootInfo.AddModule(module[0], module[1], module[2]);
             }
             if ((flags & (1 << 6)) != 0)
             {
                 uint length = *(uint*)(info + 44);
-                byte* e = (byte*)(ulong)*(uint*)(info + 48);
+                byte* e = (byte*)DirectMap.Pointer(*(uint*)(info + 48));
                 byte* end = e + (length < MaxInfoBytes ? length : 0);
                 while (e + 24 <= end)
                 {

@@ -15,7 +15,8 @@ namespace Kernel.Memory
         // ApplyCollectorOptions). World heaps hold raw blocks freed by hand: theirs are always poisoned, so a use
         // after free reads garbage, not data. The heap's block map covers all of RAM (every page the heap can get): 4 bytes per 16 KiB, taken here
         // from the page allocator because the heap cannot allocate its own index; so is the collector's mark stack
-        // (a collection never looks for memory). Null: no room for them.
+        // (a collection never looks for memory). Null: no room for them. Runs are direct-map addresses of the pages
+        // the page allocator hands out, so the map covers RAM as the direct map shows it.
         public static string Initialize()
         {
             ulong covered = PhysicalMemory.TotalPages * PhysicalMemory.PageSize;
@@ -24,8 +25,8 @@ namespace Kernel.Memory
             ulong markStack = PhysicalMemory.AllocatePages(MarkStackPages);
             if (map == 0 || markStack == 0)
                 return "no memory for the heap's block map and the collector's mark stack";
-            Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true, (void*)map, (nuint)covered, poisonFreed: false);
-            GarbageCollector.SetMarkStack((void*)markStack, (int)(MarkStackPages * PhysicalMemory.PageSize / sizeof(ulong)));
+            Allocator.Initialize(&AllocateRun, &FreeRun, runsAreZeroed: true, DirectMap.Pointer(map), unchecked((nuint)DirectMap.Base), (nuint)covered, poisonFreed: false);
+            GarbageCollector.SetMarkStack(DirectMap.Pointer(markStack), (int)(MarkStackPages * PhysicalMemory.PageSize / sizeof(ulong)));
             return null;
         }
 
@@ -72,7 +73,7 @@ namespace Kernel.Memory
                 return null;
             if (s_charge != null && !s_charge(heap, (long)bytes))
                 return null;
-            void* run = (void*)PhysicalMemory.AllocatePages(pages, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);
+            void* run = DirectMap.Pointer(PhysicalMemory.AllocatePages(pages, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize));
             if (run == null && s_uncharge != null)
                 s_uncharge(heap, (long)bytes);
             return run;
@@ -80,7 +81,7 @@ namespace Kernel.Memory
 
         private static void FreeRun(SizeClassHeap* heap, void* address, nuint bytes)
         {
-            PhysicalMemory.FreePages((ulong)address, (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize);
+            PhysicalMemory.FreePages(DirectMap.ToPhysical(address), (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize);
             if (s_uncharge != null)
                 s_uncharge(heap, (long)bytes);
         }

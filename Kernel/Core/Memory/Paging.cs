@@ -1,13 +1,15 @@
-// Paging.cs -- the kernel's own 4-level page tables, replacing the boot stub's temporary 4 GiB identity map.
+// Paging.cs -- the kernel's own 4-level page tables, replacing the boot stub's temporary maps.
 //
-// Layout: physical memory is identity-mapped (virtual == physical) in the lower half, so page tables, the heap and
-// boot modules are reached through plain pointers. Rights follow the image's sections: text read+execute, rodata
-// read-only, data/bss read+write, everything that is not text no-execute when the CPU has NX. The first 64 KiB are
-// left unmapped (null dereferences fault and become NullReferenceException, as on .NET, whose bound this is), except
-// pages the boot loader put its information in (QEMU's multiboot loader uses 0x9000); page 0 is always unmapped.
-// So is the guard page below every stack (overflows fault instead of corrupting). Device memory (LAPIC, ...) is mapped on request, uncached; device memory found before these tables
-// exist (the framebuffer) is registered early and mapped by Initialize. User address spaces will
-// share the kernel's upper-level entries and take PML4 slots 128-255, which this map never uses.
+// Layout (DirectMap.cs has the whole map): the lower half (PML4 slots 0-255) holds nothing of the kernel's, so a
+// null dereference faults (and becomes NullReferenceException) and user address spaces can take it whole. Physical
+// memory is seen through the direct map at DirectMap.Base: RAM, low memory, the boot loader's information and
+// modules, read/write and no-execute, large pages where alignment allows. The image is mapped at its link address
+// (KernelImage) with rights that follow its sections: text read+execute, rodata read-only, data/bss read+write, all
+// but text no-execute when the CPU has NX; the guard page below every stack is left unmapped (overflows fault
+// instead of corrupting). Device memory (LAPIC, ...) is mapped in the direct map on request, uncached; device
+// memory found before these tables exist (the framebuffer) is registered early and mapped by Initialize. Page
+// tables hold physical addresses and are reached through the direct map. User address spaces will share the
+// kernel's upper-half PML4 entries.
 using Kernel.Arch;
 using Kernel.Boot;
 
@@ -28,8 +30,8 @@ namespace Kernel.Memory
         private const uint EferMsr = 0xC0000080;
         private const ulong EferNoExecuteEnable = 1UL << 11;
 
-        /// <summary>Addresses below this are never mapped unless the boot information lives there: a fault here is
-        /// a null dereference (a field or element at that offset from null).</summary>
+        /// <summary>A fault below this address is a null dereference (a field or element at that offset from null);
+        /// the kernel maps nothing in the lower half at all.</summary>
         public const ulong NullGuardBytes = 64 * 1024;
 
         private static ulong s_pml4;
@@ -59,31 +61,37 @@ namespace Kernel.Memory
             if (s_pml4 == 0)
                 return "out of memory building page tables";
 
-            // RAM: every available region, large pages where alignment allows. Also low memory (BIOS areas, VGA)
-            // except page 0, and the firmware's ACPI regions, read/write, no-execute.
+            // The direct map: every available region, low memory (BIOS areas, VGA), the firmware's ACPI regions,
+            // the modules and the boot information, read/write, no-execute.
             for (int i = 0; i < BootInfo.RegionCount; i++)
             {
                 MemoryRegion region = BootInfo.Region(i);
                 if (region.Type == MemoryRegionType.Available || region.Type == MemoryRegionType.AcpiReclaimable || region.Type == MemoryRegionType.AcpiNvs)
-                    MapRange(region.Base, region.End, Writable | s_noExecute);
+                    MapDirect(region.Base, region.End, Writable | s_noExecute);
             }
-            MapRange(PhysicalMemory.PageSize, 1UL << 20, Writable | s_noExecute);
+            MapDirect(0, 1UL << 20, Writable | s_noExecute);
             for (int i = 0; i < BootInfo.ModuleCount; i++)
-                MapRange(BootInfo.Module(i).Start, BootInfo.Module(i).End, Writable | s_noExecute);
-            MapRange(BootInfo.InfoAddress, BootInfo.InfoEnd, Writable | s_noExecute);
+                MapDirect(BootInfo.Module(i).Start, BootInfo.Module(i).End, Writable | s_noExecute);
+            MapDirect(BootInfo.InfoAddress, BootInfo.InfoEnd, Writable | s_noExecute);
             for (int i = 0; i < s_deviceCount; i++)
                 fixed (ulong* d = s_devices.Ranges)
-                    MapRange(d[i * 3], d[i * 3] + d[i * 3 + 1], Writable | s_noExecute | (d[i * 3 + 2] & (WriteThrough | CacheDisable)), forceSmall: true);
+                    MapDirect(d[i * 3], d[i * 3] + d[i * 3 + 1], Writable | s_noExecute | (d[i * 3 + 2] & (WriteThrough | CacheDisable)), forceSmall: true);
 
-            // The image, section by section, with 4 KiB pages (this splits any large page covering it).
+            // The image at its link address, section by section, with 4 KiB pages.
             ref ImageLayout image = ref ImageLayout.Current;
-            MapRange(image.TextStart, image.TextEnd, 0, forceSmall: true);
-            MapRange(image.RodataStart, image.RodataEnd, s_noExecute, forceSmall: true);
-            MapRange(image.DataStart, image.ImageEnd, Writable | s_noExecute, forceSmall: true);
-            UnmapNullGuard();
+            MapImage(image.TextStart, image.TextEnd, 0);
+            MapImage(image.RodataStart, image.RodataEnd, s_noExecute);
+            MapImage(image.DataStart, image.ImageEnd, Writable | s_noExecute);
             Unmap(image.BootStackGuard);
             Unmap(image.DoubleFaultStackGuard);
             Unmap(image.NmiStackGuard);
+            // User address spaces copy the upper half's PML4 entries when they are made, so every slot the kernel
+            // can map into later exists now: the direct map's first 2 TiB, the VirtualWindow, the image.
+            for (int slot = SharedSlotsFirst; slot < SharedSlotsFirst + 4; slot++)
+                EnsureTopLevel(slot);
+            EnsureTopLevel(384);
+            EnsureTopLevel(385);
+            EnsureTopLevel(511);
 
             if (s_pml4 == 0 || s_outOfMemory)
                 return "out of memory building page tables";
@@ -92,37 +100,6 @@ namespace Kernel.Memory
         }
 
         private static bool s_outOfMemory;
-
-        private static void UnmapNullGuard()
-        {
-            Unmap(0);
-            for (ulong page = PhysicalMemory.PageSize; page < NullGuardBytes; page += PhysicalMemory.PageSize)
-                if (!HoldsBootInformation(page))
-                    Unmap(page);
-        }
-
-        // The boot loader's structures stay readable for the whole boot (command lines, module names); a string
-        // counts with the bytes it may span.
-        private const ulong MaxBootString = 4096;
-
-        private static bool HoldsBootInformation(ulong page)
-        {
-            ulong end = page + PhysicalMemory.PageSize;
-            if (Overlaps(page, end, BootInfo.InfoAddress, BootInfo.InfoEnd))
-                return true;
-            if (Overlaps(page, end, BootInfo.CommandLine, BootInfo.CommandLine + MaxBootString) || Overlaps(page, end, BootInfo.BootLoaderName, BootInfo.BootLoaderName + MaxBootString))
-                return true;
-            for (int i = 0; i < BootInfo.ModuleCount; i++)
-            {
-                BootModule module = BootInfo.Module(i);
-                if (Overlaps(page, end, module.Start, module.End) || Overlaps(page, end, module.CommandLine, module.CommandLine + MaxBootString))
-                    return true;
-            }
-            return false;
-        }
-
-        private static bool Overlaps(ulong start, ulong end, ulong otherStart, ulong otherEnd)
-            => otherStart != 0 && otherStart < end && otherEnd > start;
 
         // Device memory a driver found before the kernel tables exist (the framebuffer, used from the first line
         // of output): Initialize maps it, so there is no moment when the device is unreachable. Fixed-size
@@ -136,7 +113,7 @@ namespace Kernel.Memory
         private static int s_deviceCount;
 
         /// <summary>
-        /// Registers device memory for Initialize to map (identity, writable, no-execute) with the given cache
+        /// Registers device memory for Initialize to map (direct map, writable, no-execute) with the given cache
         /// flags (WriteThrough and/or CacheDisable). Call before Initialize; returns false when the table is full.
         /// </summary>
         public static bool RegisterEarlyDevice(ulong physical, ulong length, ulong cacheFlags)
@@ -163,38 +140,45 @@ namespace Kernel.Memory
             return table;
         }
 
-        /// <summary>Identity-maps [start, end) with the given rights, rounding outward to pages.</summary>
-        public static void MapRange(ulong start, ulong end, ulong flags, bool forceSmall = false)
+        /// <summary>Maps physical [start, end) into the direct map with the given rights, rounding outward to pages.</summary>
+        public static void MapDirect(ulong start, ulong end, ulong flags, bool forceSmall = false)
         {
-            ulong address = start & ~(PhysicalMemory.PageSize - 1);
+            ulong physical = start & ~(PhysicalMemory.PageSize - 1);
             end = (end + PhysicalMemory.PageSize - 1) & ~(PhysicalMemory.PageSize - 1);
-            if (address == 0)
-                address = PhysicalMemory.PageSize;
-            while (address < end)
+            while (physical < end)
             {
-                if (!forceSmall && address % HugeSize == 0 && end - address >= HugeSize && !IsSplit(address))
+                ulong at = DirectMap.Base + physical;
+                if (!forceSmall && physical % HugeSize == 0 && end - physical >= HugeSize && !IsSplit(at))
                 {
-                    MapHuge(address, flags);
-                    address += HugeSize;
+                    MapHuge(at, physical, flags);
+                    physical += HugeSize;
                 }
                 else
                 {
-                    MapPage(address, address, flags);
-                    address += PhysicalMemory.PageSize;
+                    MapPage(at, physical, flags);
+                    physical += PhysicalMemory.PageSize;
                 }
             }
         }
 
-        /// <summary>Maps device memory uncached (identity) and returns its address as a pointer.</summary>
-        public static void* MapDevice(ulong physical, ulong length)
+        // Part of the image at its link address (virtual [start, end), rounded outward to pages).
+        private static void MapImage(ulong start, ulong end, ulong flags)
         {
-            MapRange(physical, physical + length, Writable | CacheDisable | WriteThrough | s_noExecute, forceSmall: true);
-            FlushAll();
-            return (void*)physical;
+            for (ulong at = start & ~(PhysicalMemory.PageSize - 1); at < end; at += PhysicalMemory.PageSize)
+                MapPage(at, KernelImage.ToPhysical(at), flags);
         }
 
+        /// <summary>Maps device memory uncached in the direct map and returns its address as a pointer.</summary>
+        public static void* MapDevice(ulong physical, ulong length)
+        {
+            MapDirect(physical, physical + length, Writable | CacheDisable | WriteThrough | s_noExecute, forceSmall: true);
+            FlushAll();
+            return DirectMap.Pointer(physical);
+        }
+
+        // A table is a physical page: reached through the direct map.
         private static ulong* Entry(ulong table, ulong address, int level)
-            => (ulong*)table + ((address >> (12 + 9 * level)) & 511);
+            => (ulong*)DirectMap.Pointer(table) + ((address >> (12 + 9 * level)) & 511);
 
         // Walks to the table at `level` (0 = page table), creating tables and splitting large pages on the way.
         private static ulong* Walk(ulong address, int targetLevel)
@@ -228,7 +212,7 @@ namespace Kernel.Memory
                 return false;
             ulong physical = *entry & AddressMask & ~(HugeSize - 1);
             ulong rights = *entry & (Writable | User | WriteThrough | CacheDisable | NoExecute | Global);
-            ulong* pages = (ulong*)table;
+            ulong* pages = (ulong*)DirectMap.Pointer(table);
             for (int i = 0; i < 512; i++)
                 pages[i] = (physical + (ulong)i * PhysicalMemory.PageSize) | rights | Present;
             *entry = table | Present | Writable;
@@ -249,14 +233,14 @@ namespace Kernel.Memory
             return (*pd & Present) != 0 && (*pd & Huge) == 0;
         }
 
-        private static void MapHuge(ulong address, ulong flags)
+        private static void MapHuge(ulong virtualAddress, ulong physical, ulong flags)
         {
-            ulong* e = Walk(address, 1);
+            ulong* e = Walk(virtualAddress, 1);
             if (e == null)
                 return;
             if ((*e & Present) == 0)
                 MappedBytes += HugeSize;
-            *e = address | flags | Present | Huge;
+            *e = physical | flags | Present | Huge;
         }
 
         public static void MapPage(ulong virtualAddress, ulong physical, ulong flags)
@@ -295,6 +279,121 @@ namespace Kernel.Memory
             }
             return 0;
         }
+
+        /// <summary>The first PML4 slot of the upper half, which every address space shares with the kernel.</summary>
+        public const int SharedSlotsFirst = 256;
+
+        private static void EnsureTopLevel(int slot)
+        {
+            ulong* e = (ulong*)DirectMap.Pointer(s_pml4) + slot;
+            if ((*e & Present) != 0)
+                return;
+            ulong table = NewTable();
+            if (table != 0)
+                *e = table | Present | Writable;
+        }
+
+        /// <summary>A new address space: an empty lower half and the kernel's upper half (the same tables, shared).
+        /// Returns its PML4's physical address, 0 when out of memory.</summary>
+        public static ulong NewAddressSpace()
+        {
+            ulong root = PhysicalMemory.AllocatePage();
+            if (root == 0)
+                return 0;
+            ulong* to = (ulong*)DirectMap.Pointer(root);
+            ulong* from = (ulong*)DirectMap.Pointer(s_pml4);
+            for (int slot = SharedSlotsFirst; slot < 512; slot++)
+                to[slot] = from[slot];
+            return root;
+        }
+
+        /// <summary>Maps one user page (User set on every level) in an address space; false when out of memory for a
+        /// table. The address must be in the lower half.</summary>
+        public static bool MapUserPage(ulong root, ulong virtualAddress, ulong physical, ulong flags)
+        {
+            if (virtualAddress >= UserSpaceEnd)
+                return false;
+            ulong table = root;
+            for (int level = 3; level > 0; level--)
+            {
+                ulong* e = Entry(table, virtualAddress, level);
+                if ((*e & Present) == 0)
+                {
+                    ulong next = PhysicalMemory.AllocatePage();
+                    if (next == 0)
+                        return false;
+                    *e = next | Present | Writable | User;
+                }
+                table = *e & AddressMask;
+            }
+            *Entry(table, virtualAddress, 0) = (physical & AddressMask) | (flags & ~AddressMask & ~NoExecute) | Present | User | (flags & s_noExecute);
+            return true;
+        }
+
+        /// <summary>The entry that maps a lower-half address in an address space (0 if none).</summary>
+        public static ulong QueryUser(ulong root, ulong virtualAddress)
+        {
+            if (virtualAddress >= UserSpaceEnd)
+                return 0;
+            ulong table = root;
+            for (int level = 3; level >= 0; level--)
+            {
+                ulong e = *Entry(table, virtualAddress, level);
+                if ((e & Present) == 0)
+                    return 0;
+                if (level == 0)
+                    return e;
+                table = e & AddressMask;
+            }
+            return 0;
+        }
+
+        /// <summary>Removes one user page's mapping and returns the physical page it held (0 if none).</summary>
+        public static ulong UnmapUserPage(ulong root, ulong virtualAddress)
+        {
+            ulong e = QueryUser(root, virtualAddress);
+            if (e == 0)
+                return 0;
+            ulong table = root;
+            for (int level = 3; level > 0; level--)
+                table = *Entry(table, virtualAddress, level) & AddressMask;
+            *Entry(table, virtualAddress, 0) = 0;
+            Cpu.InvalidatePage(virtualAddress);
+            return e & AddressMask;
+        }
+
+        /// <summary>Frees an address space: every page its lower half maps (they all belong to it), its tables and its
+        /// PML4. It must not be the loaded one.</summary>
+        public static void FreeAddressSpace(ulong root)
+        {
+            ulong* pml4 = (ulong*)DirectMap.Pointer(root);
+            for (int i = 0; i < SharedSlotsFirst; i++)
+                if ((pml4[i] & Present) != 0)
+                    FreeUserTable(pml4[i] & AddressMask, 2);
+            PhysicalMemory.FreePages(root, 1);
+        }
+
+        // A table at `level` (2 = PDPT ... 0 = page table) and everything below it.
+        private static void FreeUserTable(ulong table, int level)
+        {
+            ulong* entries = (ulong*)DirectMap.Pointer(table);
+            for (int i = 0; i < 512; i++)
+            {
+                if ((entries[i] & Present) == 0)
+                    continue;
+                if (level == 0)
+                    PhysicalMemory.FreePages(entries[i] & AddressMask, 1);
+                else
+                    FreeUserTable(entries[i] & AddressMask, level - 1);
+            }
+            PhysicalMemory.FreePages(table, 1);
+        }
+
+        /// <summary>The end of the lower half: user addresses are below it (canonical, PML4 slots 0-255).</summary>
+        public const ulong UserSpaceEnd = 0x0000_8000_0000_0000UL;
+
+        /// <summary>The kernel PML4's entry for one slot (0-511): the lower half's must stay empty.</summary>
+        public static ulong TopLevelEntry(int slot) => ((ulong*)DirectMap.Pointer(s_pml4))[slot & 511];
 
         public static void FlushAll() => Cpu.WriteCr3(Cpu.ReadCr3());
     }

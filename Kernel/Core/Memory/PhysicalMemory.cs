@@ -2,7 +2,7 @@
 //
 // It never hands out: the first MiB (BIOS data, EBDA, VGA memory, real-mode structures), the kernel image, the
 // boot loader's information block and strings, the boot modules, its own bitmap, and anything the firmware did
-// not mark available. All of RAM is identity-mapped, so a physical address is also a usable pointer.
+// not mark available. It deals in physical addresses; DirectMap turns one into a pointer.
 using Kernel.Boot;
 
 namespace Kernel.Memory
@@ -54,7 +54,7 @@ namespace Kernel.Memory
             if (bitmap == 0)
                 return "no room for the page bitmap below 4 GiB";
             BitmapAddress = bitmap;
-            s_bitmap.Initialize((ulong*)bitmap, pageCount);
+            s_bitmap.Initialize((ulong*)DirectMap.Pointer(bitmap), pageCount);
 
             for (int i = 0; i < BootInfo.RegionCount; i++)
             {
@@ -123,8 +123,7 @@ namespace Kernel.Memory
 
         private static void CollectReservedRanges()
         {
-            ref ImageLayout image = ref ImageLayout.Current;
-            AddReserved(image.ImageStart, image.ImageEnd);
+            AddReserved(KernelImage.PhysicalStart, KernelImage.PhysicalEnd);
             AddReserved(BootInfo.InfoAddress, BootInfo.InfoEnd);
             AddReservedString(BootInfo.CommandLine);
             AddReservedString(BootInfo.BootLoaderName);
@@ -146,7 +145,7 @@ namespace Kernel.Memory
             return false;
         }
 
-        // A page-aligned hole in available RAM below 4 GiB (still identity-mapped by the boot stub).
+        // A page-aligned hole in available RAM below 4 GiB (the boot stub's direct map covers that much).
         private static ulong FindHole(ulong bytes)
         {
             for (int i = 0; i < BootInfo.RegionCount; i++)
@@ -184,7 +183,8 @@ namespace Kernel.Memory
             ReleasedBootBytes += (last - first) * PageSize;
         }
 
-        /// <summary>Allocates <paramref name="count"/> contiguous zeroed pages aligned to <paramref name="alignPages"/> pages; 0 when out of memory.</summary>
+        /// <summary>Allocates <paramref name="count"/> contiguous zeroed pages aligned to <paramref name="alignPages"/> pages;
+        /// their physical address, or 0 when out of memory.</summary>
         public static ulong AllocatePages(ulong count, ulong alignPages = 1)
         {
             ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
@@ -195,7 +195,7 @@ namespace Kernel.Memory
             if (page == PageBitmap.NoPage)
                 return 0;
             ulong address = page * PageSize;
-            Arch.Cpu.SetMemory((void*)address, 0, count * PageSize);
+            Arch.Cpu.SetMemory(DirectMap.Pointer(address), 0, count * PageSize);
             return address;
         }
 

@@ -106,7 +106,7 @@ namespace Kernel.Worlds
                 LastStartTsc = Cpu.ReadTimestampCounter(),
             };
             // The boot world runs on the boot stack; its control block lives in a page of its own.
-            boot.Control = (WorldControl*)PhysicalMemory.AllocatePage();
+            boot.Control = (WorldControl*)DirectMap.Pointer(PhysicalMemory.AllocatePage());
             KernelHeap.InitializeHeap(boot.HeapPointer, (void*)boot.OwnerHandle);
             bootGroup.WorldCount++;
             s_all.Add(boot);

@@ -17,7 +17,8 @@ namespace Kernel.Worlds
     {
         private const ulong CountMask = 0xFFF;
 
-        /// <summary>Allocates zeroed pages for the current world; 0 when refused (or when this world was the OOM victim it does not return).</summary>
+        /// <summary>Allocates zeroed pages for the current world (their direct-map address); 0 when refused (or when
+        /// this world was the OOM victim it does not return).</summary>
         public static ulong AllocatePages(ulong count)
         {
             World self = Scheduler.Current;
@@ -38,7 +39,7 @@ namespace Kernel.Worlds
                 OnRefused(self, refused);
                 return 0;
             }
-            ulong address = PhysicalMemory.AllocatePages(count);
+            ulong address = DirectMap.ToVirtual(PhysicalMemory.AllocatePages(count));
             if (address == 0)
             {
                 Scheduler.Groups.Uncharge(self.Group, bytes);
@@ -175,7 +176,7 @@ namespace Kernel.Worlds
         {
             ulong count = run & CountMask;
             long bytes = (long)(count * PhysicalMemory.PageSize);
-            PhysicalMemory.FreePages(run & ~CountMask, count);
+            PhysicalMemory.FreePages(DirectMap.ToPhysical(run & ~CountMask), count);
             Scheduler.Groups.Uncharge(world.Group, bytes);
             world.MemBytes -= bytes;
         }

@@ -17,10 +17,11 @@ namespace Kernel.Worlds
         public const ulong StackPages = 16;                     // 64 KiB
         public const ulong TotalPages = StackPages + 1;          // plus the guard page
 
-        /// <summary>Allocates guard + stack; returns the base (the guard page) or 0 when memory is short.</summary>
+        /// <summary>Allocates guard + stack; returns the base (the guard page's direct-map address) or 0 when memory
+        /// is short.</summary>
         public static ulong Allocate()
         {
-            ulong guard = PhysicalMemory.AllocatePages(TotalPages);
+            ulong guard = DirectMap.ToVirtual(PhysicalMemory.AllocatePages(TotalPages));
             if (guard == 0)
                 return 0;
             Paging.Unmap(guard);
@@ -38,9 +39,10 @@ namespace Kernel.Worlds
         public static void Free(ulong stackBase)
         {
             // Map the guard page back first: a page returned to the allocator must be reachable again.
-            Paging.MapPage(stackBase, stackBase, Paging.Writable | (Paging.NoExecuteEnabled ? Paging.NoExecute : 0));
+            ulong physical = DirectMap.ToPhysical(stackBase);
+            Paging.MapPage(stackBase, physical, Paging.Writable | (Paging.NoExecuteEnabled ? Paging.NoExecute : 0));
             Arch.Cpu.InvalidatePage(stackBase);
-            PhysicalMemory.FreePages(stackBase, TotalPages);
+            PhysicalMemory.FreePages(physical, TotalPages);
         }
     }
 }

@@ -69,7 +69,7 @@ namespace Kernel.SelfTest.Tests
                 table[40] = 0x5A;
                 fixed (byte* p = table)
                 {
-                    ulong address = (ulong)p;
+                    ulong address = Kernel.Memory.DirectMap.ToPhysical(p);   // tables are named by physical address
                     table[9] = (byte)(0 - AcpiTables.Checksum(p, 64));
                     t.Equal(64, AcpiTables.MapTable(address, "test table"), "well-formed table is accepted");
                     table[40] ^= 1;

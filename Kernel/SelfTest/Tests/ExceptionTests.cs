@@ -844,8 +844,8 @@ namespace Kernel.SelfTest.Tests
                 try { Divide(Opaque(1), Opaque(0)); } catch (DivideByZeroException) { hits++; }
                 try { Remainder(Opaque(1), Opaque(0)); } catch (DivideByZeroException) { hits++; }
                 t.Equal(3, hits, "null store, int division and long remainder by zero");
-                // A field far from the object start: anything below 64 KiB is the null guard (unless the boot loader
-                // left its information there, see Paging).
+                // A field far from the object start: anything below 64 KiB is the null guard (the kernel maps nothing
+                // in the lower half).
                 if (Paging.Query(0x2000) == 0)
                 {
                     hits = 0;

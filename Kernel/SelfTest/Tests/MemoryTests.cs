@@ -65,9 +65,8 @@ namespace Kernel.SelfTest.Tests
                 ulong freeAllocated = PhysicalMemory.FreePageCount;
                 bool allocated = a != 0 && b != 0;
                 bool aligned = a % 4096 == 0 && b % (8 * 4096) == 0;
-                bool zeroed = allocated && *(ulong*)a == 0 && *(ulong*)(b + 8 * 4096 - 8) == 0;
-                ref ImageLayout image = ref ImageLayout.Current;
-                bool outsideImage = a >= image.ImageEnd || a + 4096 <= image.ImageStart;
+                bool zeroed = allocated && *(ulong*)DirectMap.Pointer(a) == 0 && *(ulong*)DirectMap.Pointer(b + 8 * 4096 - 8) == 0;
+                bool outsideImage = a >= KernelImage.PhysicalEnd || a + 4096 <= KernelImage.PhysicalStart;
                 bool outsideModules = true;
                 for (int i = 0; i < BootInfo.ModuleCount; i++)
                     outsideModules &= a >= BootInfo.Module(i).End || a + 4096 <= BootInfo.Module(i).Start;
@@ -95,6 +94,12 @@ namespace Kernel.SelfTest.Tests
             {
                 ref ImageLayout image = ref ImageLayout.Current;
                 t.Equal(0, (long)Paging.Query(0), "page 0 is unmapped");
+                int lowerHalfEntries = 0;
+                for (int slot = 0; slot < 256; slot++)
+                    if ((Paging.TopLevelEntry(slot) & Paging.Present) != 0)
+                        lowerHalfEntries++;
+                t.Equal(0, lowerHalfEntries, "the lower half (PML4 0-255) holds no kernel mapping");
+                t.Check(image.TextStart >= KernelImage.VirtualBase, "the image runs in the top 2 GiB");
                 t.Equal(0, (long)Paging.Query(image.BootStackGuard), "boot stack guard page is unmapped");
                 t.Equal(0, (long)Paging.Query(image.DoubleFaultStackGuard), "double-fault stack guard page is unmapped");
                 ulong text = Paging.Query(image.TextStart + 4096);
@@ -107,10 +112,13 @@ namespace Kernel.SelfTest.Tests
                 if (Paging.NoExecuteEnabled)
                     t.Check((data & Paging.NoExecute) != 0 && (rodata & Paging.NoExecute) != 0, "data and rodata are no-execute");
                 ulong page = PhysicalMemory.AllocatePage();
-                ulong entry = Paging.Query(page);
-                t.Check(entry != 0 && (entry & Paging.Writable) != 0, "allocated RAM is mapped writable");
-                *(ulong*)page = 0x1234;
-                t.Equal(0x1234, (long)*(ulong*)page, "write through the identity map");
+                ulong entry = Paging.Query(DirectMap.ToVirtual(page));
+                t.Check(entry != 0 && (entry & Paging.Writable) != 0, "allocated RAM is mapped writable in the direct map");
+                t.Equal((long)page, (long)DirectMap.ToPhysical(DirectMap.ToVirtual(page)), "direct map round trip");
+                *(ulong*)DirectMap.Pointer(page) = 0x1234;
+                t.Equal(0x1234, (long)*(ulong*)DirectMap.Pointer(page), "write through the direct map");
+                ulong textPhysical = Paging.Query(image.TextStart) & 0x000F_FFFF_FFFF_F000UL;
+                t.Equal((long)KernelImage.ToPhysical(image.TextStart), (long)textPhysical, "the image is mapped at its load address");
                 PhysicalMemory.FreePages(page, 1);
             }
         }

@@ -17,8 +17,7 @@ namespace Kernel.SelfTest.Tests
 
             public override void Run(SelfTestContext t)
             {
-                ref ImageLayout image = ref ImageLayout.Current;
-                t.Check(AllUsed(image.ImageStart, image.ImageEnd), "kernel image pages are in use");
+                t.Check(AllUsed(KernelImage.PhysicalStart, KernelImage.PhysicalEnd), "kernel image pages are in use");
                 t.Check(AllUsed(BootInfo.InfoAddress, BootInfo.InfoEnd), "boot information pages are in use");
                 t.Check(AllUsed(PhysicalMemory.BitmapAddress, PhysicalMemory.BitmapAddress + 4096), "the page bitmap is in use");
                 // Modules used in place stay reserved for good; inflated or copied ones went back after intake.

@@ -25,13 +25,13 @@ namespace Kernel.SelfTest.Tests
             ulong run = PhysicalMemory.AllocatePages(pages, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);
             if (run != 0)
                 s_pagesHeld += (long)pages;
-            return (void*)run;
+            return DirectMap.Pointer(run);
         }
 
         private static void FreeRun(SizeClassHeap* heap, void* address, nuint bytes)
         {
             ulong pages = (bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize;
-            if (PhysicalMemory.FreePages((ulong)address, pages))
+            if (PhysicalMemory.FreePages(DirectMap.ToPhysical(address), pages))
                 s_pagesHeld -= (long)pages;
         }
 
@@ -60,7 +60,7 @@ namespace Kernel.SelfTest.Tests
 
                 ulong foreign = PhysicalMemory.AllocatePages(SizeClassHeap.SlabBytes / PhysicalMemory.PageSize,
                     SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);
-                t.Check(foreign != 0 && heap->Free((void*)(foreign + 256)) == SizeClassHeap.FreeResult.NotHeapPointer,
+                t.Check(foreign != 0 && heap->Free((byte*)DirectMap.Pointer(foreign) + 256) == SizeClassHeap.FreeResult.NotHeapPointer,
                     "pointer into a zeroed non-heap page is refused");
                 if (foreign != 0)
                     PhysicalMemory.FreePages(foreign, SizeClassHeap.SlabBytes / PhysicalMemory.PageSize);

@@ -14,13 +14,13 @@ namespace Internal.Runtime
 
         /// <summary>
         /// Connects the kernel heap to the page allocator. Until this runs, `new` fails fast. The block map covers
-        /// [0, <paramref name="mapCoversBytes"/>) with <paramref name="mapStorage"/> (HeapBlockMap.StorageBytes of it,
+        /// [<paramref name="mapBase"/>, mapBase + <paramref name="mapCoversBytes"/>) with <paramref name="mapStorage"/> (HeapBlockMap.StorageBytes of it,
         /// from the caller: the heap cannot allocate its own index; zeroed when the runs are): every heap block must
         /// lie inside it.
         /// </summary>
-        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, void* mapStorage, nuint mapCoversBytes, bool poisonFreed = false)
+        public static void Initialize(delegate*<SizeClassHeap*, nuint, void*> allocRun, delegate*<SizeClassHeap*, void*, nuint, void> freeRun, bool runsAreZeroed, void* mapStorage, nuint mapBase, nuint mapCoversBytes, bool poisonFreed = false)
         {
-            s_blockMap.Initialize(0, mapCoversBytes, mapStorage, storageIsZeroed: runsAreZeroed);
+            s_blockMap.Initialize(mapBase, mapCoversBytes, mapStorage, storageIsZeroed: runsAreZeroed);
             s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed, BlockMap);
             s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
             GarbageCollector.RegisterHeap(s_current);

@@ -59,6 +59,10 @@ namespace Internal.Runtime
                 _entries[first + i] = 0;
         }
 
+        /// <summary>The entry table and the number of chunks it covers, for a marker that keeps them in registers.</summary>
+        public uint* Entries => _entries;
+        public nuint Chunks => _chunks;
+
         /// <summary>The start of the block covering <paramref name="address"/>, or null. Safe for any value.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public byte* BlockOf(nuint address)

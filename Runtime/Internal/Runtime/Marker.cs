@@ -3,7 +3,9 @@
 // Two ways a word becomes a root: conservatively (a stack word, a frozen object's field: anything that points into a
 // live object keeps it, interior pointers included; a word that only looks like a pointer keeps garbage alive but
 // never corrupts) and precisely (a reference field of a marked object, found through its type's GCDesc). Both go
-// through the heap's TryMark, which resolves the word with the block map, so a stale or foreign value is harmless.
+// through the block map, so a stale or foreign value is harmless. A conservative word may point anywhere into an
+// object and costs a walk back to its block's start; a precise reference is an object start (or a frozen object in
+// the image, or null) and takes the shorter MarkReference path.
 //
 // The mark stack is a fixed array the caller provides. When it is full, the object stays marked but its fields are
 // not traced yet: Overflowed is set, and after the stack drains the marker walks every marked object of every heap
@@ -14,6 +16,8 @@ namespace Internal.Runtime
     public unsafe struct Marker
     {
         private HeapBlockMap* _map;
+        private nuint _mapBase, _mapChunks;   // the map's fields, copied: the precise path reads them per reference
+        private uint* _mapEntries;
         private nuint* _stack;
         private int _capacity;
         private int _count;
@@ -23,9 +27,6 @@ namespace Internal.Runtime
 
         /// <summary>Objects marked since Initialize.</summary>
         public ulong MarkedObjects;
-
-        /// <summary>Verification mode: Trace checks each reference instead of marking (see <see cref="Verify"/>).</summary>
-        private bool _verifying;
 
         /// <summary>References found pointing into a heap block but not at a live object, in verification mode.</summary>
         public ulong DanglingReferences;
@@ -37,6 +38,9 @@ namespace Internal.Runtime
         public void Initialize(HeapBlockMap* map, nuint* stack, int capacity)
         {
             _map = map;
+            _mapBase = map->RangeBase;
+            _mapChunks = map->Chunks;
+            _mapEntries = map->Entries;
             _stack = stack;
             _capacity = capacity;
             _count = 0;
@@ -128,34 +132,62 @@ namespace Internal.Runtime
         }
 
         /// <summary>Marks everything <paramref name="obj"/>'s reference fields point to, by its type's GCDesc.</summary>
+        public void Trace(byte* obj) => TraceReferences(obj, verifying: false);
+
+        /// <summary>
+        /// A precise reference: the start of a heap object, a frozen object in the image, or null (callers skip
+        /// null). The map's entry for the word's chunk must be a block's first chunk (1), since every object starts
+        /// there; anything else (the image, a stack, a large object's tail) is not a heap object start and is left
+        /// alone. About half the instructions of <see cref="Mark"/>, which must also accept interior pointers.
+        /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public void Trace(byte* obj)
+        private void MarkReference(nuint value)
+        {
+            nuint chunk = (value - _mapBase) / SizeClassHeap.SlabBytes;   // wraps to a huge value below the base
+            if (chunk >= _mapChunks || _mapEntries[chunk] != 1)
+                return;
+            byte* obj = SizeClassHeap.MarkObjectInBlock((byte*)(value & ~(nuint)(SizeClassHeap.SlabBytes - 1)), value);
+            if (obj == null)
+                return;
+            MarkedObjects++;
+            if (!(*(MethodTable**)obj)->ContainsGCPointers)
+                return;
+            if (_count == _capacity)
+            {
+                Overflowed = true;
+                return;
+            }
+            _stack[_count++] = (nuint)obj;
+        }
+
+        // The one walk over an object's reference fields, for marking and for verification; inlined into each with
+        // `verifying` a constant, so the marking loop carries no test for the other mode.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private void TraceReferences(byte* obj, bool verifying)
         {
             MethodTable* mt = *(MethodTable**)obj;
             if (mt == null || !mt->ContainsGCPointers)
                 return;
             nuint size = GCDesc.ObjectSize(obj, mt);
             nint count = GCDesc.SeriesCount(mt);
-            if (count > 0)
+            for (int i = 0; i < count; i++)
             {
-                for (int i = 0; i < count; i++)
+                GCDesc.Series(mt, i, out nint seriesSize, out nint offset);
+                nuint* p = (nuint*)(obj + offset);
+                nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
+                for (; p < stop; p++)
                 {
-                    GCDesc.Series(mt, i, out nint seriesSize, out nint offset);
-                    nuint* p = (nuint*)(obj + offset);
-                    nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
-                    for (; p < stop; p++)
-                    {
-                        nuint value = *p;
-                        if (value == 0)
-                            continue;
-                        if (_verifying)
-                            Check(obj, value);
-                        else
-                            Mark(value);
-                    }
+                    nuint value = *p;
+                    if (value == 0)
+                        continue;
+                    if (verifying)
+                        Check(obj, value);
+                    else
+                        MarkReference(value);
                 }
-                return;
             }
+            if (count >= 0)
+                return;
             // An array of structs: the pattern repeats element after element until the object's end.
             byte* end = obj + size - sizeof(nint);
             byte* q = obj + GCDesc.RepeatStart(mt);
@@ -172,10 +204,10 @@ namespace Internal.Runtime
                         nuint value = *p;
                         if (value == 0)
                             continue;
-                        if (_verifying)
+                        if (verifying)
                             Check(obj, value);
                         else
-                            Mark(value);
+                            MarkReference(value);
                     }
                     q = (byte*)p + skip;
                 }
@@ -204,15 +236,13 @@ namespace Internal.Runtime
         /// </summary>
         public void Verify(SizeClassHeap** heaps, int heapCount)
         {
-            _verifying = true;
             DanglingReferences = 0;
             void* self = System.Runtime.CompilerServices.Unsafe.AsPointer(ref this);
             for (int h = 0; h < heapCount; h++)
                 heaps[h]->ForEachAllocated(self, &VerifyOne);
-            _verifying = false;
         }
 
-        private static void VerifyOne(void* marker, byte* obj) => ((Marker*)marker)->Trace(obj);
+        private static void VerifyOne(void* marker, byte* obj) => ((Marker*)marker)->TraceReferences(obj, verifying: true);
 
         private static void Retrace(void* marker, byte* obj)
         {

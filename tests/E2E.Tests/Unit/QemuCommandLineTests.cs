@@ -91,6 +91,8 @@ public sealed class QemuCommandLineTests
     public void InstructionCount_AddsIcount()
     {
         Assert.Equal("shift=0", ValueOf(Args(new QemuConfig { InstructionCount = true }), "-icount"));
+        Assert.Equal("shift=2", ValueOf(Args(new QemuConfig { InstructionCount = true, InstructionCountShift = 2 }), "-icount"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Args(new QemuConfig { InstructionCount = true, InstructionCountShift = 11 }));
     }
 
     [Fact]
