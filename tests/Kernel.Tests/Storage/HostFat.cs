@@ -101,7 +101,7 @@ public sealed class HostFat : IDisposable
             UseShellExecute = false,
         };
         info.Environment["MTOOLS_SKIP_CHECK"] = "1";
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(info);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000))
