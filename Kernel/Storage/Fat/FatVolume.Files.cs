@@ -74,6 +74,8 @@ namespace Kernel.Storage.Fat
             if (e == Errno.Ok)
                 e = Transfer(chain, offset, data, data.Length, zeros: false);
             if (e == Errno.Ok)
+                e = WriteTable();   // the new clusters are in the FAT before the entry points at them
+            if (e == Errno.Ok)
             {
                 node.Size = (uint)newSize;
                 node.ModificationTime = Now();

@@ -87,6 +87,8 @@ namespace Kernel.Storage.Fat
             WriteShortEntry(cluster, 32, null, FatNode.AttrDirectory, parent.FirstCluster == RootCluster ? 0 : parent.FirstCluster, 0, now);
             e = WriteCluster(chain[0], cluster, 0);
             if (e == Errno.Ok)
+                e = WriteTable();
+            if (e == Errno.Ok)
                 e = AddEntry(parent, name, FatNode.AttrDirectory, chain[0], 0, now, out _);
             if (e != Errno.Ok)
                 Table.Cut(chain, 0);

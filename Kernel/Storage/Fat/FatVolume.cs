@@ -4,7 +4,9 @@
 //
 // Consistency: every operation that changes the volume ends with Commit, which writes the FAT sectors that changed
 // to every copy, refreshes FAT32's FSInfo and flushes the device, so the volume on disk is whole between operations
-// (there is no unmount to wait for). Data is written before the FAT and the directory entry that make it reachable.
+// (there is no unmount to wait for). Growing: data, then the FAT, then the directory entry that points at it;
+// shrinking and removing: the entry first, then the FAT that frees. A power cut can leave lost clusters, not a
+// cluster both free and in use.
 // Errors are values (Errno); a device error is EIO and leaves the volume as consistent as the last commit.
 using System;
 using Drivers.Block;
@@ -97,6 +99,21 @@ namespace Kernel.Storage.Fat
         /// <summary>Writes what changed in the FAT to every copy, FAT32's free count, and flushes the device.</summary>
         public Errno Commit()
         {
+            Errno result = WriteTable();
+            if (_fsInfo != null && result == Errno.Ok)
+            {
+                FatBootSector.Put32(_fsInfo, 488, Table.FreeClusters);
+                FatBootSector.Put32(_fsInfo, 492, 0xFFFFFFFF);   // no hint: a wrong hint is worse than none
+                result = WriteSectors((uint)Boot.FsInfoSector, 1, _fsInfo, 0);
+            }
+            if (result == Errno.Ok && _disk.Flush() != BlockStatus.Ok)
+                result = Errno.EIO;
+            return result;
+        }
+
+        /// <summary>Writes the FAT sectors that changed to every copy (before an entry that points at new clusters).</summary>
+        internal Errno WriteTable()
+        {
             Errno result = Errno.Ok;
             for (int i = 0; i < Table.SectorCount; i++)
             {
@@ -110,14 +127,6 @@ namespace Kernel.Storage.Fat
                         result = e;
                 }
             }
-            if (_fsInfo != null && result == Errno.Ok)
-            {
-                FatBootSector.Put32(_fsInfo, 488, Table.FreeClusters);
-                FatBootSector.Put32(_fsInfo, 492, 0xFFFFFFFF);   // no hint: a wrong hint is worse than none
-                result = WriteSectors((uint)Boot.FsInfoSector, 1, _fsInfo, 0);
-            }
-            if (result == Errno.Ok && _disk.Flush() != BlockStatus.Ok)
-                result = Errno.EIO;
             return result;
         }
 
