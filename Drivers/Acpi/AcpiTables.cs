@@ -19,7 +19,7 @@ namespace Drivers.Acpi
     {
         public const int HeaderLength = 36;
         private const uint MaxTableLength = 4u << 20;   // a real DSDT is a few hundred KiB at most
-        private const ulong MaxPhysical = DirectMap.Size;    // what the direct map can show
+        public const ulong MaxPhysical = DirectMap.Size;     // what the direct map can show
         private const int MaxRootEntries = 256;
         private const ushort EBDA_SEGMENT_POINTER = 0x40E;
         private const ulong BIOS_AREA_START = 0xE0000, BIOS_AREA_END = 0x100000;
@@ -34,9 +34,15 @@ namespace Drivers.Acpi
         public static bool UsesXsdt => s_rootEntrySize == 8;
         public static string OemId { get; private set; }
 
-        /// <summary>Finds the RSDP and the root table. Needs the heap (it logs) and the kernel page tables.</summary>
+        private static bool s_initialized;
+
+        /// <summary>Finds the RSDP and the root table (once; later calls return the first answer). Needs the heap
+        /// (it logs) and the kernel page tables.</summary>
         public static bool Initialize()
         {
+            if (s_initialized)
+                return s_root != 0;
+            s_initialized = true;
             ulong rsdp = 0;
             if (BootInfo.AcpiRsdp != 0 && IsValidRsdp(Pointer(BootInfo.AcpiRsdp)))
                 rsdp = BootInfo.AcpiRsdp;

@@ -24,8 +24,8 @@ namespace Drivers.Input
             // Drain anything the firmware left in the controller's output buffer.
             for (int i = 0; i < 16 && (Cpu.InByte(STATUS_PORT) & 1) != 0; i++)
                 Cpu.InByte(DATA_PORT);
-            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + KEYBOARD_IRQ, &OnInterrupt);
-            Pic8259.Unmask(KEYBOARD_IRQ);
+            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + KEYBOARD_IRQ, &OnInterrupt, "keyboard (PS/2)");
+            Drivers.Apic.IsaIrqs.Unmask(KEYBOARD_IRQ);
         }
 
         private static InputRing s_scanCodes;

@@ -58,7 +58,7 @@ namespace Drivers.Serial
         {
             if (!s_present)
                 return;
-            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + COM1_IRQ, &OnInterrupt);
+            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + COM1_IRQ, &OnInterrupt, "serial (COM1)");
             Cpu.OutByte((ushort)(s_base + INTERRUPT_ENABLE), IER_RECEIVED_DATA);
         }
 

@@ -32,6 +32,13 @@ namespace Drivers.Timers
             WriteMask();
         }
 
+        /// <summary>Every line masked (the IOAPIC delivers the ISA IRQs from now on).</summary>
+        public static void MaskAll()
+        {
+            s_mask = 0xFFFF;
+            WriteMask();
+        }
+
         public static void Mask(int irq)
         {
             s_mask |= (ushort)(1 << irq);
@@ -44,8 +51,11 @@ namespace Drivers.Timers
             Cpu.OutByte(SLAVE_DATA, (byte)(s_mask >> 8));
         }
 
-        private static void EndOfInterrupt(int irq)
+        private static void EndOfInterrupt(int vector)
         {
+            int irq = vector - InterruptDispatch.FirstIrqVector;
+            if (irq < 0 || irq >= 16)
+                return;
             if (irq >= 8)
                 Cpu.OutByte(SLAVE_COMMAND, END_OF_INTERRUPT);
             Cpu.OutByte(MASTER_COMMAND, END_OF_INTERRUPT);

@@ -80,10 +80,41 @@ namespace Drivers.Timers
             Cpu.OutByte(CHANNEL0, (byte)(divisor & 0xFF));
             Cpu.OutByte(CHANNEL0, (byte)(divisor >> 8));
             Clock.SetTickFrequency(hz);
-            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + PIT_IRQ, &OnTick);
-            Pic8259.Unmask(PIT_IRQ);
+            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + PIT_IRQ, &OnTick, "timer (PIT)");
+            Apic.IsaIrqs.Unmask(PIT_IRQ);
+        }
+
+        private static volatile uint s_probeTicks;
+
+        /// <summary>
+        /// Runs channel 0 at 1000 Hz with its IRQ unmasked and interrupts on until <paramref name="ticks"/> interrupts
+        /// have come or 50 ms of TSC have passed, and returns how many came: the proof that IRQ 0 reaches this CPU
+        /// (through the IOAPIC, its override honoured). The PIT and its IRQ are stopped again and interrupts restored.
+        /// </summary>
+        public static uint ProbeInterrupts(uint ticks)
+        {
+            uint divisor = PIT_HZ / 1000;
+            InterruptDispatch.SetHandler(InterruptDispatch.FirstIrqVector + PIT_IRQ, &OnProbeTick, "PIT (routing check)");
+            Cpu.OutByte(COMMAND, 0x34);
+            Cpu.OutByte(CHANNEL0, (byte)(divisor & 0xFF));
+            Cpu.OutByte(CHANNEL0, (byte)(divisor >> 8));
+            ulong flags = Cpu.ReadFlags();
+            Apic.IsaIrqs.Unmask(PIT_IRQ);
+            Cpu.EnableInterrupts();
+            ulong deadline = Cpu.ReadTimestampCounter() + Clock.TscHz / 20;
+            while (s_probeTicks < ticks && Cpu.ReadTimestampCounter() < deadline)
+                Cpu.Pause();
+            Cpu.DisableInterrupts();
+            Apic.IsaIrqs.Mask(PIT_IRQ);
+            Cpu.OutByte(COMMAND, 0x30);                               // channel 0, mode 0: one last count, then quiet
+            Cpu.OutByte(CHANNEL0, 0xFF);
+            Cpu.OutByte(CHANNEL0, 0xFF);
+            Cpu.RestoreInterrupts(flags);
+            return s_probeTicks;
         }
 
         private static void OnTick(InterruptFrame* frame) => Clock.Tick();
+
+        private static void OnProbeTick(InterruptFrame* frame) => s_probeTicks++;
     }
 }

@@ -285,3 +285,31 @@ k_fxsave:
     fxsave64 [rdi]
     ret
 section .note.GNU-stack noalloc noexec nowrite progbits
+
+section .text
+; Atomic read-modify-write for System.Threading.Interlocked (SMP: the lock prefix makes each one indivisible across
+; CPUs, and a full barrier). Pointer in rdi, operands in esi/edx (rsi/rdx for 64 bits); the old value is returned.
+EXPORT k_atomic_xadd32
+    mov eax, esi
+    lock xadd [rdi], eax
+    ret
+EXPORT k_atomic_xadd64
+    mov rax, rsi
+    lock xadd [rdi], rax
+    ret
+EXPORT k_atomic_xchg32
+    mov eax, esi
+    xchg [rdi], eax
+    ret
+EXPORT k_atomic_xchg64
+    mov rax, rsi
+    xchg [rdi], rax
+    ret
+EXPORT k_atomic_cmpxchg32               ; (location, value, comparand)
+    mov eax, edx
+    lock cmpxchg [rdi], esi
+    ret
+EXPORT k_atomic_cmpxchg64
+    mov rax, rdx
+    lock cmpxchg [rdi], rsi
+    ret

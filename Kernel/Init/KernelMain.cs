@@ -28,7 +28,6 @@ namespace Kernel.Init
             Log.Info("Init", string.Concat("Boot loader: ", BootInfo.BootLoaderName != 0 ? BootInfo.CString(BootInfo.BootLoaderName) : "unknown",
                 BootInfo.IsMultiboot2 ? " (multiboot2)" : " (multiboot1)"));
 
-            Pic8259.Initialize();
             ulong tscHz = Pit.CalibrateTsc();
             if (tscHz == 0)
             {
@@ -64,9 +63,9 @@ namespace Kernel.Init
             uint hz = 1000;
             if (uint.TryParse(Options.Get("timerhz"), out uint requested))
                 hz = requested;
-            Pit.StartPeriodic(hz);
+            Drivers.Apic.InterruptControllers.Initialize(Options.Has("noapic"), hz);
             Uart16550.EnableReceiveInterrupt();
-            Pic8259.Unmask(Uart16550.COM1_IRQ);
+            Drivers.Apic.IsaIrqs.Unmask(Uart16550.COM1_IRQ);
             Drivers.Input.Ps2Keyboard.Initialize();
             Cpu.EnableInterrupts();
 
@@ -77,7 +76,7 @@ namespace Kernel.Init
             Drivers.Pci.PciSystem.Initialize();
             Drivers.Virtio.VirtioBlk.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
             Storage.PartitionProbe.ProbeAll();
-            Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (PIT)"));
+            Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (", Drivers.Apic.InterruptControllers.TickSource, ")"));
 
             StartScheduler();
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);

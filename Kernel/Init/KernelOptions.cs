@@ -30,6 +30,7 @@ namespace Kernel.Init
             new OptionSpec { Name = "cronperiod", Default = "60", Allowed = SecondsSyntax, Description = "seconds per cron minute (tests shorten it)" },
             new OptionSpec { Name = "logsize", Default = "512", Allowed = LogSizeSyntax, Description = "KiB at which /var/log/vmkernel.log rotates (16-65536; ESXi's Syslog.global.defaultSize)" },
             new OptionSpec { Name = "timerhz", Default = "1000", Allowed = "100|250|1000", Description = "periodic timer interrupt rate" },
+            new OptionSpec { Name = "noapic", Default = null, Allowed = "", Description = "ignore the local APIC and IOAPIC: the 8259 PIC and the PIT deliver interrupts and the tick (one CPU)" },
             new OptionSpec { Name = "gcverify", Default = null, Allowed = "", Description = "collector check mode: poison freed objects, verify every live reference after each collection" },
             new OptionSpec { Name = "gcstress", Default = "0", Allowed = null, Description = "collect every N-th allocation (0: only on the allocation budget)" },
             new OptionSpec { Name = "gcscan", Default = "precise", Allowed = "precise|conservative", Description = "stack scanning: managed frames by their GC info, or every stack word conservatively (diagnosis)" },

@@ -49,14 +49,23 @@ namespace Kernel.Interrupts
                 return h[vector & 0xFF] != 0;
         }
 
-        /// <summary>Installs the handler for a vector (32-255). The handler runs with interrupts disabled.</summary>
-        public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler)
+        /// <summary>Installs the handler for a vector (32-255), with the device name `interrupts` shows. The handler
+        /// runs with interrupts disabled.</summary>
+        public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler, string device = null)
         {
             fixed (ulong* h = s_handlers.Handlers)
                 h[vector] = (ulong)handler;
+            s_devices ??= new string[256];
+            s_devices[vector & 0xFF] = device;
         }
 
-        /// <summary>The interrupt controller's end-of-interrupt for legacy IRQ vectors (set by the PIC code).</summary>
+        private static string[] s_devices;
+
+        /// <summary>The device name given with the vector's handler, or "".</summary>
+        public static string DeviceFor(int vector) => s_devices?[vector & 0xFF] ?? "";
+
+        /// <summary>The interrupt controller's end-of-interrupt, called with the vector after every device
+        /// interrupt's handler (the PIC acknowledges its 16 vectors, the local APIC all but its spurious one).</summary>
         public static void SetEndOfInterrupt(delegate*<int, void> endOfInterrupt) => s_endOfInterrupt = endOfInterrupt;
 
         [UnmanagedCallersOnly(EntryPoint = "KInterruptDispatch")]
@@ -78,8 +87,8 @@ namespace Kernel.Interrupts
                 handler = h[vector];
             if (handler != 0)
                 ((delegate*<InterruptFrame*, void>)handler)(frame);
-            if (vector < FirstIrqVector + 16 && s_endOfInterrupt != null)
-                s_endOfInterrupt(vector - FirstIrqVector);
+            if (s_endOfInterrupt != null)
+                s_endOfInterrupt(vector);
             fixed (ulong* cycles = s_cycles.Handlers)
                 cycles[vector] += Kernel.Arch.Cpu.ReadTimestampCounter() - start;
             s_irqDepth--;

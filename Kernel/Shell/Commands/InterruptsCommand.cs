@@ -18,17 +18,9 @@ namespace Kernel.Shell.Commands
                     continue;
                 int irq = vector - InterruptDispatch.FirstIrqVector;
                 string irqText = irq < 16 ? irq.ToString() : "-";
-                shell.WriteLine($"{vector,6}{irqText,5}{count,13}  {DeviceName(irq)}");
+                shell.WriteLine($"{vector,6}{irqText,5}{count,13}  {InterruptDispatch.DeviceFor(vector)}");
             }
             return 0;
         }
-
-        private static string DeviceName(int irq) => irq switch
-        {
-            0 => "timer (PIT)",
-            1 => "keyboard (PS/2)",
-            4 => "serial (COM1)",
-            _ => "",
-        };
     }
 }
