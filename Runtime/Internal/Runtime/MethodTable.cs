@@ -24,6 +24,7 @@ namespace Internal.Runtime
         private const uint KindMask = 0x00030000;
         private const uint ParameterizedKind = 0x00020000;
         private const uint HasPointersFlag = 0x01000000;
+        private const uint IsGenericFlag = 0x02000000;
         private const uint HasComponentSizeFlag = 0x80000000;
 
         private uint FullFlags => (uint)Flags << 16;
@@ -74,6 +75,31 @@ namespace Internal.Runtime
                 p += 4;
             int* table = (int*)ReadRelativePointer(p);
             return (IntPtr)ReadRelativePointer((byte*)&table[index]);
+        }
+
+        /// <summary>
+        /// For an instantiated generic type (List&lt;int&gt;), its generic type definition's MethodTable (List&lt;T&gt;,
+        /// the identity ILC's lookup tables use); any other type is its own definition. The relative pointer follows
+        /// the optional dispatch map, finalizer and sealed vtable pointers.
+        /// </summary>
+        public MethodTable* TypeDefinition
+        {
+            get
+            {
+                fixed (MethodTable* self = &this)
+                {
+                    if ((FullFlags & IsGenericFlag) == 0)
+                        return self;
+                    byte* p = OptionalFieldsStart + 8;
+                    if (HasDispatchMap)
+                        p += 4;
+                    if ((FullFlags & HasFinalizerFlag) != 0)
+                        p += 4;
+                    if ((FullFlags & HasSealedVTableEntriesFlag) != 0)
+                        p += 4;
+                    return (MethodTable*)ReadRelativePointer(p);
+                }
+            }
         }
 
         public IntPtr GetSlot(int slot) => slot < NumVtableSlots ? VTable[slot] : GetSealedVirtualSlot(slot - NumVtableSlots);
