@@ -14,15 +14,15 @@ namespace System.Runtime
             nint method = *(nint*)&slot;
             if (GenericVirtualMethodCache.TryGet(receiver, method, out nint code))
                 return code;
-            code = GenericVirtualMethodResolver.Resolve((MethodTable*)receiver, method);
-            GenericVirtualMethodCache.Add(receiver, method, code);
+            code = GenericVirtualMethodResolver.Resolve((MethodTable*)receiver, method, out object keepAlive);
+            GenericVirtualMethodCache.Add(receiver, method, code, keepAlive);
             return code;
         }
     }
 
     /// <summary>
     /// A generic virtual method call the core library cannot resolve: an instantiation ILC did not compile as
-    /// unshared code, or methods its tables do not tell apart (see docs/Runtime.md).
+    /// code, methods its tables do not tell apart, or a shared method whose generic dictionary needs more than type handles (see docs/Runtime.md).
     /// </summary>
     public sealed class GenericVirtualMethodResolutionException : NotSupportedException
     {

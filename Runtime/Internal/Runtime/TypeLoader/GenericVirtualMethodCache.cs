@@ -12,6 +12,7 @@ namespace Internal.Runtime.TypeLoader
             public nint Method;
             public nint Code;
             public Entry Next;
+            public object KeepAlive;       // what a fat pointer points into: lives as long as the entry
         }
 
         private const int Buckets = 256;                     // a power of two
@@ -33,12 +34,12 @@ namespace Internal.Runtime.TypeLoader
             return false;
         }
 
-        public static void Add(nint receiver, nint method, nint code)
+        public static void Add(nint receiver, nint method, nint code, object keepAlive)
         {
             s_buckets ??= new Entry[Buckets];
             Entry[] buckets = s_buckets;
             int b = Bucket(receiver, method);
-            buckets[b] = new Entry { Receiver = receiver, Method = method, Code = code, Next = buckets[b] };
+            buckets[b] = new Entry { Receiver = receiver, Method = method, Code = code, Next = buckets[b], KeepAlive = keepAlive };
         }
     }
 }
