@@ -89,6 +89,21 @@ namespace Kernel.SelfTest.Tests
             public string Greet<T>() => string.Concat("Own.", typeof(T).Name);
         }
 
+        internal interface IVisitor<TState>
+        {
+            string Visit<T>(TState state, T value);
+        }
+
+        internal sealed class Printer<TState> : IVisitor<TState>
+        {
+            public string Visit<T>(TState state, T value) => string.Concat("Printer<", typeof(TState).Name, ">.", typeof(T).Name);
+        }
+
+        internal sealed class IntVisitor : IVisitor<int>
+        {
+            public string Visit<T>(int state, T value) => string.Concat("IntVisitor.", typeof(T).Name);
+        }
+
         // Two generic virtual methods of the same arity, only one overridden: the tables do not say which.
         internal class TwoSlots
         {
@@ -140,7 +155,7 @@ namespace Kernel.SelfTest.Tests
 
         private sealed class InterfaceMethodsTest : SelfTest
         {
-            public override string Name => "gvm: interface generic methods (two classes, a struct, a virtual override, a default method)";
+            public override string Name => "gvm: interface generic methods (two classes, a struct, a virtual override, a default method, generic interfaces)";
 
             public override void Run(SelfTestContext t)
             {
@@ -161,6 +176,13 @@ namespace Kernel.SelfTest.Tests
                 t.Equal("IGreeter.Byte", byDefault.Greet<byte>(), "a default interface method");
                 t.Equal("IGreeter.String", byDefault.Greet<string>(), "a default interface method, reference type");
                 t.Equal("Own.Byte", own.Greet<byte>(), "an implementation instead of the default");
+                IVisitor<int> ints = Pick() ? new Printer<int>() : new IntVisitor();
+                IVisitor<int> intVisitor = Pick() ? new IntVisitor() : new Printer<int>();
+                IVisitor<string> strings = Pick() ? new Printer<string>() : null;
+                t.Equal("Printer<Int32>.Int64", ints.Visit(1, 2L), "a generic interface, generic class");
+                t.Equal("IntVisitor.Int64", intVisitor.Visit(1, 2L), "a generic interface, closed class");
+                t.Equal("IntVisitor.String", intVisitor.Visit(1, "b"), "a generic interface, closed class, shared method");
+                t.Equal("Printer<String>.String", strings.Visit("a", "b"), "a generic interface over a reference type, shared class and method");
             }
         }
 

@@ -62,13 +62,13 @@ namespace Internal.Runtime.TypeLoader
                 bool defaults = pass == 1;
                 for (MethodTable* type = receiver; type != null; type = type->BaseType)
                 {
-                    int matched = GenericVirtualMethodTables.InterfaceTargets(declaring, type->TypeDefinition, defaults, out MethodTable* target);
+                    int matched = GenericVirtualMethodTables.InterfaceTargets(declaring, type, defaults, out MethodTable* target);
                     if (matched == 0)
                         continue;
                     if (matched < methods)
                         throw Failure("ambiguous (it implements only some of the generic methods of", declaring, type, count, arguments);
                     if (defaults)
-                        return Code(target, declaring, receiver, count, arguments, ref keepAlive);
+                        return Code(target == declaring->TypeDefinition ? declaring : target, declaring, receiver, count, arguments, ref keepAlive);
                     for (MethodTable* owner = receiver; owner != null; owner = owner->BaseType)
                         if (owner->TypeDefinition == target)
                             return ResolveClassMethod(receiver, owner, count, arguments, ref keepAlive);

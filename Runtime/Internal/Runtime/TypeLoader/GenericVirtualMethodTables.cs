@@ -20,8 +20,6 @@ namespace Internal.Runtime.TypeLoader
 {
     internal static unsafe class GenericVirtualMethodTables
     {
-        private const uint ExternalTypeSignature = 6;   // native layout TypeSignatureKind.External: (index << 4) | 6
-
         private static byte* Section(int id)
         {
             byte* start = ModuleBlobs.Find(id, out byte* end);
@@ -88,10 +86,11 @@ namespace Internal.Runtime.TypeLoader
         }
 
         /// <summary>
-        /// For each interface method entry of <paramref name="interfaceType"/>, looks for a target that the
-        /// implementing type definition provides for exactly that interface (default implementations or not, as
-        /// asked). Returns how many of the interface's methods matched; <paramref name="target"/> is the last match's
-        /// target type (a class definition, or the interface for a default method).
+        /// For each interface method entry of <paramref name="interfaceType"/>, looks for a target that the type
+        /// <paramref name="implementing"/> (exact: its type parameters give meaning to the signatures) provides for
+        /// exactly that interface, default implementations or not as asked. Returns how many of the interface's
+        /// methods matched; <paramref name="target"/> is the last match's target type (a class definition, or the
+        /// interface for a default method).
         /// </summary>
         public static int InterfaceTargets(MethodTable* interfaceType, MethodTable* implementing, bool defaults, out MethodTable* target)
         {
@@ -103,6 +102,8 @@ namespace Internal.Runtime.TypeLoader
             if (table == null || fixups == null || layout == null || references == null)
                 return 0;
             MethodTable* interfaceDefinition = interfaceType->TypeDefinition;
+            MethodTable* implementingDefinition = implementing->TypeDefinition;
+            var context = new GenericContext { Owner = implementing };
             int matched = 0;
             var entries = new NativeFormat.HashtableEntries(table);
             while (entries.Next(out byte* p))
@@ -116,7 +117,7 @@ namespace Internal.Runtime.TypeLoader
                 {
                     NativeFormat.DecodeUnsigned(ref p);                 // the target method (metadata handle)
                     MethodTable* targetType = ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p));
-                    // A default method's target is an interface: this one, or another the implementer has in its map.
+                    // A default method's target is an interface: this one, or another the implementer has.
                     bool isDefault = targetType == interfaceDefinition || implementing->ImplementsInterface(targetType);
                     uint implementers = NativeFormat.DecodeUnsigned(ref p);
                     for (uint k = 0; k < implementers; k++)
@@ -126,9 +127,11 @@ namespace Internal.Runtime.TypeLoader
                         for (uint s = 0; s < signatures; s++)
                         {
                             byte* signature = layout + NativeFormat.DecodeUnsigned(ref p);
-                            if (found || implementer != implementing || isDefault != defaults)
+                            if (found || implementer != implementingDefinition || isDefault != defaults)
                                 continue;
-                            if (SignatureType(signature, references) == interfaceType)
+                            // Exact matches only: variant dispatch (IVisitor<object> for an IVisitor<string>) is not
+                            // looked for.
+                            if (NativeLayoutTypes.Matches(signature, interfaceType, references, &context))
                             {
                                 found = true;
                                 target = targetType;
@@ -140,16 +143,6 @@ namespace Internal.Runtime.TypeLoader
                     matched++;
             }
             return matched;
-        }
-
-        // Only non-generic interfaces are written as a plain external reference; a generic interface's signature
-        // (an instantiation over the implementing type's type variables) is not decoded: no match.
-        private static MethodTable* SignatureType(byte* signature, byte* references)
-        {
-            uint value = NativeFormat.DecodeUnsigned(ref signature);
-            if ((value & 0xF) != ExternalTypeSignature)
-                return null;
-            return ModuleBlobs.ExternalType(references, value >> 4);
         }
 
         /// <summary>
