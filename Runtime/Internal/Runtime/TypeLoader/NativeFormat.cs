@@ -2,7 +2,7 @@
 // lookup tables are made of (facts from dotnet/runtime's NativeFormat reader; the code is ours).
 namespace Internal.Runtime.TypeLoader
 {
-    internal static unsafe class NativeFormat
+    public static unsafe class NativeFormat
     {
         // Unsigned: the low bits of the first byte say how many bytes follow (x0: 1 byte, value >> 1; x01: 2 bytes;
         // x011: 3; x0111: 4; x01111: the 4 bytes after it).
