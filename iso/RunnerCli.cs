@@ -104,12 +104,41 @@ public static class RunnerCli
             Description = "Load FILE as the last module, named state.tgz whatever the file is called (the saved configuration)",
             HelpName = "FILE",
         };
+        var disk = new Option<string[]>("--disk")
+        {
+            Description = "Attach raw disk image FILE (repeatable) on --disk-bus; the guest reads and writes it in place",
+            HelpName = "FILE",
+        };
+        disk.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (!File.Exists(token.Value))
+                {
+                    r.AddError($"--disk {token.Value}: no such file");
+                }
+            }
+        });
+        var diskBus = new Option<string>("--disk-bus")
+        {
+            Description = "Controller for --disk: virtio (virtio-blk PCI; sata and nvme come with their drivers)",
+            HelpName = "BUS",
+            DefaultValueFactory = _ => "virtio",
+        };
+        diskBus.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value != "virtio")
+            {
+                r.AddError($"--disk-bus {r.Tokens[0].Value}: only virtio is supported so far");
+            }
+        });
         var verbose = new Option<bool>("--verbose", "-v") { Description = "With --exec: also stream the serial log and the QEMU command to stderr" };
         var log = new Option<string?>("--log") { Description = "Write the QEMU command, serial log and exit status to FILE (--exec and piped runs)", HelpName = "FILE" };
 
         var root = new RootCommand(Summary + "\n" + ExitCodes.Describe())
         {
             headless, exec, uefi, direct, memory, cpus, kernelopt, gdb, timeout, iso, kernel, bench, qemuArg, module, state, verbose, log,
+            disk, diskBus,
         };
         root.Validators.Add(r =>
         {
@@ -151,6 +180,8 @@ public static class RunnerCli
                 QemuArguments = parse.GetValue(qemuArg) ?? [],
                 Modules = (parse.GetValue(module) ?? []).Select(Path.GetFullPath).ToArray(),
                 StateFile = FullPathOrNull(parse.GetValue(state)),
+                Disks = (parse.GetValue(disk) ?? []).Select(Path.GetFullPath).ToArray(),
+                DiskBus = parse.GetValue(diskBus) ?? "virtio",
                 Verbose = parse.GetValue(verbose),
                 LogFile = parse.GetValue(log),
             };

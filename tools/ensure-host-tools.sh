@@ -18,6 +18,8 @@ TOOLS=(
     "grub-efi-amd64-bin /usr/lib/grub/x86_64-efi"
     "xorriso            xorriso"
     "mtools             mformat"
+    "dosfstools         mkfs.fat"
+    "dosfstools         fsck.fat"
     "nasm               nasm"
     "binutils           ld"
     "ovmf               /usr/share/OVMF/OVMF_CODE_4M.fd"

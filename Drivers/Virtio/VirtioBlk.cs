@@ -1,15 +1,18 @@
 // VirtioBlk.cs -- virtio-blk over virtio 1.x PCI (modern: the common configuration through capabilities; QEMU's
 // virtio-blk-pci, transitional 1af4:1001 or modern-only 1af4:1042). Each disk becomes adapter vmhbaN with the device
-// mpx.vmhbaN:C0:T0:L0, as ESXi names local disks without a unique ID.
+// mpx.vmhbaN:C0:T0:L0, as ESXi names local disks without a unique ID. The block layer (BlockDevice) checks and splits
+// requests; this file turns one piece into a virtqueue request.
 //
 // Completion is polled: a request spins on the used ring until the device returns it or a second passes (then the
-// request fails with Timeout and the device is marked failed, so a dead disk never hangs a world). Interrupts (MSI-X
-// through the local APIC, issue 13) replace the poll later; the polling is the documented fallback. One request is in
-// flight at a time; the block layer's queue will serialize callers.
+// request fails with Timeout and the block layer marks the device failed, so a dead disk never hangs a world).
+// Interrupts (MSI-X through the local APIC, issue 13) replace the poll later; the polling is the documented fallback.
+// One request is in flight at a time; callers serialize (see BlockDevice).
 //
-// Bring-up (virtio 1.2, 3.1.1): reset, ACKNOWLEDGE | DRIVER, accept VIRTIO_F_VERSION_1 only, FEATURES_OK (checked),
-// queue 0 at 16 entries, DRIVER_OK. A request is three descriptors: the header {type (0 = read), reserved, sector},
-// the data (device-writable), the status byte (device-writable: 0 ok, 1 I/O error, 2 unsupported).
+// Bring-up (virtio 1.2, 3.1.1): reset, ACKNOWLEDGE | DRIVER, accept VIRTIO_F_VERSION_1 plus VIRTIO_BLK_F_RO (the
+// medium is read-only: writes are refused above the driver) and VIRTIO_BLK_F_FLUSH (the device has a write cache and
+// takes T_FLUSH) when offered, FEATURES_OK (checked), queue 0 at 16 entries, DRIVER_OK. A request (5.2.6) is the
+// header {type: 0 T_IN, 1 T_OUT, 4 T_FLUSH; reserved; sector}, the data (device-writable for reads, device-readable
+// for writes, absent for a flush) and the status byte (device-writable: 0 ok, 1 I/O error, 2 unsupported).
 using Drivers.Block;
 using Drivers.Pci;
 using Kernel.Arch;
@@ -24,6 +27,8 @@ namespace Drivers.Virtio
         private const ushort VendorVirtio = 0x1AF4, TransitionalBlk = 0x1001, ModernBlk = 0x1042;
         private const byte StatusAcknowledge = 1, StatusDriver = 2, StatusDriverOk = 4, StatusFeaturesOk = 8;
         private const int SectorBytes = 512, BounceSectors = 8;
+        private const uint FeatureReadOnly = 1u << 5, FeatureFlush = 1u << 9;   // feature word 0
+        private const uint RequestIn = 0, RequestOut = 1, RequestFlush = 4;
 
         // Common configuration offsets (virtio 1.2, 4.1.4.3).
         private const int DeviceFeatureSelect = 0, DeviceFeature = 4, DriverFeatureSelect = 8, DriverFeature = 12;
@@ -65,7 +70,8 @@ namespace Drivers.Virtio
                 Log.Info("virtio-blk", string.Concat(
                     string.Concat(where, " is ", disk.Adapter, ": "),
                     string.Concat(disk.Name, ", ", disk.SectorCount.ToString()),
-                    string.Concat(" sectors of 512 bytes (", (disk.SectorCount / 2048).ToString(), " MiB)")));
+                    string.Concat(" sectors of 512 bytes (", (disk.SectorCount / 2048).ToString(), " MiB)"),
+                    disk.IsReadOnly ? ", read-only" : disk.CanFlush ? ", write cache" : ""));
             }
         }
 
@@ -92,8 +98,10 @@ namespace Drivers.Virtio
             *(uint*)(_common + DeviceFeatureSelect) = 1;
             if ((*(uint*)(_common + DeviceFeature) & 1) == 0)
                 return "no VIRTIO_F_VERSION_1";
+            *(uint*)(_common + DeviceFeatureSelect) = 0;
+            uint accepted = *(uint*)(_common + DeviceFeature) & (FeatureReadOnly | FeatureFlush);
             *(uint*)(_common + DriverFeatureSelect) = 0;
-            *(uint*)(_common + DriverFeature) = 0;
+            *(uint*)(_common + DriverFeature) = accepted;
             *(uint*)(_common + DriverFeatureSelect) = 1;
             *(uint*)(_common + DriverFeature) = 1;   // VERSION_1, nothing else
             _common[DeviceStatus] = StatusAcknowledge | StatusDriver | StatusFeaturesOk;
@@ -123,24 +131,33 @@ namespace Drivers.Virtio
             _common[DeviceStatus] = StatusAcknowledge | StatusDriver | StatusFeaturesOk | StatusDriverOk;
 
             SectorCount = *(uint*)device | (ulong)*(uint*)(device + 4) << 32;
+            IsReadOnly = (accepted & FeatureReadOnly) != 0;
+            CanFlush = (accepted & FeatureFlush) != 0;
             Adapter = BlockDevices.NextAdapterName();
             Name = string.Concat("mpx.", Adapter, ":C0:T0:L0");
             return null;
         }
 
-        public override BlockStatus Read(ulong lba, int count, byte* buffer)
+        protected override BlockStatus Submit(BlockOperation operation, ulong lba, int count, byte* buffer)
         {
-            if (HasFailed)
-                return BlockStatus.Failed;
-            if (!InRange(lba, count))
-                return BlockStatus.OutOfRange;
             byte* request = (byte*)DirectMap.Pointer(_requestPage);
-            *(uint*)request = 0;            // VIRTIO_BLK_T_IN
+            *(uint*)request = operation == BlockOperation.Read ? RequestIn : operation == BlockOperation.Write ? RequestOut : RequestFlush;
             *(uint*)(request + 4) = 0;
             *(ulong*)(request + 8) = lba;   // in 512-byte units whatever the block size
             request[16] = 0xFF;
-            _queue.SetDescriptor(0, _requestPage, 16, SplitVirtqueue.FlagNext, 1);
-            _queue.SetDescriptor(1, _bounce, (uint)(count * SectorBytes), SplitVirtqueue.FlagNext | SplitVirtqueue.FlagWrite, 2);
+            uint bytes = (uint)(count * SectorBytes);
+            if (operation == BlockOperation.Flush)
+            {
+                _queue.SetDescriptor(0, _requestPage, 16, SplitVirtqueue.FlagNext, 2);
+            }
+            else
+            {
+                if (operation == BlockOperation.Write)
+                    System.Buffer.MemoryCopy(buffer, DirectMap.Pointer(_bounce), bytes, bytes);
+                ushort dataFlags = operation == BlockOperation.Read ? (ushort)(SplitVirtqueue.FlagNext | SplitVirtqueue.FlagWrite) : SplitVirtqueue.FlagNext;
+                _queue.SetDescriptor(0, _requestPage, 16, SplitVirtqueue.FlagNext, 1);
+                _queue.SetDescriptor(1, _bounce, bytes, dataFlags, 2);
+            }
             _queue.SetDescriptor(2, _requestPage + 16, 1, SplitVirtqueue.FlagWrite, 0);
             _queue.Offer(0);
             *_notify = 0;                   // queue 0
@@ -149,15 +166,17 @@ namespace Drivers.Virtio
             {
                 if (Cpu.ReadTimestampCounter() > deadline)
                 {
-                    HasFailed = true;
-                    Log.Warning("virtio-blk", string.Concat(Name, ": a read did not complete in 1 s; the device is marked failed"));
+                    Log.Warning("virtio-blk", string.Concat(Name, ": a request did not complete in 1 s; the device is marked failed"));
                     return BlockStatus.Timeout;
                 }
                 Cpu.Pause();
             }
+            if (request[16] == 2)
+                return BlockStatus.Unsupported;
             if (request[16] != 0)
                 return BlockStatus.IoError;
-            System.Buffer.MemoryCopy(DirectMap.Pointer(_bounce), buffer, count * SectorBytes, count * SectorBytes);
+            if (operation == BlockOperation.Read)
+                System.Buffer.MemoryCopy(DirectMap.Pointer(_bounce), buffer, bytes, bytes);
             return BlockStatus.Ok;
         }
 

@@ -81,6 +81,7 @@ namespace Kernel.Init
 
             StartScheduler();
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
+            Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
 
             if (Options.Has("selftest"))
             {

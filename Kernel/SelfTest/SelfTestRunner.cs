@@ -25,6 +25,7 @@ namespace Kernel.SelfTest
             VisorFsTests.AddTo(tests);
             // After the tests that count free pages: these spawn worlds and grow the kernel heap.
             CoreLibraryLanguageTests.AddTo(tests);
+            GenericVirtualMethodTests.AddTo(tests);
             // Last: without a collector these tests leave garbage on the kernel heap, and some earlier tests count
             // free pages around code that may need a new heap slab.
             ExceptionTests.AddTo(tests);

@@ -41,6 +41,7 @@ namespace Kernel.Shell
             commands.Add(new PwdCommand());
             commands.Add(new MountCommand());
             commands.Add(new VdfCommand());
+            commands.Add(new DfCommand());
             commands.Add(new VduCommand());
             commands.Add(new RamdiskCommand());
             commands.Add(new TarCommand());

@@ -39,6 +39,13 @@ namespace Kernel.Shell
             FsLock.Enter();
             try
             {
+                if (root.TryOpenOnVolume(workingDirectory, target, append, out Errno onVolume, out string volumePath))
+                {
+                    // A file on a mounted volume: created or emptied there; the buffer appends to it.
+                    if (onVolume == Errno.Ok)
+                        output = new RedirectedOutput(volumePath, target);
+                    return onVolume;
+                }
                 Errno e = root.OpenForWrite(workingDirectory, target, append, out RamNode file, out string canonical);
                 if (e != Errno.Ok)
                     return e;

@@ -68,7 +68,12 @@ namespace Kernel.VisorFs
             if (f == null)
                 return -1;
             int n;
-            if (f.Node.Ram != null)
+            if (f.Node.Volume != null)
+            {
+                if (f.Node.Volume.Read(f.Node.VolumePath, f.Position, into, out n) != Errno.Ok)
+                    return -1;   // a volume read error ends the read like a bad descriptor: the caller stops
+            }
+            else if (f.Node.Ram != null)
             {
                 n = Ramdisk.Read(f.Node.Ram, f.Position, into);
             }

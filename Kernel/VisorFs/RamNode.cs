@@ -32,6 +32,9 @@ namespace Kernel.VisorFs
         public string LinkTarget;
         public int OpenCount;
 
+        // A mount point: the directory whose contents are this volume's (the walk forwards below it).
+        public MountedVolume Volume;
+
         public bool IsDirectory => Kind == RamNodeKind.Directory;
 
         /// <summary>The live (non-whiteout or whiteout) child named <paramref name="name"/>, or null.</summary>

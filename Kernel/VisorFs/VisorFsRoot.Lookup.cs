@@ -74,6 +74,8 @@ namespace Kernel.VisorFs
                     return Errno.ENOTDIR;
                 return node.TardiskFile != null ? Errno.Ok : Errno.ENOENT;
             }
+            if (FindMount(path, out MountedVolume volume, out string relative))
+                return VolumeNode(volume, relative, path, out node);
             // Upper layer: the ramdisk tree.
             RamNode dir = _root;
             bool opaque = dir != null && dir.Opaque;
@@ -139,6 +141,10 @@ namespace Kernel.VisorFs
                     into.Add(new DirEntry { Name = _tardisks[i].Name, Node = new FsNode { Path = FsPath.Child(dir.Path, _tardisks[i].Name), TardiskFile = _tardisks[i] } });
                 return Errno.Ok;
             }
+            if (dir.Volume != null)
+                return ReadVolumeDirectory(dir.Volume, dir.VolumePath, dir.Path, into);
+            if (dir.Ram != null && dir.Ram.Volume != null)
+                return ReadVolumeDirectory(dir.Ram.Volume, "", dir.Path, into);   // the mount point as a listing found it
             bool root = dir.Path == "/";
             RamNode upper = dir.Ram;
             if (upper != null)

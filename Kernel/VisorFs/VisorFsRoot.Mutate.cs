@@ -22,6 +22,8 @@ namespace Kernel.VisorFs
             dir = _root;
             if (dir == null)
                 return Errno.ENOENT;
+            if (FindMount(path, out _, out _))
+                return Errno.EXDEV;   // below a mount point the volume's directories are shown, not the ramdisk's
             int start = 1;
             while (start < path.Length)
             {
@@ -77,6 +79,8 @@ namespace Kernel.VisorFs
                 canonical = node.Path;
                 if (node.IsDirectory)
                     return Errno.EISDIR;
+                if (node.Volume != null)
+                    return Errno.EXDEV;   // not a ramdisk inode: see TryOpenOnVolume
                 if (node.TardiskFile != null)
                     return Errno.EBUSY;
                 if (node.Kind != FileKind.File)
@@ -162,7 +166,7 @@ namespace Kernel.VisorFs
         public Errno WriteFile(string cwd, string path, ReadOnlySpan<byte> data, bool append)
         {
             FsLock.Enter();
-            Errno e = WriteFileLocked(cwd, path, data, append);
+            Errno e = TryWriteOnVolume(cwd, path, data, append, out Errno onVolume) ? onVolume : WriteFileLocked(cwd, path, data, append);
             FsLock.Exit();
             return e;
         }
@@ -205,6 +209,8 @@ namespace Kernel.VisorFs
         /// <summary>`touch`: creates an empty file or updates the time (a tardisk file is copied up).</summary>
         public Errno Touch(string cwd, string path)
         {
+            if (TryOpenOnVolume(cwd, path, true, out Errno onVolume, out _))
+                return onVolume;
             Errno e = OpenForWrite(cwd, path, true, out RamNode file, out _);
             if (e != Errno.Ok)
                 return e;
@@ -249,8 +255,8 @@ namespace Kernel.VisorFs
             Errno e = Resolve(cwd, path, true, out FsNode node);
             if (e != Errno.Ok)
                 return e;
-            if (node.TardisksDir || node.TardiskFile != null || FsPath.IsMarkerName(FsPath.LastName(node.Path)))
-                return Errno.EPERM;
+            if (node.TardisksDir || node.TardiskFile != null || node.Volume != null || FsPath.IsMarkerName(FsPath.LastName(node.Path)))
+                return Errno.EPERM;   // FAT volumes have no modes
             if (!ModeExpression.TryApply(expression, node.Mode, node.IsDirectory, out int mode))
                 return Errno.EINVAL;
             RamNode target = node.Ram;
@@ -297,6 +303,8 @@ namespace Kernel.VisorFs
                 return e;
             if (parent.TardisksDir)
                 return Errno.EPERM;
+            if (parent.Volume != null)
+                return parent.Volume.MakeDirectory(parent.VolumePath.Length == 0 ? name : string.Concat(parent.VolumePath, "/", name));
             string canonical = FsPath.Child(parent.Path, name);
             Errno made = LookupExact(canonical, out _) == Errno.Ok ? Errno.EEXIST
                 : FsPath.IsMarkerName(name) ? Errno.EPERM
@@ -314,6 +322,8 @@ namespace Kernel.VisorFs
                 return RemoveTardisk(node.TardiskFile.Name);
             if (node.IsDirectory)
                 return Errno.EISDIR;
+            if (node.Volume != null)
+                return node.Volume.Remove(node.VolumePath);
             return Remove(node);
         }
 
@@ -325,6 +335,8 @@ namespace Kernel.VisorFs
                 return e;
             if (!node.IsDirectory)
                 return Errno.ENOTDIR;
+            if (node.Volume != null)
+                return node.VolumePath.Length == 0 ? Errno.EBUSY : node.Volume.Remove(node.VolumePath);
             if (node.Path == "/" || node.TardisksDir || (node.Ram != null && node.Ram == node.Ram.Owner.Root))
                 return Errno.EBUSY;
             if (!IsEmptyDirectory(node))
@@ -345,6 +357,8 @@ namespace Kernel.VisorFs
                 return e;
             if (!node.IsDirectory || node.TardiskFile != null)
                 return Unlink(cwd, path);
+            if (node.Volume != null)
+                return RemoveVolumeTree(node.Volume, node.VolumePath);
             return RemoveTreeAt(node.Path, stop);
         }
 
@@ -423,6 +437,8 @@ namespace Kernel.VisorFs
                 return e;
             if (!from.IsDirectory || from.TardisksDir)
                 return from.TardisksDir ? Errno.EPERM : Copy(cwd, source, destination);
+            if (from.Volume != null)
+                return Errno.EXDEV;   // cp -r out of a volume: not yet (files one by one work)
             e = DirectoryDestination(cwd, from, destination, out string canonical, out _);
             if (e != Errno.Ok)
                 return e;
@@ -626,8 +642,11 @@ namespace Kernel.VisorFs
                 target = FsPath.Child(to.Path, FsPath.LastName(from.Path));
             if (Resolve(cwd, FsPath.DirectoryPart(target), true, out FsNode targetDir) == Errno.Ok && targetDir.TardisksDir)
                 return MountFromFile(from, FsPath.LastName(target));
-            if (Resolve(cwd, target, true, out FsNode existing) == Errno.Ok && SameFile(existing, from))
+            if (Resolve(cwd, target, true, out FsNode existing) == Errno.Ok && (SameFile(existing, from)
+                || (existing.Volume != null && existing.Volume == from.Volume && FatSamePath(existing.VolumePath, from.VolumePath))))
                 return Errno.EINVAL;
+            if (TryOpenOnVolume(cwd, target, false, out Errno opened, out string onVolume))
+                return opened != Errno.Ok ? opened : CopyToVolume(from, onVolume);
             e = OpenForWrite(cwd, target, false, out RamNode file, out string canonical);
             if (e != Errno.Ok)
                 return e;
@@ -651,8 +670,13 @@ namespace Kernel.VisorFs
         private static bool SameFile(FsNode a, FsNode b)
             => (a.Ram != null && a.Ram == b.Ram) || (a.Ram == null && a.Entry != null && a.Entry == b.Entry);
 
+        // Volume names compare without case (FAT's rule), so `cp a A` on a volume is the same file.
+        private static bool FatSamePath(string a, string b) => a.Length == b.Length && a.ToUpperInvariant() == b.ToUpperInvariant();
+
         private unsafe Errno CopyBytes(FsNode from, RamNode to, string path)
         {
+            if (from.Volume != null)
+                return CopyFromVolume(from, to, path);
             if (from.Ram == null)
             {
                 ReadOnlySpan<byte> data = from.TardiskFile != null ? from.TardiskFile.Bytes : from.Tar.Data(from.Entry);
@@ -687,6 +711,10 @@ namespace Kernel.VisorFs
                 return Errno.EBUSY;
             if (from.Kind == FileKind.Symlink)
                 return MoveSymlink(cwd, from, source, destination);
+            if (from.Volume != null && from.VolumePath.Length == 0)
+                return Errno.EBUSY;   // a volume's mount point
+            if (from.Volume != null && TryRenameOnVolume(cwd, from, destination, out Errno renamed))
+                return renamed;
             if (!from.IsDirectory)
             {
                 e = Copy(cwd, source, destination);
@@ -696,6 +724,8 @@ namespace Kernel.VisorFs
             }
             if (from.Ram != null && from.Ram == from.Ram.Owner.Root)
                 return Errno.EBUSY;   // a mount point
+            if (from.Volume != null || (from.Ram != null && from.Ram.Volume != null))
+                return Errno.EXDEV;   // a directory off its volume: not yet
             e = DirectoryDestination(cwd, from, destination, out string canonical, out FsNode parent);
             if (e != Errno.Ok)
                 return e;

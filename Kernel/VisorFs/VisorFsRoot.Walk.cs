@@ -133,7 +133,67 @@ namespace Kernel.VisorFs
                     }
                     Descend(pending, pos, length, in child);
                     pos = end;
+                    if (child.Ram != null && child.Ram.Volume != null)
+                    {
+                        // A mount point: the rest of the path is the volume's.
+                        Errno onVolume = WalkVolume(child.Ram.Volume, pending, ref pos, out node, out bool climbedOut);
+                        if (!climbedOut)
+                            return onVolume;
+                    }
                 }
+            }
+
+            // The rest of `pending` from `pos` inside a volume mounted where the walk is: `.` and `..` are taken
+            // lexically (a volume has no symlinks); a `..` above the volume's root climbs back out of it, and the
+            // walk goes on from the mount point's parent (climbedOut).
+            private Errno WalkVolume(MountedVolume volume, string pending, ref int pos, out FsNode node, out bool climbedOut)
+            {
+                node = default;
+                climbedOut = false;
+                var parts = new System.Collections.Generic.List<string>();
+                while (true)
+                {
+                    while (pos < pending.Length && pending[pos] == '/')
+                        pos++;
+                    if (pos >= pending.Length)
+                        break;
+                    int end = pending.IndexOf('/', pos);
+                    if (end < 0)
+                        end = pending.Length;
+                    string name = pending.Substring(pos, end - pos);
+                    pos = end;
+                    if (name == ".")
+                        continue;
+                    if (name == "..")
+                    {
+                        if (parts.Count == 0)
+                        {
+                            Up();
+                            climbedOut = true;
+                            return Errno.Ok;
+                        }
+                        parts.RemoveAt(parts.Count - 1);
+                        continue;
+                    }
+                    if (name.Length > 255)
+                        return Errno.ENAMETOOLONG;
+                    parts.Add(name);
+                }
+                string relative = string.Join("/", parts.ToArray());
+                string mountPoint = new string(_path, 0, _length);
+                string canonical = relative.Length == 0 ? mountPoint : string.Concat(mountPoint, "/", relative);
+                if (canonical.Length > FsPath.MaxLength)
+                    return Errno.ENAMETOOLONG;
+                Errno e = VolumeNode(volume, relative, canonical, out node);
+                if (e == Errno.ENOENT && parts.Count > 0)
+                {
+                    // As for the layers: the would-be path only when its directory exists, so callers can create it.
+                    int lastLength = parts[parts.Count - 1].Length;
+                    string parent = parts.Count == 1 ? "" : relative.Substring(0, relative.Length - lastLength - 1);
+                    if (volume.Stat(parent, out VolumeEntry dir) != Errno.Ok || !dir.IsDirectory)
+                        node.Path = null;
+                }
+                return e;
             }
 
             private readonly int ChildLength(int nameLength) => _length + (_depth > 0 ? 1 : 0) + nameLength;

@@ -112,6 +112,12 @@ public sealed class QemuCommandLine
         {
             args.AddRange(["-s", "-S"]);
         }
+        for (int i = 0; i < c.Disks.Count; i++)
+        {
+            // Raw, written through: a power-off leaves on the host file exactly what the guest wrote.
+            args.AddRange(["-drive", $"file={c.Disks[i]},if=none,id=disk{i},format=raw,cache=writethrough"]);
+            args.AddRange(["-device", $"virtio-blk-pci,drive=disk{i}"]);
+        }
         args.AddRange(c.ExtraArguments);
         return args;
     }

@@ -60,6 +60,9 @@ public sealed record QemuConfig
     /// (<see cref="BootMedia.Prepare"/> fills this from the three properties above).</summary>
     public IReadOnlyList<Vmk.ImageBuilder.ModuleFile> InitrdModules { get; init; } = [];
 
+    /// <summary>Raw disk images (<c>--disk</c>), each a virtio-blk PCI device; the guest writes them in place.</summary>
+    public IReadOnlyList<string> Disks { get; init; } = [];
+
     /// <summary>Extra QEMU arguments appended verbatim.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -65,6 +65,7 @@ public sealed record RunPlan(RunMode Mode, QemuConfig Config, TimeSpan? Timeout,
             NoReboot = unattended,
             Gdb = options.Gdb,
             ExtraArguments = options.QemuArguments,
+            Disks = options.Disks,
             ExtraModules = options.Modules,
             StateFile = options.StateFile,
         };

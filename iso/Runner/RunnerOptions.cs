@@ -22,6 +22,12 @@ public sealed record RunnerOptions
     /// <summary>--module FILE...: extra boot modules after the boot bank's, before state.tgz.</summary>
     public IReadOnlyList<string> Modules { get; init; } = [];
 
+    /// <summary>--disk FILE...: raw disk images attached on <see cref="DiskBus"/>, written in place.</summary>
+    public IReadOnlyList<string> Disks { get; init; } = [];
+
+    /// <summary>--disk-bus: the controller the disks hang on (virtio only so far).</summary>
+    public string DiskBus { get; init; } = "virtio";
+
     /// <summary>--state FILE: loaded last as state.tgz.</summary>
     public string? StateFile { get; init; }
     public bool Verbose { get; init; }

@@ -314,4 +314,49 @@ public class CollectionParityTests
             Assert.Equal(theirs.ToArray(), mine.ToArray());
         });
     }
+
+    // The collections as IEnumerable<T>: LINQ (which only sees the interfaces, and disposes the enumerator) reads
+    // the same sequence from ours as from the BCL's, for each collection and the dictionary's key and value views.
+    [Fact]
+    public void CollectionsEnumerateThroughIEnumerableAsTheBclDoes()
+    {
+        Gen.Int[-50, 50].Array[0, 60].Sample(values =>
+        {
+            var theirList = new List<int>(values);
+            var ourList = new ours::System.Collections.Generic.List<int>();
+            var theirQueue = new Queue<int>();
+            var ourQueue = new ours::System.Collections.Generic.Queue<int>();
+            var theirSet = new HashSet<int>();
+            var ourSet = new ours::System.Collections.Generic.HashSet<int>();
+            var theirMap = new Dictionary<int, int>();
+            var ourMap = new OurDictionary();
+            foreach (int v in values)
+            {
+                ourList.Add(v);
+                theirQueue.Enqueue(v);
+                ourQueue.Enqueue(v);
+                theirSet.Add(v);
+                ourSet.Add(v);
+                theirMap[v] = -v;
+                ourMap[v] = -v;
+            }
+            Assert.Equal(theirList, ((IEnumerable<int>)ourList).ToArray());
+            Assert.Equal(theirQueue, ((IEnumerable<int>)ourQueue).ToArray());
+            Assert.Equal(theirSet, ((IEnumerable<int>)ourSet).ToArray());
+            Assert.Equal(theirMap, ((IEnumerable<KeyValuePair<int, int>>)ourMap).ToArray());
+            Assert.Equal(theirMap.Keys, ((IEnumerable<int>)ourMap.Keys).ToArray());
+            Assert.Equal(theirMap.Values, ((IEnumerable<int>)ourMap.Values).ToArray());
+            Assert.Equal(theirList.Cast<object>(), ((System.Collections.IEnumerable)ourList).Cast<object>().ToArray());
+        });
+    }
+
+    [Fact]
+    public void AnInterfaceEnumeratorIsInvalidatedByAModificationAsInTheBcl()
+    {
+        var ourList = new ours::System.Collections.Generic.List<int> { 1, 2 };
+        IEnumerator<int> e = ((IEnumerable<int>)ourList).GetEnumerator();
+        Assert.True(e.MoveNext());
+        ourList.Add(3);
+        Assert.Throws<InvalidOperationException>(() => e.MoveNext());
+    }
 }

@@ -26,11 +26,13 @@ public class PartitionTableTests
 
         public override int MaxSectorsPerRequest => 8;
 
-        public override BlockStatus Read(ulong lba, int count, byte* buffer)
+        protected override BlockStatus Submit(BlockOperation operation, ulong lba, int count, byte* buffer)
         {
-            if (!InRange(lba, count))
+            if (operation != BlockOperation.Read)
+                return BlockStatus.Unsupported;
+            if (count > MaxSectorsPerRequest || lba + (ulong)count > SectorCount)
             {
-                OutOfRangeReads++;
+                OutOfRangeReads++;   // the block layer let a bad request through
                 return BlockStatus.OutOfRange;
             }
             if (lba + (ulong)count > (ulong)FailFromLba)
@@ -162,6 +164,7 @@ public class PartitionTableTests
                 Assert.All(t.Partitions, p => Assert.True(p.FirstLba <= p.LastLba && p.LastLba < memory.SectorCount, $"partition {p.Number}: {p.FirstLba}-{p.LastLba}"));
                 Assert.True(t.Scheme != PartitionScheme.None || t.Partitions.Count == 0);
                 Assert.Equal(0, memory.OutOfRangeReads);
+                Assert.Equal(0UL, memory.Refused);
             }, iter: 2000);
     }
 }

@@ -15,6 +15,7 @@ namespace Kernel.SelfTest.Tests
         public static void AddTo(List<SelfTest> tests)
         {
             tests.Add(new CollectionsTest());
+            tests.Add(new EnumerableInterfacesTest());
             tests.Add(new FormattingTest());
             tests.Add(new SpanHelpersTest());
             tests.Add(new TypeNamesTest());
@@ -22,6 +23,75 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new LockBlocksTest());
             tests.Add(new LockStressTest());
             tests.Add(new LockHolderKilledTest());
+        }
+
+        // foreach over IEnumerable<T>: the collections' struct enumerators are boxed behind IEnumerator<T>, called
+        // through interface dispatch, and disposed by the foreach.
+        private sealed class EnumerableInterfacesTest : SelfTest
+        {
+            public override string Name => "corelib: foreach over IEnumerable<T> of every collection";
+
+            private static long Sum(IEnumerable<int> items)
+            {
+                long sum = 0;
+                foreach (int item in items)
+                    sum += item;
+                return sum;
+            }
+
+            private static string Join(IEnumerable<string> items)
+            {
+                var text = new System.Text.StringBuilder();
+                foreach (string item in items)
+                    text.Append(item);
+                return text.ToString();
+            }
+
+            public override void Run(SelfTestContext t)
+            {
+                var list = new List<int>();
+                var queue = new Queue<int>();
+                var set = new HashSet<int>();
+                var map = new Dictionary<string, int>();
+                for (int i = 1; i <= 10; i++)
+                {
+                    list.Add(i);
+                    queue.Enqueue(i * 10);
+                    set.Add(i * 100);
+                    map[i.ToString()] = i * 1000;
+                }
+                t.Equal(55, Sum(list), "List<int> as IEnumerable<int>");
+                t.Equal(550, Sum(queue), "Queue<int> as IEnumerable<int>");
+                t.Equal(5500, Sum(set), "HashSet<int> as IEnumerable<int>");
+                t.Equal(55000, Sum(map.Values), "Dictionary values as IEnumerable<int>");
+                t.Equal("12345678910", Join(map.Keys), "Dictionary keys as IEnumerable<string>, in insertion order");
+                var words = new List<string> { "a", "b", "c" };
+                t.Equal("abc", Join(words), "List<string> as IEnumerable<string>");
+                long pairs = 0;
+                IEnumerable<KeyValuePair<string, int>> entries = map;
+                foreach (KeyValuePair<string, int> pair in entries)
+                    pairs += pair.Key == (pair.Value / 1000).ToString() ? pair.Value : -1_000_000;
+                t.Equal(55000, pairs, "Dictionary as IEnumerable<KeyValuePair>, keys with their values");
+                IEnumerator<int> e = ((IEnumerable<int>)list).GetEnumerator();
+                t.Check(e.MoveNext() && e.Current == 1 && (int)((System.Collections.IEnumerator)e).Current == 1, "IEnumerator<T>.Current and the boxed IEnumerator.Current");
+                list.Add(11);
+                bool threw = false;
+                try
+                {
+                    e.MoveNext();
+                }
+                catch (InvalidOperationException)
+                {
+                    threw = true;
+                }
+                t.Check(threw, "modifying the list invalidates an interface enumerator too");
+                e.Dispose();
+                System.Collections.IEnumerable untyped = queue;
+                int count = 0;
+                foreach (object boxed in untyped)
+                    count += (int)boxed > 0 ? 1 : 0;
+                t.Equal(10, count, "the non-generic IEnumerable");
+            }
         }
 
         private sealed class CollectionsTest : SelfTest

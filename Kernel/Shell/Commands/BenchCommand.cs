@@ -56,6 +56,9 @@ namespace Kernel.Shell.Commands
             Report(shell, "throw+catch, 1 frame", ThrowIterations, TimeThrowCatch(ThrowIterations, 1), hz);
             Report(shell, "throw+catch, 10 frames", ThrowIterations, TimeThrowCatch(ThrowIterations, 10), hz);
             Report(shell, "try/finally, no throw", SmallIterations, TimeTryFinally(SmallIterations), hz);
+            Report(shell, "virtual call (baseline)", SmallIterations, GenericVirtualMethodBench.TimeVirtualCall(SmallIterations), hz);
+            Report(shell, "GVM call, int (cached)", SmallIterations, GenericVirtualMethodBench.TimeValueTypeCall(SmallIterations), hz);
+            Report(shell, "GVM call, string (cached)", SmallIterations, GenericVirtualMethodBench.TimeReferenceTypeCall(SmallIterations), hz);
             ulong switches = SwitchRoundTrips;
             Report(shell, "world switch (yield to a world)", (int)switches * 2, TimeWorldSwitches(out switches), hz);
             ulong timerCount = InterruptDispatch.CountFor(InterruptDispatch.FirstIrqVector);

@@ -24,6 +24,7 @@ namespace Internal.Runtime
         private const uint KindMask = 0x00030000;
         private const uint ParameterizedKind = 0x00020000;
         private const uint HasPointersFlag = 0x01000000;
+        private const uint IsGenericFlag = 0x02000000;
         private const uint HasComponentSizeFlag = 0x80000000;
 
         private uint FullFlags => (uint)Flags << 16;
@@ -74,6 +75,79 @@ namespace Internal.Runtime
                 p += 4;
             int* table = (int*)ReadRelativePointer(p);
             return (IntPtr)ReadRelativePointer((byte*)&table[index]);
+        }
+
+        /// <summary>
+        /// For an instantiated generic type (List&lt;int&gt;), its generic type definition's MethodTable (List&lt;T&gt;,
+        /// the identity ILC's lookup tables use); any other type is its own definition. The relative pointer follows
+        /// the optional dispatch map, finalizer and sealed vtable pointers.
+        /// </summary>
+        public MethodTable* TypeDefinition
+        {
+            get
+            {
+                fixed (MethodTable* self = &this)
+                {
+                    if ((FullFlags & IsGenericFlag) == 0)
+                        return self;
+                    return (MethodTable*)ReadRelativePointer(GenericDefinitionField);
+                }
+            }
+        }
+
+        private byte* GenericDefinitionField
+        {
+            get
+            {
+                byte* p = OptionalFieldsStart + 8;
+                if (HasDispatchMap)
+                    p += 4;
+                if ((FullFlags & HasFinalizerFlag) != 0)
+                    p += 4;
+                if ((FullFlags & HasSealedVTableEntriesFlag) != 0)
+                    p += 4;
+                return p;
+            }
+        }
+
+        // Element type (bits 26..30 of the flags): 0x14 Class and above are reference types (class, interface,
+        // arrays); below are primitives, structs and Nullable.
+        private const int ElementTypeShift = 26;
+        private const uint ElementTypeMask = 0x7C000000;
+        private const uint FirstReferenceElementType = 0x14;
+
+        public bool IsReferenceType => ((FullFlags & ElementTypeMask) >> ElementTypeShift) >= FirstReferenceElementType;
+
+        /// <summary>
+        /// The i-th type argument of an instantiated generic type. The relative pointer after the definition's
+        /// points at the argument itself when there is one, else at an array of relative pointers; the arity is
+        /// the definition's BaseSize field.
+        /// </summary>
+        public MethodTable* GenericArgument(int index)
+        {
+            fixed (MethodTable* self = &this)
+            {
+                MethodTable* definition = TypeDefinition;
+                if (definition == self)
+                    return null;
+                byte* composition = (byte*)GenericDefinitionField + 4;
+                byte* target = ReadRelativePointer(composition);
+                if (definition->BaseSize == 1)
+                    return index == 0 ? (MethodTable*)target : null;
+                return (MethodTable*)ReadRelativePointer(target + 4 * index);
+            }
+        }
+
+        public int GenericArity
+        {
+            get
+            {
+                fixed (MethodTable* self = &this)
+                {
+                    MethodTable* definition = TypeDefinition;
+                    return definition == self ? 0 : (int)definition->BaseSize;
+                }
+            }
         }
 
         public IntPtr GetSlot(int slot) => slot < NumVtableSlots ? VTable[slot] : GetSealedVirtualSlot(slot - NumVtableSlots);

@@ -36,6 +36,10 @@ namespace Internal.Runtime
 
         public static int GCStaticBlocks { get; private set; }
 
+        // The modules' ReadyToRun headers, kept for the lookups that read ILC's tables later (generic virtual methods).
+        internal static void** ModulesStart;
+        internal static void** ModulesEnd;
+
         /// <summary>
         /// Allocates every type's GC static block (copying preinitialized data), tells the collector where the static
         /// bases and the frozen objects are (its roots), and runs module initializers.
@@ -43,6 +47,8 @@ namespace Internal.Runtime
         /// </summary>
         public static void Run(void** modulesStart, void** modulesEnd)
         {
+            ModulesStart = modulesStart;
+            ModulesEnd = modulesEnd;
             for (void** m = modulesStart; m < modulesEnd; m++)
             {
                 ReadyToRunHeader* header = (ReadyToRunHeader*)*m;

@@ -2,7 +2,7 @@
 // Shared source: compiled into the kernel against Runtime and into tests/Corlib.Tests against the BCL (host parity).
 namespace System.Collections.Generic
 {
-    public class Dictionary<TKey, TValue>
+    public class Dictionary<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
     {
         // Entries live in one array in insertion order; each bucket holds 1 + the index of its chain's first entry
         // (0 = empty), so a fresh array needs no initialization. A removed entry joins a free list that the next Add
@@ -136,6 +136,10 @@ namespace System.Collections.Generic
 
         public Enumerator GetEnumerator() => new Enumerator(this);
 
+        IEnumerator<KeyValuePair<TKey, TValue>> IEnumerable<KeyValuePair<TKey, TValue>>.GetEnumerator() => new Enumerator(this);
+
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+
         private uint Hash(TKey key) => (uint)_comparer.GetHashCode(key);
 
         // Buckets are a power of two; Fibonacci hashing spreads identity hashes (small ints, aligned addresses).
@@ -229,7 +233,7 @@ namespace System.Collections.Generic
             }
         }
 
-        public struct Enumerator
+        public struct Enumerator : IEnumerator<KeyValuePair<TKey, TValue>>
         {
             private readonly Dictionary<TKey, TValue> _dictionary;
             private readonly int _version;
@@ -263,10 +267,14 @@ namespace System.Collections.Generic
 
             public KeyValuePair<TKey, TValue> Current => _current;
 
+            object IEnumerator.Current => Current;
+
+            void IEnumerator.Reset() => throw new NotSupportedException();
+
             public void Dispose() { }
         }
 
-        public sealed class KeyCollection
+        public sealed class KeyCollection : IEnumerable<TKey>
         {
             private readonly Dictionary<TKey, TValue> _dictionary;
 
@@ -276,7 +284,11 @@ namespace System.Collections.Generic
 
             public Enumerator GetEnumerator() => new Enumerator(_dictionary);
 
-            public struct Enumerator
+            IEnumerator<TKey> IEnumerable<TKey>.GetEnumerator() => new Enumerator(_dictionary);
+
+            IEnumerator IEnumerable.GetEnumerator() => new Enumerator(_dictionary);
+
+            public struct Enumerator : IEnumerator<TKey>
             {
                 private Dictionary<TKey, TValue>.Enumerator _inner;
 
@@ -284,11 +296,15 @@ namespace System.Collections.Generic
 
                 public bool MoveNext() => _inner.MoveNext();
                 public TKey Current => _inner.Current.Key;
+                object IEnumerator.Current => Current;
+
+                void IEnumerator.Reset() => throw new NotSupportedException();
+
                 public void Dispose() { }
             }
         }
 
-        public sealed class ValueCollection
+        public sealed class ValueCollection : IEnumerable<TValue>
         {
             private readonly Dictionary<TKey, TValue> _dictionary;
 
@@ -298,7 +314,11 @@ namespace System.Collections.Generic
 
             public Enumerator GetEnumerator() => new Enumerator(_dictionary);
 
-            public struct Enumerator
+            IEnumerator<TValue> IEnumerable<TValue>.GetEnumerator() => new Enumerator(_dictionary);
+
+            IEnumerator IEnumerable.GetEnumerator() => new Enumerator(_dictionary);
+
+            public struct Enumerator : IEnumerator<TValue>
             {
                 private Dictionary<TKey, TValue>.Enumerator _inner;
 
@@ -306,6 +326,10 @@ namespace System.Collections.Generic
 
                 public bool MoveNext() => _inner.MoveNext();
                 public TValue Current => _inner.Current.Value;
+                object IEnumerator.Current => Current;
+
+                void IEnumerator.Reset() => throw new NotSupportedException();
+
                 public void Dispose() { }
             }
         }

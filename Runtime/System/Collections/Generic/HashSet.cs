@@ -2,7 +2,7 @@
 // HashSet). Shared source: also compiled into tests/Corlib.Tests against the BCL (host parity).
 namespace System.Collections.Generic
 {
-    public class HashSet<T>
+    public class HashSet<T> : IEnumerable<T>
     {
         // A set is a dictionary without values: one hash table implementation, one set of bugs.
         private readonly Dictionary<T, bool> _items;
@@ -82,7 +82,11 @@ namespace System.Collections.Generic
 
         public Enumerator GetEnumerator() => new Enumerator(_items);
 
-        public struct Enumerator
+        IEnumerator<T> IEnumerable<T>.GetEnumerator() => new Enumerator(_items);
+
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(_items);
+
+        public struct Enumerator : IEnumerator<T>
         {
             private Dictionary<T, bool>.KeyCollection.Enumerator _keys;
 
@@ -90,6 +94,10 @@ namespace System.Collections.Generic
 
             public bool MoveNext() => _keys.MoveNext();
             public T Current => _keys.Current;
+            object IEnumerator.Current => Current;
+
+            void IEnumerator.Reset() => throw new NotSupportedException();
+
             public void Dispose() { }
         }
     }

@@ -3,7 +3,7 @@
 
 namespace System.Collections.Generic
 {
-    public class List<T>
+    public class List<T> : IEnumerable<T>
     {
         private T[] _items;
         private int _size;
@@ -116,6 +116,11 @@ namespace System.Collections.Generic
 
         public Enumerator GetEnumerator() => new Enumerator(this);
 
+        // Through the interface the enumerator is boxed, as in the BCL; foreach on a List<T> itself stays allocation-free.
+        IEnumerator<T> IEnumerable<T>.GetEnumerator() => new Enumerator(this);
+
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+
         private void Grow()
         {
             var larger = new T[_items.Length == 0 ? 4 : _items.Length * 2];
@@ -123,7 +128,7 @@ namespace System.Collections.Generic
             _items = larger;
         }
 
-        public struct Enumerator
+        public struct Enumerator : IEnumerator<T>
         {
             private readonly List<T> _list;
             private readonly int _version;
@@ -144,6 +149,10 @@ namespace System.Collections.Generic
             }
 
             public T Current => _list._items[_index];
+
+            object IEnumerator.Current => Current;
+
+            void IEnumerator.Reset() => throw new NotSupportedException();
 
             public void Dispose() { }
         }

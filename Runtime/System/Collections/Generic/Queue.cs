@@ -2,7 +2,7 @@
 // tests/Corlib.Tests against the BCL (host parity).
 namespace System.Collections.Generic
 {
-    public class Queue<T>
+    public class Queue<T> : IEnumerable<T>
     {
         private T[] _ring;
         private int _head;            // the oldest element
@@ -92,6 +92,10 @@ namespace System.Collections.Generic
 
         public Enumerator GetEnumerator() => new Enumerator(this);
 
+        IEnumerator<T> IEnumerable<T>.GetEnumerator() => new Enumerator(this);
+
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+
         private void Grow()
         {
             var larger = new T[_ring.Length * 2];
@@ -101,7 +105,7 @@ namespace System.Collections.Generic
             _head = 0;
         }
 
-        public struct Enumerator
+        public struct Enumerator : IEnumerator<T>
         {
             private readonly Queue<T> _queue;
             private readonly int _version;
@@ -122,6 +126,10 @@ namespace System.Collections.Generic
             }
 
             public T Current => _queue._ring[(_queue._head + _index) % _queue._ring.Length];
+
+            object IEnumerator.Current => Current;
+
+            void IEnumerator.Reset() => throw new NotSupportedException();
 
             public void Dispose() { }
         }
