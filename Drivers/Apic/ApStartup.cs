@@ -86,6 +86,7 @@ namespace Drivers.Apic
             }
 
             Paging.Unmap(TrampolinePhysical);
+            Paging.ReleaseLowerHalfTables(TrampolinePhysical);
             Cpu.CopyMemory(low, saved, length);
             Log.Info("SMP", string.Concat(PerCpu.Count.ToString(), " CPUs online (", started.ToString(), " application processors started",
                 failed != 0 ? string.Concat(", ", failed.ToString(), " did not answer") : "", "); the application processors are parked: worlds run on cpu0 only"));

@@ -389,6 +389,34 @@ namespace Kernel.Memory
             PhysicalMemory.FreePages(table, 1);
         }
 
+        /// <summary>
+        /// Takes back the tables a temporary kernel mapping in the lower half created (AP start-up identity-maps
+        /// its trampoline page for a moment): the kernel's lower half must hold nothing, so the slot is emptied and
+        /// its tables freed. The pages it mapped are the caller's (already unmapped); only tables are freed here.
+        /// </summary>
+        public static void ReleaseLowerHalfTables(ulong virtualAddress)
+        {
+            ulong* pml4 = (ulong*)DirectMap.Pointer(s_pml4);
+            int slot = (int)((virtualAddress >> 39) & 511);
+            if (slot >= SharedSlotsFirst || (pml4[slot] & Present) == 0)
+                return;
+            ulong table = pml4[slot] & AddressMask;
+            pml4[slot] = 0;
+            FlushAll();
+            FreeTablesOnly(table, 2);
+        }
+
+        private static void FreeTablesOnly(ulong table, int level)
+        {
+            ulong* entries = (ulong*)DirectMap.Pointer(table);
+            if (level > 0)
+                for (int i = 0; i < 512; i++)
+                    if ((entries[i] & Present) != 0 && (entries[i] & Huge) == 0)
+                        FreeTablesOnly(entries[i] & AddressMask, level - 1);
+            PhysicalMemory.FreePages(table, 1);
+            TablePages--;
+        }
+
         /// <summary>The end of the lower half: user addresses are below it (canonical, PML4 slots 0-255).</summary>
         public const ulong UserSpaceEnd = 0x0000_8000_0000_0000UL;
 

@@ -176,9 +176,9 @@ namespace Kernel.Memory
             ulong last = module.End / PageSize;
             if (last <= first || first * PageSize < LowMemoryEnd)
                 return;
-            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.AcquireIrqSave();
             s_bitmap.MarkFree(first, last - first);
-            Arch.Cpu.RestoreInterrupts(flags);
+            s_lock.ReleaseIrqRestore(flags);
             BootInfo.MarkModuleReleased(index);
             ReleasedBootBytes += (last - first) * PageSize;
         }
@@ -187,11 +187,11 @@ namespace Kernel.Memory
         /// their physical address, or 0 when out of memory.</summary>
         public static ulong AllocatePages(ulong count, ulong alignPages = 1)
         {
-            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.AcquireIrqSave();
             ulong page = s_bitmap.Allocate(count, alignPages);
             if (page != PageBitmap.NoPage)
                 AllocatedPages += count;
-            Arch.Cpu.RestoreInterrupts(flags);
+            s_lock.ReleaseIrqRestore(flags);
             if (page == PageBitmap.NoPage)
                 return 0;
             ulong address = page * PageSize;
@@ -201,16 +201,20 @@ namespace Kernel.Memory
 
         public static ulong AllocatePage() => AllocatePages(1);
 
+        // The bitmap and AllocatedPages: every CPU allocates pages, and interrupt handlers may too. A leaf lock:
+        // nothing inside it takes another lock or allocates.
+        private static Internal.Runtime.TicketLock s_lock;
+
         /// <summary>Frees pages; false if they were not allocated (the caller's bug, reported rather than corrupting).</summary>
         public static bool FreePages(ulong address, ulong count)
         {
             if (address % PageSize != 0)
                 return false;
-            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.AcquireIrqSave();
             bool ok = s_bitmap.Free(address / PageSize, count);
             if (ok)
                 AllocatedPages -= count;
-            Arch.Cpu.RestoreInterrupts(flags);
+            s_lock.ReleaseIrqRestore(flags);
             return ok;
         }
 
