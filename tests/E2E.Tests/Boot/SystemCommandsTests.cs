@@ -50,7 +50,7 @@ public sealed partial class SystemCommandsTests
         guest.Check(boot.Success, "no 'Timer: TSC N MHz' line in the boot log");
         int mhz = int.Parse(boot.Groups[1].Value, CultureInfo.InvariantCulture);
         guest.Check(Field("tsc") == $"{mhz} MHz" && mhz is > 100 and < 20_000, $"tsc: want the calibrated {mhz} MHz:\n{info}");
-        guest.Check(Field("cpus") == "1 online", $"cpus:\n{info}");
+        guest.Check(Field("cpus") == $"{config.Cpus} online", $"cpus (QEMU was given {config.Cpus}):\n{info}");
         await guest.PowerOffAsync();
     }
 

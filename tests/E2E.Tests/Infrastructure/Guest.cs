@@ -64,8 +64,15 @@ public sealed class Guest : IAsyncDisposable
     public static string[] ExtraKernelOptions =>
         (Environment.GetEnvironmentVariable("VMK_E2E_KERNELOPT") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>
+    /// The CPUs every guest gets unless its test sets its own, from the environment variable VMK_E2E_CPUS (default
+    /// 1): runs the suite on a multiprocessor guest, e.g. `VMK_E2E_CPUS=4 dotnet test tests/E2E.Tests`.
+    /// </summary>
+    public static int DefaultCpus =>
+        int.TryParse(Environment.GetEnvironmentVariable("VMK_E2E_CPUS"), out int cpus) && cpus >= 1 ? cpus : 1;
+
     public static QemuConfig Config(BootKind boot, params string[] kernelOptions) =>
-        new() { Boot = boot, KernelOptions = kernelOptions };
+        new() { Boot = boot, KernelOptions = kernelOptions, Cpus = DefaultCpus };
 
     public string Log => Session.DescribeForLog();
 
