@@ -19,6 +19,7 @@
 // override for the same ISA IRQ and processors that can never run are dropped; every count is bounded. Pure logic
 // over a span, so the host tests run it on hand-built and random tables.
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 
 namespace Drivers.Acpi
@@ -223,10 +224,9 @@ namespace Drivers.Acpi
             return true;
         }
 
-        private static ushort U16(ReadOnlySpan<byte> b, int at) => (ushort)(b[at] | b[at + 1] << 8);
+        private static ushort U16(ReadOnlySpan<byte> b, int at) => BinaryPrimitives.ReadUInt16LittleEndian(b.Slice(at));
 
-        private static uint U32(ReadOnlySpan<byte> b, int at) =>
-            (uint)(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24);
+        private static uint U32(ReadOnlySpan<byte> b, int at) => BinaryPrimitives.ReadUInt32LittleEndian(b.Slice(at));
 
         private static ulong U64(ReadOnlySpan<byte> b, int at) => U32(b, at) | (ulong)U32(b, at + 4) << 32;
     }
