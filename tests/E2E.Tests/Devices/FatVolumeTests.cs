@@ -1,6 +1,7 @@
 // FatVolumeTests.cs -- a FAT32 volume end to end: the host makes a GPT disk whose partition holds a volume made by
 // mkfs.fat with a file put there by mcopy; the kernel mounts it at /vmfs/volumes/UUID with its label linked, lists and
-// reads the host's file, writes files and a directory from the shell (echo >, >>, cp, mkdir, mv, rm), and powers off.
+// reads the host's file, writes files and directories from the shell (echo >, >>, cp in and out, mkdir, mv, rm [-r]),
+// and powers off.
 // Then the host checks the partition with `fsck.fat -n` and reads the kernel's files back with mcopy.
 using System.Diagnostics;
 using Vmk.E2E.Tests.Infrastructure;
@@ -51,6 +52,11 @@ public sealed class FatVolumeTests
                 "rm /vmfs/volumes/BOOTBANK1/gone.txt",
                 "echo moved > /vmfs/volumes/BOOTBANK1/before.txt",
                 "mv /vmfs/volumes/BOOTBANK1/before.txt \"/vmfs/volumes/BOOTBANK1/A Long Directory Name/after.txt\"",
+                "mkdir /vmfs/volumes/BOOTBANK1/tree",
+                "mkdir /vmfs/volumes/BOOTBANK1/tree/deeper",
+                "echo leaf > /vmfs/volumes/BOOTBANK1/tree/deeper/leaf.txt",
+                "rm -r /vmfs/volumes/BOOTBANK1/tree",
+                "cp \"/vmfs/volumes/BOOTBANK1/Host File.txt\" /tmp/copied.txt",
             })
             {
                 string output = await guest.RunAsync(command);
@@ -61,6 +67,10 @@ public sealed class FatVolumeTests
             string back = await guest.RunAsync("cat /vmfs/volumes/BOOTBANK1/written.txt");
             guest.Check(back.Contains("first line\nsecond line", StringComparison.Ordinal) || back.Contains("first line\r\nsecond line", StringComparison.Ordinal),
                 $"read back in the guest:\n{back}");
+            string copied = await guest.RunAsync("cat /tmp/copied.txt");
+            guest.Check(copied.Contains("put there by the host", StringComparison.Ordinal), $"cp out of the volume:\n{copied}");
+            string refused = await guest.RunAsync("chmod 700 /vmfs/volumes/BOOTBANK1/written.txt");
+            guest.Check(refused.Contains("not permitted", StringComparison.Ordinal), $"chmod on a volume:\n{refused}");
             guest.CheckNoPanic();
             await guest.PowerOffAsync();
         }
@@ -84,6 +94,7 @@ public sealed class FatVolumeTests
         string tree = Exec("mdir", $"-/ -b -i {partition} ::/").Output;
         Assert.DoesNotContain("gone.txt", tree);
         Assert.DoesNotContain("before.txt", tree);
+        Assert.DoesNotContain("tree", tree);
         Assert.Contains("::/Host File.txt", tree);
     }
 
