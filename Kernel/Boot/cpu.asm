@@ -313,3 +313,5 @@ EXPORT k_atomic_cmpxchg64
     mov rax, rdx
     lock cmpxchg [rdi], rsi
     ret
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -64,6 +64,7 @@ namespace Kernel.Init
             if (uint.TryParse(Options.Get("timerhz"), out uint requested))
                 hz = requested;
             Drivers.Apic.InterruptControllers.Initialize(Options.Has("noapic"), hz);
+            Drivers.Apic.ApStartup.StartAll(Drivers.Apic.InterruptControllers.Madt);
             Uart16550.EnableReceiveInterrupt();
             Drivers.Apic.IsaIrqs.Unmask(Uart16550.COM1_IRQ);
             Drivers.Input.Ps2Keyboard.Initialize();

@@ -31,6 +31,15 @@ namespace Kernel.Interrupts
                     gates[v * 2] = (handler & 0xFFFF) | (0x08UL << 16) | (ist << 32) | (0x8EUL << 40) | (((handler >> 16) & 0xFFFF) << 48);
                     gates[v * 2 + 1] = handler >> 32;
                 }
+            }
+            LoadOnThisCpu();
+        }
+
+        /// <summary>Loads the one IDT on the calling CPU (every CPU shares it; the IST stacks differ by TSS).</summary>
+        public static void LoadOnThisCpu()
+        {
+            fixed (ulong* gates = s_table.Gates)
+            {
                 byte* descriptor = stackalloc byte[10];
                 *(ushort*)descriptor = 256 * 16 - 1;
                 *(ulong*)(descriptor + 2) = (ulong)gates;

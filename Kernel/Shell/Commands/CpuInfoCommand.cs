@@ -1,4 +1,5 @@
-// CpuInfoCommand.cs -- `cpuinfo`: what CPUID says about the processor, and the calibrated TSC rate.
+// CpuInfoCommand.cs -- `cpuinfo`: what CPUID says about the processor, the calibrated TSC rate, and every CPU
+// brought up with its local APIC ID.
 using Kernel.Arch;
 using Kernel.Time;
 
@@ -17,7 +18,9 @@ namespace Kernel.Shell.Commands
             shell.WriteLine($"family   : {info.Family}  model: {info.Model}  stepping: {info.Stepping}");
             shell.WriteLine($"features : {info.Features}");
             shell.WriteLine($"tsc      : {Clock.TscHz / 1000000} MHz");
-            shell.WriteLine("cpus     : 1 online");
+            shell.WriteLine($"cpus     : {PerCpu.Count} online");
+            for (int i = 0; i < PerCpu.Count; i++)
+                shell.WriteLine($"cpu{i,-5}: APIC ID {PerCpu.ApicIdOf(i)}{(i == 0 ? ", bootstrap, runs worlds" : ", parked")}");
             return 0;
         }
     }
