@@ -22,6 +22,7 @@ TOOLS=(
     "binutils           ld"
     "ovmf               /usr/share/OVMF/OVMF_CODE_4M.fd"
     "ovmf               /usr/share/OVMF/OVMF_VARS_4M.fd"
+    "busybox-static     /bin/busybox"
 )
 
 quiet=0 verbose=0 check_only=0

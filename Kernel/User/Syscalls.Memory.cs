@@ -60,6 +60,16 @@ namespace Kernel.User
             return (long)start;
         }
 
+        // Changes the rights of mapped pages (a C library makes its relocated data read-only, RELRO); a page in the
+        // range that is not mapped is -ENOMEM, as on Linux, after the pages before it changed.
+        private static long DoMprotect(UserProgram program, ulong address, ulong length, int protection)
+        {
+            UserAddressSpace space = program?.Space;
+            if (space == null || address % UserAddressSpace.PageSize != 0 || !UserMemory.IsUserRange(address, length))
+                return -EINVAL;
+            return space.Protect(address, address + length, (protection & ProtWrite) != 0, (protection & ProtExec) != 0) ? 0 : -ENOMEM;
+        }
+
         private static long DoMunmap(UserProgram program, ulong address, ulong length)
         {
             UserAddressSpace space = program?.Space;

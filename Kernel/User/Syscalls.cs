@@ -10,10 +10,12 @@ namespace Kernel.User
 {
     public static unsafe partial class Syscalls
     {
-        public const long EPERM = 1, ENOENT = 2, EBADF = 9, ENOMEM = 12, EFAULT = 14, EINVAL = 22, ENODEV = 19, ENOSYS = 38;
+        public const long EPERM = 1, ENOENT = 2, ESRCH = 3, EBADF = 9, ENOMEM = 12, EFAULT = 14, EINVAL = 22, ENODEV = 19, ENOSYS = 38;
 
-        public const int Read = 0, Write = 1, Mmap = 9, Munmap = 11, Brk = 12, Writev = 20, GetPid = 39, Exit = 60,
-            Uname = 63, GetPpid = 110, ArchPrctl = 158, GetTid = 186, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231;
+        public const int Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Writev = 20, GetPid = 39,
+            Exit = 60, Uname = 63, GetUid = 102, GetGid = 104, GetEuid = 107, GetEgid = 108, GetPpid = 110, ArchPrctl = 158,
+            GetTid = 186, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
+            GetRandom = 318;
 
         private const int MaxNumber = 512;
         private static readonly bool[] s_reported = new bool[MaxNumber];
@@ -61,6 +63,15 @@ namespace Kernel.User
                 case Mmap: return DoMmap(program, f->Arg0, f->Arg1, (int)f->Arg2, (int)f->Arg3, (int)f->Arg4);
                 case Munmap: return DoMunmap(program, f->Arg0, f->Arg1);
                 case ClockGetTime: return DoClockGetTime((int)f->Arg0, f->Arg1);
+                case Mprotect: return DoMprotect(program, f->Arg0, f->Arg1, (int)f->Arg2);
+                case GetUid:
+                case GetGid:
+                case GetEuid:
+                case GetEgid:
+                    return 0;
+                case SetRobustList: return f->Arg1 == 24 ? 0 : -EINVAL;
+                case Prlimit64: return DoPrlimit((int)f->Arg0, (int)f->Arg1, f->Arg2, f->Arg3);
+                case GetRandom: return DoGetRandom(f->Arg0, f->Arg1);
                 default:
                     ReportMissing(f->Number);
                     return -ENOSYS;

@@ -59,6 +59,22 @@ namespace Kernel.User
             return true;
         }
 
+        /// <summary>Sets the rights of the mapped pages of [start, end); false at the first page that is not mapped.
+        /// Runs in the space's own world, so its TLB entries are the ones to drop.</summary>
+        public bool Protect(ulong start, ulong end, bool writable, bool executable)
+        {
+            ulong flags = (writable ? Paging.Writable : 0) | (executable ? 0 : Paging.NoExecute);
+            for (ulong page = PageFloor(start); page < PageCeiling(end); page += PageSize)
+            {
+                ulong existing = Paging.QueryUser(Root, page);
+                if (existing == 0)
+                    return false;
+                Paging.MapUserPage(Root, page, existing & 0x000F_FFFF_FFFF_F000UL, flags);
+                Arch.Cpu.InvalidatePage(page);
+            }
+            return true;
+        }
+
         /// <summary>Unmaps and frees the pages of [start, end) that are mapped.</summary>
         public void Unmap(ulong start, ulong end)
         {

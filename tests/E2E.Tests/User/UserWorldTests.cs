@@ -110,4 +110,26 @@ public sealed class UserWorldTests
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task DebianBusyboxStatic_RunsItsApplets()
+    {
+        // Debian's busybox-static (tools/ensure-host-tools.sh installs it): a real glibc static executable, whose
+        // start-up uses brk, arch_prctl, set_tid_address, set_robust_list, prlimit64, getrandom and mprotect.
+        byte[] busybox = File.ReadAllBytes("/bin/busybox");
+        Assert.True(busybox.Length > 0, "/bin/busybox is empty");
+        using var modules = new BootModules();
+        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserWorldTests));
+        await guest.ExpectPromptAsync();
+        string echo = await guest.RunAsync("/bin/busybox echo hi");
+        guest.Check(System.Text.RegularExpressions.Regex.IsMatch(echo, @"^hi\r?$", System.Text.RegularExpressions.RegexOptions.Multiline), $"busybox echo hi:\n{echo}");
+        guest.Check(!echo.Contains("exit status", StringComparison.Ordinal) && !echo.Contains("killed", StringComparison.Ordinal), $"busybox echo hi did not exit 0:\n{echo}");
+        string uname = await guest.RunAsync("/bin/busybox uname -sm");
+        guest.Check(uname.Contains("VMkernel x86_64", StringComparison.Ordinal), $"busybox uname -sm:\n{uname}");
+        string status = await guest.RunAsync("/bin/busybox false");
+        guest.Check(status.Contains("/bin/busybox: exit status 1", StringComparison.Ordinal), $"busybox false:\n{status}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
 }
