@@ -1,5 +1,6 @@
-// UserPrograms.cs -- assembles the userworld test programs (UserPrograms/*.asm: static ELF64 executables that call
-// Linux system calls directly, no C library) with nasm and ld, once per test run, into artifacts/test-user/.
+// UserPrograms.cs -- builds the userworld test programs once per test run into artifacts/test-user/: UserPrograms/
+// *.asm (static ELF64 executables that call Linux system calls directly, no C library) with nasm and ld, and
+// UserPrograms/*.c with gcc against glibc, -static and -static-pie.
 using System.Diagnostics;
 using Vmk.Iso.Runner;
 
@@ -25,6 +26,13 @@ public static class UserPrograms
             string obj = Path.Combine(outDir, name + ".o");
             Run("nasm", "-f", "elf64", "-i", source + "/", "-o", obj, asm);
             Run("ld", "-static", "-nostdlib", "-o", Path.Combine(outDir, name), obj);
+        }
+        // C programs against glibc, twice: a static executable (NAME) and a static-PIE one (NAME-pie).
+        foreach (string c in Directory.GetFiles(source, "*.c"))
+        {
+            string name = Path.GetFileNameWithoutExtension(c);
+            Run("gcc", "-O2", "-static", "-o", Path.Combine(outDir, name), c);
+            Run("gcc", "-O2", "-static-pie", "-o", Path.Combine(outDir, name + "-pie"), c);
         }
         return outDir;
     }

@@ -132,4 +132,20 @@ public sealed class UserWorldTests
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task GlibcStaticAndStaticPie_RunMainAndExitWithItsStatus()
+    {
+        using var modules = new BootModules();
+        await using var guest = await Guest.StartAsync(WithPrograms(modules, "chello", "chello-pie"), nameof(UserWorldTests));
+        await guest.ExpectPromptAsync();
+        string exec = await guest.RunAsync("/bin/chello one");
+        guest.Check(exec.Contains("hello from C, argc=2 argv[1]=one heap", StringComparison.Ordinal), $"chello:\n{exec}");
+        guest.Check(exec.Contains("/bin/chello: exit status 2", StringComparison.Ordinal), $"chello's status:\n{exec}");
+        string pie = await guest.RunAsync("/bin/chello-pie a b");
+        guest.Check(pie.Contains("hello from C, argc=3 argv[1]=a heap", StringComparison.Ordinal), $"chello-pie:\n{pie}");
+        guest.Check(pie.Contains("/bin/chello-pie: exit status 3", StringComparison.Ordinal), $"chello-pie's status:\n{pie}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
 }
