@@ -98,6 +98,46 @@ public sealed class FatVolumeTests
         Assert.Contains("::/Host File.txt", tree);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task AReadOnlyDisk_IsMountedReadOnly_AndRefusesWrites()
+    {
+        using var modules = new TestModules();
+        string disk = modules.Write("disk.img", TestDisks.Gpt(DiskSectors,
+            new TestDisks.GptPartition(FirstLba, LastLba, TestDisks.BasicData, "ro")));
+        Host("mkfs.fat", $"-F 16 -n READONLY -i 0BADF00D --offset {FirstLba} {disk} {(LastLba - FirstLba + 1) / 2}");
+        string seed = modules.Write("seed.txt", "read me\n"u8.ToArray());
+        Host("mcopy", $"-i {disk}@@{FirstLba * 512} {seed} ::/seed.txt");
+        byte[] before = File.ReadAllBytes(disk);
+        // QEMU's readonly drive offers VIRTIO_BLK_F_RO.
+        var config = Guest.Config(BootKind.Direct) with
+        {
+            ExtraArguments = ["-drive", $"file={disk},if=none,id=ro,format=raw,readonly=on", "-device", "virtio-blk-pci,drive=ro"],
+        };
+        await using (var guest = await Guest.StartAsync(config, nameof(FatVolumeTests)))
+        {
+            await guest.ExpectPromptAsync();
+            string log = guest.Session.Text;
+            guest.Check(log.Contains("(48 MiB), read-only", StringComparison.Ordinal), "the disk was not seen as read-only");
+            guest.Check(log.Contains("FAT16 'READONLY' mounted on /vmfs/volumes/0badf00d-", StringComparison.Ordinal)
+                && log.Contains("KiB free, read-only", StringComparison.Ordinal), "the volume was not mounted read-only");
+            string read = await guest.RunAsync("cat /vmfs/volumes/READONLY/seed.txt");
+            guest.Check(read.Contains("read me", StringComparison.Ordinal), $"cat:\n{read}");
+            foreach (string command in new[]
+            {
+                "echo no > /vmfs/volumes/READONLY/new.txt",
+                "mkdir /vmfs/volumes/READONLY/dir",
+                "rm /vmfs/volumes/READONLY/seed.txt",
+            })
+            {
+                string output = await guest.RunAsync(command);
+                guest.Check(output.Contains("Read-only file system", StringComparison.Ordinal), $"'{command}' was not refused:\n{output}");
+            }
+            guest.CheckNoPanic();
+            await guest.PowerOffAsync();
+        }
+        Assert.True(before.AsSpan().SequenceEqual(File.ReadAllBytes(disk)), "the read-only disk changed");
+    }
+
     private static void Host(string tool, string arguments)
     {
         var (code, output) = Exec(tool, arguments);
