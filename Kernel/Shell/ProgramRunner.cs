@@ -57,8 +57,10 @@ namespace Kernel.Shell
                 return true;
             }
             status = Scheduler.Join(world);
-            if (status > 128 && status < 160)
-                shell.WriteLine(string.Concat(path, ": killed by signal ", (status - 128).ToString(), " (", SignalName(status - 128), ")"));
+            // A fault ends a program with 128 + the signal (UserFaults); a kill (the memory policy, `kill`) with -9.
+            int signal = status > 128 && status < 160 ? status - 128 : status < 0 ? -status : 0;
+            if (signal != 0)
+                shell.WriteLine(string.Concat(path, ": killed by signal ", signal.ToString(), " (", SignalName(signal), ")"));
             else if (status != 0)
                 shell.WriteLine(string.Concat(path, ": exit status ", status.ToString()));
             return true;
@@ -66,6 +68,7 @@ namespace Kernel.Shell
 
         private static string SignalName(int signal) => signal switch
         {
+            9 => "Killed",
             UserFaults.SigIll => "Illegal instruction",
             UserFaults.SigTrap => "Trace/breakpoint trap",
             UserFaults.SigBus => "Bus error",

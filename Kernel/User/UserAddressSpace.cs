@@ -1,10 +1,12 @@
 // UserAddressSpace.cs -- a cartel's address space: its own PML4 whose upper half is the kernel's (Paging
 // .NewAddressSpace), and in the lower half only pages it owns: the ELF image, the stack, the brk heap and anonymous
-// mmap regions. Pages are allocated zeroed when mapped (no demand paging yet) and all go back when the world is
-// reaped (Paging.FreeAddressSpace). The kernel fills them through the direct map, so loading needs neither the
+// mmap regions. Pages are allocated zeroed when mapped (no demand paging yet), charged to the owning world's
+// resource group (WorldMemory.ChargeUserPages: past its limit the mapping fails, and the OOM policy may kill), and
+// all go back when the world is reaped (Paging.FreeAddressSpace). The kernel fills them through the direct map, so loading needs neither the
 // address space loaded nor SMAP opened.
 using System;
 using Kernel.Memory;
+using Kernel.Worlds;
 
 namespace Kernel.User
 {
@@ -22,11 +24,14 @@ namespace Kernel.User
         public ulong BrkStart, BrkEnd;
         public ulong MmapNext = MmapTop;
         public ulong PagesMapped { get; private set; }
+        /// <summary>The world whose group pays for the pages (null: not charged, e.g. in self-tests).</summary>
+        public World Owner { get; private set; }
 
-        public static UserAddressSpace Create()
+        /// <summary>A new space; with an owner, mapping runs in that world (it charges the current world).</summary>
+        public static UserAddressSpace Create(World owner = null)
         {
             ulong root = Paging.NewAddressSpace();
-            return root == 0 ? null : new UserAddressSpace { Root = root };
+            return root == 0 ? null : new UserAddressSpace { Root = root, Owner = owner };
         }
 
         public static ulong PageFloor(ulong address) => address & ~(PageSize - 1);
@@ -46,12 +51,15 @@ namespace Kernel.User
                     Paging.MapUserPage(Root, page, existing & 0x000F_FFFF_FFFF_F000UL, merged);
                     continue;
                 }
-                ulong physical = PhysicalMemory.AllocatePage();
-                if (physical == 0)
+                if (Owner != null && !WorldMemory.ChargeUserPages(1))
                     return false;
-                if (!Paging.MapUserPage(Root, page, physical, flags))
+                ulong physical = PhysicalMemory.AllocatePage();
+                if (physical == 0 || !Paging.MapUserPage(Root, page, physical, flags))
                 {
-                    PhysicalMemory.FreePages(physical, 1);
+                    if (physical != 0)
+                        PhysicalMemory.FreePages(physical, 1);
+                    if (Owner != null)
+                        WorldMemory.UnchargeUserPages(Owner, 1);
                     return false;
                 }
                 PagesMapped++;
@@ -85,6 +93,8 @@ namespace Kernel.User
                     continue;
                 PhysicalMemory.FreePages(physical, 1);
                 PagesMapped--;
+                if (Owner != null)
+                    WorldMemory.UnchargeUserPages(Owner, 1);
             }
         }
 
@@ -116,6 +126,8 @@ namespace Kernel.User
                 return;
             Paging.FreeAddressSpace(Root);
             Root = 0;
+            if (Owner != null)
+                WorldMemory.UnchargeUserPages(Owner, PagesMapped);
             PagesMapped = 0;
         }
     }

@@ -75,7 +75,7 @@ namespace Kernel.User
         private string Load(out ulong entry, out ulong rsp)
         {
             entry = rsp = 0;
-            Space = UserAddressSpace.Create();
+            Space = UserAddressSpace.Create(Scheduler.Current);
             if (Space == null)
                 return "out of memory";
             string error = ElfLoader.Load(Space, _file, out ElfImage image);

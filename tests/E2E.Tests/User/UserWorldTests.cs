@@ -149,4 +149,27 @@ public sealed class UserWorldTests
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task UserPages_AreChargedToTheGroup_PastItsLimitOnlyTheProgramDies()
+    {
+        using var modules = new BootModules();
+        await using var guest = await Guest.StartAsync(WithPrograms(modules, "memhog", "hello"), nameof(UserWorldTests));
+        await guest.ExpectPromptAsync();
+        string unlimited = await guest.RunAsync("/bin/memhog");
+        guest.Check(unlimited.Contains("memhog: got 64 MiB", StringComparison.Ordinal), $"memhog without a limit:\n{unlimited}");
+        string peak = await guest.RunAsync("memstats -r group-stats");
+        var uw = System.Text.RegularExpressions.Regex.Match(peak, @"^\s*\d+\s+uw\s+\d+\s+\d+\s+\d+\s+-?\d+\s+-?\d+\s+\d+\s+\d+\s+\d+\s+(\d+)\s+(\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        guest.Check(uw.Success && long.Parse(uw.Groups[1].Value) == 0 && long.Parse(uw.Groups[2].Value) >= 64 * 1024,
+            $"host/user/uw should show 64 MiB at its peak and nothing now:\n{peak}");
+        guest.Check((await guest.RunAsync("group set host/user/uw --max 8")).Contains("updated host/user/uw", StringComparison.Ordinal), "limit set");
+        string limited = await guest.RunAsync("/bin/memhog");
+        guest.Check(!limited.Contains("got 64 MiB", StringComparison.Ordinal), $"memhog passed its 8 MB limit:\n{limited}");
+        guest.Check(limited.Contains("Admission failure in path: host/user/uw:memhog", StringComparison.Ordinal), $"no admission failure:\n{limited}");
+        guest.Check(limited.Contains("/bin/memhog: killed by signal 9 (Killed)", StringComparison.Ordinal), $"the memory policy's kill:\n{limited}");
+        string hello = await guest.RunAsync("/bin/hello");
+        guest.Check(hello.Contains("hello, world from ring 3", StringComparison.Ordinal), $"hello after the kill:\n{hello}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
 }
