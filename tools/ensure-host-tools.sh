@@ -24,6 +24,9 @@ TOOLS=(
     "binutils           ld"
     "ovmf               /usr/share/OVMF/OVMF_CODE_4M.fd"
     "ovmf               /usr/share/OVMF/OVMF_VARS_4M.fd"
+    "busybox-static     /bin/busybox"
+    "gcc                gcc"
+    "libc6-dev          /usr/lib/x86_64-linux-gnu/libc.a"
 )
 
 quiet=0 verbose=0 check_only=0

@@ -28,6 +28,10 @@ isr_stub_%1:
 %endrep
 
 isr_common:
+    test byte [rsp + 24], 3      ; from ring 3 (the CS the CPU pushed, above vector and error code)?
+    jz .from_kernel
+    swapgs                       ; kernel GS: this CPU's PerCpu block (user.asm)
+.from_kernel:
     push rax
     push rbx
     push rcx
@@ -68,6 +72,10 @@ isr_common:
     pop rbx
     pop rax
     add rsp, 16                  ; vector and error code
+    test byte [rsp + 8], 3       ; back to ring 3?
+    jz .to_kernel
+    swapgs
+.to_kernel:
     iretq
 
 section .rodata

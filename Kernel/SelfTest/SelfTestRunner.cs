@@ -17,6 +17,7 @@ namespace Kernel.SelfTest
             SizeClassHeapTests.AddTo(tests);
             GarbageCollectorTests.AddTo(tests);
             ReservedMemoryTests.AddTo(tests);
+            UserWorldTests.AddTo(tests);
             TimerTests.AddTo(tests);
             KernelOptionsTests.AddTo(tests);
             WorldTests.AddTo(tests);

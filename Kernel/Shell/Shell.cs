@@ -204,6 +204,15 @@ namespace Kernel.Shell
             for (int i = 0; i < _commands.Count; i++)
                 if (_commands[i].Name == name)
                     return _commands[i].FailsAlone ? RunFailingAlone(_commands[i], name, words) : _commands[i].Run(this, words);
+            return NotBuiltIn(words);
+        }
+
+        // A path that is no built-in is a program (a static ELF executable run as a userworld); anything else is not
+        // found. Kept out of Dispatch so that stays small enough to inline into Execute (backtraces name Execute).
+        private int NotBuiltIn(string[] words)
+        {
+            if (words[0].IndexOf('/') >= 0 && ProgramRunner.TryRun(this, words, out int status))
+                return status;
             WriteError(string.Concat("sh: ", words[0], ": not found"));
             return 127;
         }

@@ -181,6 +181,8 @@ namespace Kernel.VisorFs
             }
         }
 
+        private const ulong KernelHeapHeadroomPages = 2 * KernelHeap.ReserveBytes / PhysicalMemory.PageSize;
+
         private Errno EnsurePages(RamNode file, int pages, string path)
         {
             if (pages <= file.PageCount)
@@ -212,6 +214,16 @@ namespace Kernel.VisorFs
             Cpu.RestoreInterrupts(flags);
             if (refused != null)
             {
+                FsEvents.RamdiskFull(Name, path);
+                return Errno.ENOSPC;
+            }
+            // The pool's accounting cannot see memory nobody charges (boot modules, page tables), so the pool may
+            // promise pages the machine no longer has. The last pages belong to the kernel heap: a write that would
+            // leave less than its reserve plus as much again for the writing command's own heap fails with ENOSPC
+            // here, rather than the command failing later with "out of memory" (or the kernel going without).
+            if (PhysicalMemory.FreePageCount < (ulong)more + KernelHeapHeadroomPages)
+            {
+                Uncharge(more * PageBytes);
                 FsEvents.RamdiskFull(Name, path);
                 return Errno.ENOSPC;
             }

@@ -17,7 +17,7 @@ namespace Kernel.Arch
         public const int UserRspScratchOffset = 24;   // u64: the user RSP while the syscall entry switches stacks
         public const int BlockSize = 64;
 
-        private const uint GsBaseMsr = 0xC0000101;
+        private const uint GsBaseMsr = 0xC0000101, KernelGsBaseMsr = 0xC0000102;
 
         private struct Table
         {
@@ -59,5 +59,39 @@ namespace Kernel.Arch
 
         /// <summary>The calling CPU's block, from its GS base (null before InstallOnThisCpu).</summary>
         public static byte* CurrentBlock => (byte*)Cpu.ReadMsr(GsBaseMsr);
+
+        // cpu0's block when ApStartup could not give it one (no page at boot): a non-GC static, so its address
+        // never changes.
+        private struct FallbackBlock
+        {
+            public fixed byte Bytes[BlockSize];
+        }
+
+        private static FallbackBlock s_fallback;
+
+        /// <summary>
+        /// Makes the boot CPU ready for ring 3 (Kernel/User/UserCpuSetup): its GS base must point at its block, and
+        /// KERNEL_GS_BASE holds the user's GS (0 for now) until the first `swapgs`. ApStartup registered cpu0 already;
+        /// should it not have, the fallback block becomes cpu0.
+        /// </summary>
+        public static void InstallBoot()
+        {
+            if (CurrentBlock == null)
+            {
+                byte* block = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref s_fallback);
+                Register(block, 0);
+                InstallOnThisCpu(block);
+            }
+            Cpu.WriteMsr(KernelGsBaseMsr, 0);
+        }
+
+        /// <summary>Where the next `syscall` from ring 3 on this CPU switches its stack to (the running world's kernel
+        /// stack top).</summary>
+        public static void SetKernelStackTop(ulong top)
+        {
+            byte* block = CurrentBlock;
+            if (block != null)
+                *(ulong*)(block + SyscallStackTopOffset) = top;
+        }
     }
 }

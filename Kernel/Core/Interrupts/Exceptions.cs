@@ -1,5 +1,7 @@
-// Exceptions.cs -- CPU exceptions in kernel code: a null dereference or a division by zero in managed code becomes
-// the .NET exception (ManagedFaults); everything else is a kernel bug and ends in the panic screen.
+// Exceptions.cs -- CPU exceptions. From ring 3 they belong to the user world (the user-fault handler kills it);
+// in kernel code a page fault in the user-memory copy returns -EFAULT (the copy's recovery point), a null
+// dereference or a division by zero in managed code becomes the .NET exception (ManagedFaults), and everything else
+// is a kernel bug and ends in the panic screen.
 using Kernel.Arch;
 using Kernel.Panic;
 
@@ -35,10 +37,33 @@ namespace Kernel.Interrupts
             _ => "Reserved",
         };
 
+        private static delegate*<InterruptFrame*, int, ulong, void> s_userFault;
+        private static ulong s_userCopyFaultIp, s_userCopyRecover;
+
+        /// <summary>Handles exceptions raised in ring 3 (Kernel/User); it must not return to the faulting code.</summary>
+        public static void SetUserFaultHandler(delegate*<InterruptFrame*, int, ulong, void> handler) => s_userFault = handler;
+
+        /// <summary>The one kernel instruction allowed to fault on user memory, and where it resumes when it does.</summary>
+        public static void SetUserCopyRecovery(ulong faultIp, ulong recover)
+        {
+            s_userCopyFaultIp = faultIp;
+            s_userCopyRecover = recover;
+        }
+
         internal static void Handle(InterruptFrame* frame)
         {
             int vector = (int)frame->Vector;
             ulong cr2 = vector == PageFault || vector == DoubleFault ? Cpu.ReadCr2() : 0;
+            if ((frame->Cs & 3) == 3 && s_userFault != null)
+            {
+                s_userFault(frame, vector, cr2);
+                return;
+            }
+            if (vector == PageFault && s_userCopyFaultIp != 0 && frame->Rip == s_userCopyFaultIp)
+            {
+                frame->Rip = s_userCopyRecover;
+                return;
+            }
             if (ManagedFaults.TryRaise(frame, vector, cr2))
                 return;
             PanicScreen.ShowException(frame, vector, cr2);

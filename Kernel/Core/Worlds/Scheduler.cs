@@ -348,6 +348,12 @@ namespace Kernel.Worlds
             return !timedOut;
         }
 
+        private static delegate*<World, void> s_reapHook;
+
+        /// <summary>Runs for every world as it is reaped (on another world's stack): user worlds free their address
+        /// space there.</summary>
+        public static void SetReapHook(delegate*<World, void> hook) => s_reapHook = hook;
+
         /// <summary>Ends the current world. Never returns.</summary>
         public static void Exit(int status)
         {
@@ -428,6 +434,8 @@ namespace Kernel.Worlds
         // Returns everything a dead world held. Runs on another world's stack.
         private static void Reap(World world)
         {
+            if (s_reapHook != null)
+                s_reapHook(world);
             WorldMemory.ReleaseAll(world);
             long stackBytes = (long)(WorldStack.TotalPages * PhysicalMemory.PageSize);
             WorldStack.Free(world.StackBase);
@@ -486,6 +494,7 @@ namespace Kernel.Worlds
             ContextSwitches++;
             next.Switches++;
             SetCurrentIdentity(next);
+            WorldCpuState.Load(next);
             SwitchWorld(&previous.Control->SavedRsp, next.Control->SavedRsp, previous.Control->Fpu, next.Control->Fpu);
             // Running as `previous` again (or never, if it died).
             ReapPending();

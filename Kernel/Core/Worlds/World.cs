@@ -23,6 +23,12 @@ namespace Kernel.Worlds
 
         internal ulong StackBase;                             // guard page address; 0 for the boot world
         internal WorldControl* Control;
+        /// <summary>User worlds: the physical address of their address space's PML4 (0: the kernel's tables).</summary>
+        public ulong AddressSpaceRoot { get; set; }
+        /// <summary>User worlds: their FS base (arch_prctl), loaded whenever the world is switched in.</summary>
+        public ulong UserFsBase { get; set; }
+        /// <summary>User worlds: the cartel state (Kernel/User), released by the reap hook when the world is reaped.</summary>
+        public object UserState { get; set; }
         internal delegate*<object, void> Entry;
         internal object Argument;
 
@@ -85,6 +91,9 @@ namespace Kernel.Worlds
             Cpu = 0;
             StackBase = 0;
             Control = null;
+            AddressSpaceRoot = 0;
+            UserFsBase = 0;
+            UserState = null;
             Entry = null;
             Argument = null;
             WakeTsc = 0;

@@ -102,6 +102,39 @@ namespace Kernel.Worlds
             return freed;
         }
 
+        /// <summary>
+        /// Charges pages a user program maps (Kernel/User) to the current world's group, as AllocatePages charges its
+        /// runs: past the limit the admission failure is logged and the OOM policy picks a victim (this world, when
+        /// it is the largest, does not return). False when refused.
+        /// </summary>
+        public static bool ChargeUserPages(ulong count)
+        {
+            World self = Scheduler.Current;
+            long bytes = (long)(count * PhysicalMemory.PageSize);
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ResourceGroup refused = Scheduler.Groups.TryCharge(self.Group, bytes);
+            if (refused == null)
+            {
+                self.MemBytes += bytes;
+                if (self.MemBytes > self.MemPeak)
+                    self.MemPeak = self.MemBytes;
+            }
+            Cpu.RestoreInterrupts(flags);
+            if (refused != null)
+                OnRefused(self, refused);
+            return refused == null;
+        }
+
+        /// <summary>Gives back what ChargeUserPages charged to a world (its own or, at reap, a dead one's).</summary>
+        public static void UnchargeUserPages(World world, ulong count)
+        {
+            long bytes = (long)(count * PhysicalMemory.PageSize);
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            Scheduler.Groups.Uncharge(world.Group, bytes);
+            world.MemBytes -= bytes;
+            Cpu.RestoreInterrupts(flags);
+        }
+
         /// <summary>The heap page source's accounting for world heaps (see KernelHeap.SetAccounting).</summary>
         internal static unsafe bool ChargeHeap(World owner, long bytes)
         {

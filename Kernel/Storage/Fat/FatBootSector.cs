@@ -6,6 +6,9 @@
 // The FAT type follows from the count of data clusters alone (< 4085 FAT12, < 65525 FAT16, else FAT32), as the
 // specification demands. Every field that sizes or places something is checked against the volume, so the rest of
 // the driver can trust the geometry: a hostile boot sector is refused here with the reason.
+using System;
+using System.Buffers.Binary;
+
 namespace Kernel.Storage.Fat
 {
     public enum FatType
@@ -114,22 +117,13 @@ namespace Kernel.Storage.Fat
             return b;
         }
 
-        internal static ushort U16(byte[] b, int at) => (ushort)(b[at] | b[at + 1] << 8);
+        // Little-endian fields, through the core library's BinaryPrimitives (one implementation, BCL-tested).
+        internal static ushort U16(byte[] b, int at) => BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(at));
 
-        internal static uint U32(byte[] b, int at) => (uint)(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24);
+        internal static uint U32(byte[] b, int at) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at));
 
-        internal static void Put16(byte[] b, int at, uint v)
-        {
-            b[at] = (byte)v;
-            b[at + 1] = (byte)(v >> 8);
-        }
+        internal static void Put16(byte[] b, int at, uint v) => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(at), (ushort)v);
 
-        internal static void Put32(byte[] b, int at, uint v)
-        {
-            b[at] = (byte)v;
-            b[at + 1] = (byte)(v >> 8);
-            b[at + 2] = (byte)(v >> 16);
-            b[at + 3] = (byte)(v >> 24);
-        }
+        internal static void Put32(byte[] b, int at, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(at), v);
     }
 }

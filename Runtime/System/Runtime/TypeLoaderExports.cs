@@ -14,8 +14,8 @@ namespace System.Runtime
             nint method = *(nint*)&slot;
             if (GenericVirtualMethodCache.TryGet(receiver, method, out nint code))
                 return code;
-            code = GenericVirtualMethodResolver.Resolve((MethodTable*)receiver, method, out object keepAlive);
-            GenericVirtualMethodCache.Add(receiver, method, code, keepAlive);
+            code = GenericVirtualMethodResolver.Resolve((MethodTable*)receiver, method);
+            GenericVirtualMethodCache.Add(receiver, method, code);
             return code;
         }
     }

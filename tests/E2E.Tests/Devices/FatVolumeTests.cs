@@ -1,6 +1,7 @@
 // FatVolumeTests.cs -- a FAT32 volume end to end: the host makes a GPT disk whose partition holds a volume made by
 // mkfs.fat with a file put there by mcopy; the kernel mounts it at /vmfs/volumes/UUID with its label linked, lists and
-// reads the host's file, writes files and a directory from the shell (echo >, >>, cp, mkdir, mv, rm), and powers off.
+// reads the host's file, writes files and directories from the shell (echo >, >>, cp in and out, mkdir, mv, rm [-r]),
+// and powers off.
 // Then the host checks the partition with `fsck.fat -n` and reads the kernel's files back with mcopy.
 using System.Diagnostics;
 using Vmk.E2E.Tests.Infrastructure;
@@ -51,6 +52,11 @@ public sealed class FatVolumeTests
                 "rm /vmfs/volumes/BOOTBANK1/gone.txt",
                 "echo moved > /vmfs/volumes/BOOTBANK1/before.txt",
                 "mv /vmfs/volumes/BOOTBANK1/before.txt \"/vmfs/volumes/BOOTBANK1/A Long Directory Name/after.txt\"",
+                "mkdir /vmfs/volumes/BOOTBANK1/tree",
+                "mkdir /vmfs/volumes/BOOTBANK1/tree/deeper",
+                "echo leaf > /vmfs/volumes/BOOTBANK1/tree/deeper/leaf.txt",
+                "rm -r /vmfs/volumes/BOOTBANK1/tree",
+                "cp \"/vmfs/volumes/BOOTBANK1/Host File.txt\" /tmp/copied.txt",
             })
             {
                 string output = await guest.RunAsync(command);
@@ -61,6 +67,10 @@ public sealed class FatVolumeTests
             string back = await guest.RunAsync("cat /vmfs/volumes/BOOTBANK1/written.txt");
             guest.Check(back.Contains("first line\nsecond line", StringComparison.Ordinal) || back.Contains("first line\r\nsecond line", StringComparison.Ordinal),
                 $"read back in the guest:\n{back}");
+            string copied = await guest.RunAsync("cat /tmp/copied.txt");
+            guest.Check(copied.Contains("put there by the host", StringComparison.Ordinal), $"cp out of the volume:\n{copied}");
+            string refused = await guest.RunAsync("chmod 700 /vmfs/volumes/BOOTBANK1/written.txt");
+            guest.Check(refused.Contains("not permitted", StringComparison.Ordinal), $"chmod on a volume:\n{refused}");
             guest.CheckNoPanic();
             await guest.PowerOffAsync();
         }
@@ -84,7 +94,48 @@ public sealed class FatVolumeTests
         string tree = Exec("mdir", $"-/ -b -i {partition} ::/").Output;
         Assert.DoesNotContain("gone.txt", tree);
         Assert.DoesNotContain("before.txt", tree);
+        Assert.DoesNotContain("tree", tree);
         Assert.Contains("::/Host File.txt", tree);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task AReadOnlyDisk_IsMountedReadOnly_AndRefusesWrites()
+    {
+        using var modules = new TestModules();
+        string disk = modules.Write("disk.img", TestDisks.Gpt(DiskSectors,
+            new TestDisks.GptPartition(FirstLba, LastLba, TestDisks.BasicData, "ro")));
+        Host("mkfs.fat", $"-F 16 -n READONLY -i 0BADF00D --offset {FirstLba} {disk} {(LastLba - FirstLba + 1) / 2}");
+        string seed = modules.Write("seed.txt", "read me\n"u8.ToArray());
+        Host("mcopy", $"-i {disk}@@{FirstLba * 512} {seed} ::/seed.txt");
+        byte[] before = File.ReadAllBytes(disk);
+        // QEMU's readonly drive offers VIRTIO_BLK_F_RO.
+        var config = Guest.Config(BootKind.Direct) with
+        {
+            ExtraArguments = ["-drive", $"file={disk},if=none,id=ro,format=raw,readonly=on", "-device", "virtio-blk-pci,drive=ro"],
+        };
+        await using (var guest = await Guest.StartAsync(config, nameof(FatVolumeTests)))
+        {
+            await guest.ExpectPromptAsync();
+            string log = guest.Session.Text;
+            guest.Check(log.Contains("(48 MiB), read-only", StringComparison.Ordinal), "the disk was not seen as read-only");
+            guest.Check(log.Contains("FAT16 'READONLY' mounted on /vmfs/volumes/0badf00d-", StringComparison.Ordinal)
+                && log.Contains("KiB free, read-only", StringComparison.Ordinal), "the volume was not mounted read-only");
+            string read = await guest.RunAsync("cat /vmfs/volumes/READONLY/seed.txt");
+            guest.Check(read.Contains("read me", StringComparison.Ordinal), $"cat:\n{read}");
+            foreach (string command in new[]
+            {
+                "echo no > /vmfs/volumes/READONLY/new.txt",
+                "mkdir /vmfs/volumes/READONLY/dir",
+                "rm /vmfs/volumes/READONLY/seed.txt",
+            })
+            {
+                string output = await guest.RunAsync(command);
+                guest.Check(output.Contains("Read-only file system", StringComparison.Ordinal), $"'{command}' was not refused:\n{output}");
+            }
+            guest.CheckNoPanic();
+            await guest.PowerOffAsync();
+        }
+        Assert.True(before.AsSpan().SequenceEqual(File.ReadAllBytes(disk)), "the read-only disk changed");
     }
 
     private static void Host(string tool, string arguments)

@@ -2,7 +2,7 @@
 // chains that loop, leave the volume or end before the size are EIO; a directory that contains itself is listed
 // without end-less descent; and a property test flips random bytes in the boot sector, the FATs and the directories
 // of a populated volume: mounting, walking, reading and writing never throw, never hang and never touch the disk
-// outside the volume.
+// outside the volume. A disk that stops answering fails the operation with EIO, and the next ones at once.
 using CsCheck;
 using Kernel.Storage.Fat;
 using Kernel.VisorFs;
@@ -64,6 +64,22 @@ public class FatHostileTests
         Assert.Equal(Errno.EIO, volume.Read(big, 0, buffer, out _));
         Assert.Equal(Errno.Ok, volume.Read(big, 0, buffer.AsSpan(0, 100), out int read));
         Assert.Equal(100, read);
+    }
+
+    [Fact]
+    public void ADiskThatStopsAnswering_FailsWithEio_AndLaterCallsFailAtOnce()
+    {
+        byte[] image = Populated(16, out _);
+        var disk = new MemoryBlockDevice(image);
+        FatVolume volume = FatVolumeTests.Mount(disk);
+        Assert.Equal(Errno.Ok, volume.Create("doomed.bin", out FatNode doomed));
+        disk.TimeoutAfterRequests = disk.Submitted.Count + 3;   // a few more requests, then silence
+        Assert.Equal(Errno.EIO, volume.Write(doomed, 0, new byte[64 * 1024]));
+        Assert.True(disk.HasFailed);
+        int seen = disk.Submitted.Count;
+        Assert.Equal(Errno.EIO, volume.List("dir", new List<FatNode>()));
+        Assert.Equal(Errno.EIO, volume.Create("another.txt", out _));
+        Assert.Equal(seen, disk.Submitted.Count);   // the failed device is not asked again
     }
 
     [Fact]

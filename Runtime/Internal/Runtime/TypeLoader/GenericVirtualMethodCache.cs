@@ -1,7 +1,10 @@
 // GenericVirtualMethodCache.cs -- (receiver type, call site's method handle) -> code, so that only the first call
-// of a pair reads ILC's tables. Lock-free: readers walk immutable chains; a writer publishes a fully built entry
-// with one reference store (x86 keeps stores in order). Two writers racing on a bucket may lose one entry, which
-// only costs a second resolution later.
+// of a pair reads ILC's tables. Readers take no lock: they walk immutable chains, and a writer publishes a fully
+// built entry with one reference store (x86 keeps stores in order). Writers prepend with interrupts off, so that a
+// world switch cannot lose another world's entry (one CPU; with SMP this becomes the kernel's spinlock).
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
 namespace Internal.Runtime.TypeLoader
 {
     internal static class GenericVirtualMethodCache
@@ -12,11 +15,18 @@ namespace Internal.Runtime.TypeLoader
             public nint Method;
             public nint Code;
             public Entry Next;
-            public object KeepAlive;       // what a fat pointer points into: lives as long as the entry
         }
 
         private const int Buckets = 256;                     // a power of two
+        // Made by the first Add, not by a static initializer: that would put a class constructor check on every
+        // lookup (10 more instructions per call in `bench`).
         private static Entry[] s_buckets;
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_irq_save")]
+        private static extern ulong DisableInterrupts();
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_write_rflags")]
+        private static extern void RestoreInterrupts(ulong flags);
 
         private static int Bucket(nint receiver, nint method) => (int)(((nuint)receiver >> 4) ^ ((nuint)method >> 3)) & (Buckets - 1);
 
@@ -34,12 +44,16 @@ namespace Internal.Runtime.TypeLoader
             return false;
         }
 
-        public static void Add(nint receiver, nint method, nint code, object keepAlive)
+        public static void Add(nint receiver, nint method, nint code)
         {
-            s_buckets ??= new Entry[Buckets];
-            Entry[] buckets = s_buckets;
+            var entry = new Entry { Receiver = receiver, Method = method, Code = code };
+            Entry[] fresh = s_buckets == null ? new Entry[Buckets] : null;
             int b = Bucket(receiver, method);
-            buckets[b] = new Entry { Receiver = receiver, Method = method, Code = code, Next = buckets[b], KeepAlive = keepAlive };
+            ulong flags = DisableInterrupts();
+            s_buckets ??= fresh;
+            entry.Next = s_buckets[b];
+            s_buckets[b] = entry;
+            RestoreInterrupts(flags);
         }
     }
 }

@@ -16,23 +16,19 @@ namespace Internal.Runtime.TypeLoader
             public int ArgumentCount;
         }
 
-        /// <summary>
-        /// The code to call; <paramref name="keepAlive"/> holds the blocks a shared-code result points into (its
-        /// { code, dictionary } pair and the dictionary), for the cache entry to keep.
-        /// </summary>
-        public static nint Resolve(MethodTable* receiver, nint methodHandle, out object keepAlive)
+        /// <summary>The code to call: an entry point, or a fat pointer to shared code and its dictionary.</summary>
+        public static nint Resolve(MethodTable* receiver, nint methodHandle)
         {
-            keepAlive = null;
             MethodHandleData* method = (MethodHandleData*)methodHandle;
             MethodTable** arguments = (MethodTable**)(method + 1);
             MethodTable* declaring = method->DeclaringType;
             if (GenericVirtualMethodTables.InterfaceMethods(declaring->TypeDefinition) > 0)
-                return ResolveInterfaceMethod(receiver, declaring, method->ArgumentCount, arguments, ref keepAlive);
-            return ResolveClassMethod(receiver, declaring, method->ArgumentCount, arguments, ref keepAlive);
+                return ResolveInterfaceMethod(receiver, declaring, method->ArgumentCount, arguments);
+            return ResolveClassMethod(receiver, declaring, method->ArgumentCount, arguments);
         }
 
         // Class GVM: the most derived type in the receiver's base chain that implements the declaring type's slot.
-        private static nint ResolveClassMethod(MethodTable* receiver, MethodTable* declaring, int count, MethodTable** arguments, ref object keepAlive)
+        private static nint ResolveClassMethod(MethodTable* receiver, MethodTable* declaring, int count, MethodTable** arguments)
         {
             MethodTable* declaringDefinition = declaring->TypeDefinition;
             int slots = GenericVirtualMethodTables.DeclaredSlots(declaringDefinition);
@@ -47,14 +43,14 @@ namespace Internal.Runtime.TypeLoader
                 // override this one; without method identities in the tables that cannot be told apart.
                 if (implemented < slots)
                     throw Failure("ambiguous (it overrides only some of the generic virtual methods of", declaring, type, count, arguments);
-                return Code(type, declaring, receiver, count, arguments, ref keepAlive);
+                return Code(type, declaring, receiver, count, arguments);
             }
             throw Failure("no implementation of", declaring, receiver, count, arguments);
         }
 
         // Interface GVM: the implementing class's method (then resolved as a class GVM, since a derived class may
         // override it), or failing that a default implementation in an interface.
-        private static nint ResolveInterfaceMethod(MethodTable* receiver, MethodTable* declaring, int count, MethodTable** arguments, ref object keepAlive)
+        private static nint ResolveInterfaceMethod(MethodTable* receiver, MethodTable* declaring, int count, MethodTable** arguments)
         {
             int methods = GenericVirtualMethodTables.InterfaceMethods(declaring->TypeDefinition);
             for (int pass = 0; pass < 2; pass++)
@@ -68,17 +64,17 @@ namespace Internal.Runtime.TypeLoader
                     if (matched < methods)
                         throw Failure("ambiguous (it implements only some of the generic methods of", declaring, type, count, arguments);
                     if (defaults)
-                        return Code(target == declaring->TypeDefinition ? declaring : target, declaring, receiver, count, arguments, ref keepAlive);
+                        return Code(target == declaring->TypeDefinition ? declaring : target, declaring, receiver, count, arguments);
                     for (MethodTable* owner = receiver; owner != null; owner = owner->BaseType)
                         if (owner->TypeDefinition == target)
-                            return ResolveClassMethod(receiver, owner, count, arguments, ref keepAlive);
+                            return ResolveClassMethod(receiver, owner, count, arguments);
                     throw Failure("the implementing class is not a base of the receiver for", declaring, receiver, count, arguments);
                 }
             }
             throw Failure("no implementation of", declaring, receiver, count, arguments);
         }
 
-        private static nint Code(MethodTable* owner, MethodTable* declaring, MethodTable* receiver, int count, MethodTable** arguments, ref object keepAlive)
+        private static nint Code(MethodTable* owner, MethodTable* declaring, MethodTable* receiver, int count, MethodTable** arguments)
         {
             int found = GenericVirtualMethodTables.ExactInstantiation(owner, count, arguments, out nint code);
             if (found == 1)
@@ -86,7 +82,7 @@ namespace Internal.Runtime.TypeLoader
             if (found > 1)
                 throw Failure("ambiguous (several generic methods of this arity and type arguments on the implementing type) for", declaring, receiver, count, arguments);
             // Reference-type arguments run the shared (__Canon) body with a generic dictionary built here.
-            code = SharedGenericMethods.Instantiate(owner, count, arguments, out keepAlive);
+            code = SharedGenericMethods.Instantiate(owner, count, arguments);
             if (code != 0)
                 return code;
             throw Failure("no compiled code for the instantiation of", declaring, receiver, count, arguments);

@@ -8,10 +8,12 @@
 //   { cell count, cells... } with a cell { fixup kind, its data }; kind 1 is a type handle, followed by a type
 //   signature (NativeLayoutTypes.cs). Other cell kinds are not built (a clear failure).
 // The caller of GVMLookupForSlot recognises a "fat" pointer (bit 1 set) to { code, dictionary } and passes the
-// dictionary after `this` (seen in the kernel's disassembly). Both blocks live as long as the cache entry (the
-// collector does not move objects, so their addresses stay valid).
+// dictionary after `this` (seen in the kernel's disassembly). Both blocks live for good, as a type loader's do: a
+// strong GCHandle keeps them (the collector does not move objects, so their addresses stay valid), whatever becomes
+// of the cache entry that points at them.
 using System;
 using System.Runtime;
+using System.Runtime.InteropServices;
 
 namespace Internal.Runtime.TypeLoader
 {
@@ -28,9 +30,8 @@ namespace Internal.Runtime.TypeLoader
         /// instantiated over <paramref name="arguments"/>, or returns 0 when no template matches. Throws when a
         /// template matches but its dictionary needs something this loader does not build.
         /// </summary>
-        public static nint Instantiate(MethodTable* owner, int count, MethodTable** arguments, out object keepAlive)
+        public static nint Instantiate(MethodTable* owner, int count, MethodTable** arguments)
         {
-            keepAlive = null;
             byte* map = ModuleBlobs.Find(GenericMethodsTemplateMap, out byte* mapEnd);
             byte* layout = ModuleBlobs.Find(ModuleBlobs.NativeLayoutInfo, out _);
             byte* references = ModuleBlobs.Find(ModuleBlobs.NativeReferences, out _);
@@ -62,7 +63,7 @@ namespace Internal.Runtime.TypeLoader
             fat[0] = code;
             fixed (nint* cells = dictionary)
                 fat[1] = (nint)cells;
-            keepAlive = new object[] { fat, dictionary };
+            GCHandle.Alloc(new object[] { fat, dictionary });
             fixed (nint* pair = fat)
                 return (nint)pair | FatPointerBit;
         }

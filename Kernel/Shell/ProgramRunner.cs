@@ -1,0 +1,80 @@
+// ProgramRunner.cs -- a command word with a slash that is no built-in (`/bin/hello`, `./tool`) runs the file as a
+// user program: a static ELF executable from VisorFS in its own userworld (Kernel/User), in the foreground. The shell
+// waits for it; a program killed by a fault is reported as sh reports a signal, any other nonzero exit status with
+// its number. Userworlds run in host/user/uw (user memory: past the limit the program is the one that goes).
+using Kernel.Arch;
+using Kernel.Resources;
+using Kernel.User;
+using Kernel.VisorFs;
+using Kernel.Worlds;
+
+namespace Kernel.Shell
+{
+    internal static class ProgramRunner
+    {
+        private const long MaxProgramBytes = 64L << 20;
+        private const string GroupPath = "host/user/uw";
+
+        private sealed class ShellOutput : IUserOutput
+        {
+            private readonly Shell _shell;
+            public ShellOutput(Shell shell) => _shell = shell;
+            public void Write(string text) => _shell.Write(text);
+        }
+
+        /// <summary>False when there is no such file (the caller reports "not found"); else runs it and sets the status.</summary>
+        public static bool TryRun(Shell shell, string[] words, out int status)
+        {
+            status = 0;
+            VisorFsRoot root = VisorFsRoot.Instance;
+            if (root == null)
+                return false;
+            string path = words[0];
+            Errno e = root.ReadAll(shell.WorkingDirectory, path, MaxProgramBytes, out byte[] file);
+            if (e == Errno.ENOENT || e == Errno.ENOTDIR)
+                return false;
+            if (e != Errno.Ok)
+            {
+                shell.WriteError(string.Concat("sh: ", path, ": ", ErrnoText.Describe(e)));
+                status = 126;
+                return true;
+            }
+            ResourceGroupTree tree = Scheduler.Groups;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupError error = tree.AddPath(GroupPath, out ResourceGroup group);
+            Cpu.RestoreInterrupts(flags);
+            if (error != GroupError.None)
+            {
+                shell.WriteError(string.Concat("sh: ", path, ": ", ResourceGroupTree.Describe(error)));
+                status = 126;
+                return true;
+            }
+            World world = UserProgram.Start(path, words, file, new ShellOutput(shell), group, out string reason);
+            if (world == null)
+            {
+                shell.WriteError(string.Concat("sh: ", path, ": ", reason));
+                status = 126;
+                return true;
+            }
+            status = Scheduler.Join(world);
+            // A fault ends a program with 128 + the signal (UserFaults); a kill (the memory policy, `kill`) with -9.
+            int signal = status > 128 && status < 160 ? status - 128 : status < 0 ? -status : 0;
+            if (signal != 0)
+                shell.WriteLine(string.Concat(path, ": killed by signal ", signal.ToString(), " (", SignalName(signal), ")"));
+            else if (status != 0)
+                shell.WriteLine(string.Concat(path, ": exit status ", status.ToString()));
+            return true;
+        }
+
+        private static string SignalName(int signal) => signal switch
+        {
+            9 => "Killed",
+            UserFaults.SigIll => "Illegal instruction",
+            UserFaults.SigTrap => "Trace/breakpoint trap",
+            UserFaults.SigBus => "Bus error",
+            UserFaults.SigFpe => "Floating point exception",
+            UserFaults.SigSegv => "Segmentation fault",
+            _ => "Killed",
+        };
+    }
+}

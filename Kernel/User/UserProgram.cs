@@ -1,0 +1,104 @@
+// UserProgram.cs -- one running userworld (a cartel of one world for now): its address space, brk and mmap state,
+// and where its stdout/stderr go. Start creates the world; the world's first kernel code (Enter) builds the
+// address space from the ELF file, the initial stack, and drops to ring 3. The reap hook frees the address space.
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Kernel.Logging;
+using Kernel.Resources;
+using Kernel.Worlds;
+
+namespace Kernel.User
+{
+    /// <summary>Where a program's fd 1 and 2 go (the shell's terminal or redirection).</summary>
+    public interface IUserOutput
+    {
+        void Write(string text);
+    }
+
+    public sealed unsafe class UserProgram
+    {
+        public string Path { get; private set; }
+        public string[] Arguments { get; private set; }
+        public UserAddressSpace Space { get; private set; }
+        public IUserOutput Output { get; private set; }
+        public int ParentId { get; private set; }
+        private byte[] _file;
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_enter_user")]
+        private static extern void EnterUser(ulong rip, ulong rsp, ulong arg0);
+
+        private static bool s_hooksInstalled;
+
+        /// <summary>Creates the program's world (its file already read); null with the reason when it cannot start.</summary>
+        public static World Start(string path, string[] arguments, byte[] file, IUserOutput output, ResourceGroup group, out string error)
+        {
+            InstallHooks();
+            var program = new UserProgram { Path = path, Arguments = arguments, _file = file, Output = output, ParentId = Scheduler.Current.Id };
+            string name = path.Substring(path.LastIndexOf('/') + 1);
+            World world = Scheduler.Create(name, WorldType.User, group, &Enter, program, out error);
+            if (world == null)
+                return null;
+            world.UserState = program;
+            Scheduler.Start(world);
+            return world;
+        }
+
+        private static void InstallHooks()
+        {
+            if (s_hooksInstalled)
+                return;
+            s_hooksInstalled = true;
+            Scheduler.SetReapHook(&Reap);
+            Kernel.Interrupts.Exceptions.SetUserFaultHandler(&UserFaults.Handle);
+        }
+
+        // The world's body: load, then leave for ring 3 (never returns; the world ends in exit or a fault).
+        private static void Enter(object argument)
+        {
+            var program = (UserProgram)argument;
+            World self = Scheduler.Current;
+            string error = program.Load(out ulong entry, out ulong rsp);
+            program._file = null;
+            if (error != null)
+            {
+                program.Output?.Write(string.Concat(program.Path, ": ", error, "\n"));
+                Scheduler.Exit(126);
+            }
+            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            self.AddressSpaceRoot = program.Space.Root;
+            Arch.Cpu.WriteCr3(program.Space.Root);
+            Arch.Cpu.RestoreInterrupts(flags);
+            EnterUser(entry, rsp, 0);
+        }
+
+        private string Load(out ulong entry, out ulong rsp)
+        {
+            entry = rsp = 0;
+            Space = UserAddressSpace.Create(Scheduler.Current);
+            if (Space == null)
+                return "out of memory";
+            string error = ElfLoader.Load(Space, _file, out ElfImage image);
+            if (error != null)
+                return error;
+            if (!UserMemory.IsUserRange(image.Entry, 1))
+                return "entry point outside user memory";
+            Space.BrkStart = Space.BrkEnd = UserAddressSpace.PageCeiling(image.End);
+            rsp = InitialStack.Build(Space, Arguments, new[] { "PATH=/bin:/sbin", "HOME=/", "TERM=vt100" }, Path, image);
+            if (rsp == 0)
+                return "out of memory for the stack";
+            entry = image.Entry;
+            return null;
+        }
+
+        // On another world's stack, after the program's world died (exit, fault or kill): nothing loads its tables.
+        private static void Reap(World world)
+        {
+            if (world.UserState is UserProgram program && program.Space != null)
+            {
+                world.AddressSpaceRoot = 0;
+                program.Space.Free();
+            }
+        }
+    }
+}
