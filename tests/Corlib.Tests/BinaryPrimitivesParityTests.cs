@@ -13,17 +13,7 @@ public class BinaryPrimitivesParityTests
     private static readonly Gen<(byte[] Bytes, int Start)> Slices =
         Gen.Byte.Array[0, 12].SelectMany(b => Gen.Int[0, b.Length].Select(s => (b, s)));
 
-    private static string Outcome(Func<object> read)
-    {
-        try
-        {
-            return "ok " + read();
-        }
-        catch (Exception e)
-        {
-            return e.GetType().Name;
-        }
-    }
+    private static string Outcome(Func<object> read) => ParityOutcome.Of(read);
 
     [Fact]
     public void Reads_MatchTheBcl()

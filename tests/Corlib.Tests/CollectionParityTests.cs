@@ -17,17 +17,7 @@ public class CollectionParityTests
     private static readonly Gen<(int Op, int Key, int Value)[]> Operations =
         Gen.Select(Gen.Int[0, 9], Gen.Int[-20, 20], Gen.Int).Array[0, 200];
 
-    private static string Outcome(Func<object> action)
-    {
-        try
-        {
-            return "ok " + action();
-        }
-        catch (Exception e)
-        {
-            return e.GetType().Name;
-        }
-    }
+    private static string Outcome(Func<object> action) => ParityOutcome.Of(action);
 
     [Fact]
     public void DictionaryMatchesTheBcl()
