@@ -83,6 +83,7 @@ namespace Kernel.Init
             User.UserCpuSetup.Initialize();
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
             Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
+            Storage.BootBankLink.Attach(VisorFsRoot.Instance);
 
             if (Options.Has("selftest"))
             {

@@ -76,7 +76,7 @@ namespace Kernel.VisorFs
             if (state >= 0)
             {
                 BootModule module = BootInfo.Module(state);
-                StickyState.Restore(root, DirectMap.ToVirtual(module.Start), module.End > module.Start ? (long)(module.End - module.Start) : 0);
+                StickyState.RestoreModule(root, DirectMap.ToVirtual(module.Start), module.End > module.Start ? (long)(module.End - module.Start) : 0);
                 PhysicalMemory.ReleaseBootModule(state);
             }
             if (PhysicalMemory.ReleasedBootBytes > 0)

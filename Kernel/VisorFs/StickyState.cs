@@ -15,6 +15,13 @@ namespace Kernel.VisorFs
         public const string LocalArchive = "local.tgz";
         private const int MaxStateBytes = 64 << 20;
 
+        /// <summary>The state.tgz boot module: restored, and remembered so the boot bank's copy is not applied over it.</summary>
+        public static void RestoreModule(VisorFsRoot root, ulong address, long length)
+        {
+            RestoredFromModule = true;
+            Restore(root, address, length);
+        }
+
         /// <summary>Extracts local.tgz from a state.tgz image over `/`, recreating the markers. Logs and skips on damage.</summary>
         public static void Restore(VisorFsRoot root, ulong address, long length)
         {
@@ -23,7 +30,21 @@ namespace Kernel.VisorFs
                 Log.Warning("VisorFs", "state.tgz: empty or too large, not restored");
                 return;
             }
-            var image = new ReadOnlySpan<byte>((void*)address, (int)length);
+            Restore(root, new ReadOnlySpan<byte>((void*)address, (int)length));
+        }
+
+        /// <summary>A state.tgz module was given at boot (the harness's --state, or a loader's last module): it wins
+        /// over the copy on the boot bank's volume.</summary>
+        public static bool RestoredFromModule { get; private set; }
+
+        /// <summary>The same, from a state.tgz image in memory (a module, or the file on the boot bank's volume).</summary>
+        public static void Restore(VisorFsRoot root, ReadOnlySpan<byte> image)
+        {
+            if (image.Length == 0)
+            {
+                Log.Warning("VisorFs", "state.tgz: empty, not restored");
+                return;
+            }
             PageRun outer = Gunzip(root, image, out long outerLength, out string why);
             if (outer == null)
             {
@@ -54,6 +75,7 @@ namespace Kernel.VisorFs
         }
 
         public const string BackupPath = "/bootbank/state.tgz";
+        public const string PendingBackupPath = "/bootbank/state.tgz.new";
         private static ulong s_changesAtLastBackup;
 
         /// <summary>True when a sticky file was written since the last backup (what auto-backup.sh checks).</summary>
@@ -89,7 +111,14 @@ namespace Kernel.VisorFs
             byte[] state = GzipWriter.Compress(s_deflater, stateTar, now);
             if (root.Resolve("/", "/bootbank", true, out FsNode bank) != Errno.Ok)
                 root.Mkdir("/", "/bootbank", 0x1ED);
-            error = root.WriteFile("/", BackupPath, state, false);
+            // Written beside the old copy, then put in its place: a power cut leaves the old state.tgz, or the new one
+            // as state.tgz.new (which the next boot takes when state.tgz is missing), never half a file.
+            error = root.WriteFile("/", PendingBackupPath, state, false);
+            if (error == Errno.Ok)
+            {
+                Errno removed = root.Unlink("/", BackupPath);
+                error = removed == Errno.Ok || removed == Errno.ENOENT ? root.Rename("/", PendingBackupPath, BackupPath) : removed;
+            }
             if (error != Errno.Ok)
             {
                 Log.Warning("VisorFs", string.Concat("backup.sh: cannot write ", BackupPath, ": ", ErrnoText.Describe(error)));

@@ -76,15 +76,7 @@ public sealed class FatVolumeTests
         }
 
         // On the host: the partition is clean, and the kernel's files are there.
-        string partition = Path.Combine(modules.Directory, "partition.img");
-        using (var source = File.OpenRead(disk))
-        using (var target = File.Create(partition))
-        {
-            source.Position = FirstLba * 512L;
-            var buffer = new byte[(LastLba - FirstLba + 1) * 512];
-            source.ReadExactly(buffer);
-            target.Write(buffer);
-        }
+        string partition = CopyPartition(disk, FirstLba, LastLba, Path.Combine(modules.Directory, "partition.img"));
         var (code, fsck) = Exec("fsck.fat", $"-n {partition}");
         Assert.True(code == 0, "fsck.fat -n found problems:\n" + fsck);
         Assert.Equal("first line\nsecond line\n", Exec("mcopy", $"-n -i {partition} ::/written.txt -").Output);
@@ -138,13 +130,25 @@ public sealed class FatVolumeTests
         Assert.True(before.AsSpan().SequenceEqual(File.ReadAllBytes(disk)), "the read-only disk changed");
     }
 
-    private static void Host(string tool, string arguments)
+    /// <summary>Sectors first..last of a disk image copied to their own file (fsck.fat takes no offset).</summary>
+    internal static string CopyPartition(string disk, long first, long last, string path)
+    {
+        using var source = File.OpenRead(disk);
+        using var target = File.Create(path);
+        source.Position = first * 512L;
+        var buffer = new byte[(last - first + 1) * 512];
+        source.ReadExactly(buffer);
+        target.Write(buffer);
+        return path;
+    }
+
+    internal static void Host(string tool, string arguments)
     {
         var (code, output) = Exec(tool, arguments);
         Assert.True(code == 0, $"{tool} {arguments}: {output}");
     }
 
-    private static (int Code, string Output) Exec(string tool, string arguments)
+    internal static (int Code, string Output) Exec(string tool, string arguments)
     {
         var info = new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.Environment["MTOOLS_SKIP_CHECK"] = "1";
