@@ -1,6 +1,6 @@
 // BootBankStateTests.cs -- sticky configuration that survives a reboot on its own: with a FAT volume labelled
 // BOOTBANK1 on a disk, /bootbank links to it, backup.sh writes state.tgz there, and the next boot of the same disk
-// restores it with no state.tgz module. A copy left as state.tgz.new (a power cut before it was put in place) is taken
+// restores it with no state.tgz module; BOOTBANK2 is /altbootbank. A copy left as state.tgz.new (a power cut before it was put in place) is taken
 // when state.tgz is missing; a damaged state.tgz is logged and skipped and the boot completes.
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.Iso.Runner;
@@ -11,7 +11,7 @@ namespace Vmk.E2E.Tests.Devices;
 [Trait("Category", "QEMU")]
 public sealed class BootBankStateTests
 {
-    private const int DiskSectors = 98304, FirstLba = 2048, LastLba = 94207;
+    private const int DiskSectors = 131072, FirstLba = 2048, LastLba = 94207, AltFirstLba = 94208, AltLastLba = 126975;
     private const string Setting = "/adv/Misc/HostName = esx-on-disk";
 
     [Fact(Timeout = 300_000)]
@@ -19,8 +19,10 @@ public sealed class BootBankStateTests
     {
         using var modules = new TestModules();
         string disk = modules.Write("disk.img", TestDisks.Gpt(DiskSectors,
-            new TestDisks.GptPartition(FirstLba, LastLba, TestDisks.BasicData, "bootbank1")));
+            new TestDisks.GptPartition(FirstLba, LastLba, TestDisks.BasicData, "bootbank1"),
+            new TestDisks.GptPartition(AltFirstLba, AltLastLba, TestDisks.BasicData, "bootbank2")));
         FatVolumeTests.Host("mkfs.fat", $"-F 32 -s 1 -n BOOTBANK1 -i 0B00B00B --offset {FirstLba} {disk} {(LastLba - FirstLba + 1) / 2}");
+        FatVolumeTests.Host("mkfs.fat", $"-F 16 -n BOOTBANK2 -i 0B00B00C --offset {AltFirstLba} {disk} {(AltLastLba - AltFirstLba + 1) / 2}");
         string volume = $"{disk}@@{FirstLba * 512}";
         var config = Guest.Config(BootKind.Direct) with { Disks = [disk] };
 
@@ -28,6 +30,9 @@ public sealed class BootBankStateTests
         {
             await guest.ExpectPromptAsync();
             guest.Check(guest.Session.Text.Contains("Storage: /bootbank -> /vmfs/volumes/BOOTBANK1", StringComparison.Ordinal), "/bootbank was not linked");
+            string links = await guest.RunAsync("ls -l /");
+            guest.Check(links.Contains("bootbank -> /vmfs/volumes/BOOTBANK1", StringComparison.Ordinal)
+                && links.Contains("altbootbank -> /vmfs/volumes/BOOTBANK2", StringComparison.Ordinal), $"the bank links in /:\n{links}");
             guest.Check(guest.Session.Text.Contains("no state.tgz on /vmfs/volumes/BOOTBANK1", StringComparison.Ordinal), "an empty bank was not reported");
             await guest.RunAsync($"echo \"{Setting}\" >> /etc/vmware/esx.conf");
             string saved = await guest.RunAsync("backup.sh");
