@@ -19,12 +19,6 @@ namespace Kernel.VisorFs
         public static void RestoreModule(VisorFsRoot root, ulong address, long length)
         {
             RestoredFromModule = true;
-            Restore(root, address, length);
-        }
-
-        /// <summary>Extracts local.tgz from a state.tgz image over `/`, recreating the markers. Logs and skips on damage.</summary>
-        public static void Restore(VisorFsRoot root, ulong address, long length)
-        {
             if (length <= 0 || length > int.MaxValue)
             {
                 Log.Warning("VisorFs", "state.tgz: empty or too large, not restored");
@@ -37,7 +31,8 @@ namespace Kernel.VisorFs
         /// over the copy on the boot bank's volume.</summary>
         public static bool RestoredFromModule { get; private set; }
 
-        /// <summary>The same, from a state.tgz image in memory (a module, or the file on the boot bank's volume).</summary>
+        /// <summary>Extracts local.tgz from a state.tgz image over `/`, recreating the markers. Logs and skips on damage.
+        /// The image is a boot module or the file on the boot bank's volume.</summary>
         public static void Restore(VisorFsRoot root, ReadOnlySpan<byte> image)
         {
             if (image.Length == 0)

@@ -1,5 +1,6 @@
 // Scheduler.cs -- preemptive, timer-driven world scheduling with per-CPU run queues (one CPU today; every piece
-// of state hangs off PerCpu, so SMP adds CPUs rather than undoing globals).
+// of state hangs off CpuRunQueue, so SMP adds CPUs rather than undoing globals; Kernel.Arch.PerCpu is the
+// per-CPU block the assembly reaches through GS).
 //
 // Policy, in one paragraph (the decisions live in CpuSharePolicy, host-tested): CPU is shared between resource
 // groups in proportion to their CPU shares (stride scheduling: a group's virtual time advances by run time / shares
@@ -32,7 +33,7 @@ namespace Kernel.Worlds
         public const ulong SliceTicksDefault = 10;
         public const ulong PeriodMilliseconds = 100;
 
-        private sealed class PerCpu
+        private sealed class CpuRunQueue
         {
             public int Index;
             public World Current;
@@ -44,7 +45,7 @@ namespace Kernel.Worlds
             public CpuSharePolicy Policy;
         }
 
-        private static PerCpu s_cpu;
+        private static CpuRunQueue s_cpu;
         private static readonly List<World> s_all = new List<World>();
         private static readonly List<World> s_sleepers = new List<World>();
         // Reaped World objects are kept for reuse rather than freed: without a collector, a world's object may still
@@ -95,7 +96,7 @@ namespace Kernel.Worlds
         {
             Groups = groups;
             ResourceGroupTree.SetCriticalSection(&Cpu.SaveAndDisableInterrupts, &Cpu.RestoreInterrupts);
-            s_cpu = new PerCpu { Index = 0, Policy = new CpuSharePolicy(PeriodCycles, SliceTicks * Clock.TscPerTick) };
+            s_cpu = new CpuRunQueue { Index = 0, Policy = new CpuSharePolicy(PeriodCycles, SliceTicks * Clock.TscPerTick) };
             var boot = new World
             {
                 Id = s_nextId++,
@@ -474,7 +475,7 @@ namespace Kernel.Worlds
         // The one place worlds change. Interrupts are off.
         private static void Schedule()
         {
-            PerCpu cpu = s_cpu;
+            CpuRunQueue cpu = s_cpu;
             World previous = cpu.Current;
             ulong now = Cpu.ReadTimestampCounter();
             Account(previous, now);
@@ -511,7 +512,7 @@ namespace Kernel.Worlds
         {
             if (!s_running)
                 return;
-            PerCpu cpu = s_cpu;
+            CpuRunQueue cpu = s_cpu;
             // Deadlines are in TSC time: under emulation the timer interrupt can arrive late and then in bursts,
             // so counting ticks could end a sleep early by the clock; the TSC cannot.
             ulong now = Cpu.ReadTimestampCounter();

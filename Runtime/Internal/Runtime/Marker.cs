@@ -160,6 +160,18 @@ namespace Internal.Runtime
             _stack[_count++] = (nuint)obj;
         }
 
+        // One reference field of obj: checked in verification mode, else marked; null is skipped.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private void Visit(byte* obj, nuint value, bool verifying)
+        {
+            if (value == 0)
+                return;
+            if (verifying)
+                Check(obj, value);
+            else
+                MarkReference(value);
+        }
+
         // The one walk over an object's reference fields, for marking and for verification; inlined into each with
         // `verifying` a constant, so the marking loop carries no test for the other mode.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -176,15 +188,7 @@ namespace Internal.Runtime
                 nuint* p = (nuint*)(obj + offset);
                 nuint* stop = (nuint*)((byte*)p + seriesSize + (nint)size);
                 for (; p < stop; p++)
-                {
-                    nuint value = *p;
-                    if (value == 0)
-                        continue;
-                    if (verifying)
-                        Check(obj, value);
-                    else
-                        MarkReference(value);
-                }
+                    Visit(obj, *p, verifying);
             }
             if (count >= 0)
                 return;
@@ -200,15 +204,7 @@ namespace Internal.Runtime
                     GCDesc.RepeatItem(mt, i, out uint references, out uint skip);
                     nuint* p = (nuint*)q;
                     for (uint r = 0; r < references; r++, p++)
-                    {
-                        nuint value = *p;
-                        if (value == 0)
-                            continue;
-                        if (verifying)
-                            Check(obj, value);
-                        else
-                            MarkReference(value);
-                    }
+                        Visit(obj, *p, verifying);
                     q = (byte*)p + skip;
                 }
                 if (q == elementStart)
