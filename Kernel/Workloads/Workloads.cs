@@ -1,6 +1,6 @@
 // Workloads.cs -- test workloads the shell's `run` places in resource groups, standing in for userworlds until
 // those exist: `spin` (a CPU hog), `memhog MB` (takes memory until it has MB or is refused), `sleeper`,
-// `throw` (throws an exception nobody catches: the world ends, the host goes on; UnhandledExceptionPolicy) and
+// `newhog MB` (the same with `new`: managed arrays charged to its group's heap, GroupHeaps), `throw` (throws an exception nobody catches: the world ends, the host goes on; UnhandledExceptionPolicy) and
 // `overflow` (recurses into its stack's guard page: a stack overflow is never survivable, so the panic screen).
 using Kernel.Logging;
 using Kernel.Memory;
@@ -25,6 +25,9 @@ namespace Kernel.Workloads
                 case "memhog":
                     entry = &MemHog;
                     return true;
+                case "newhog":
+                    entry = &NewHog;
+                    return true;
                 case "sleeper":
                     entry = &Sleeper;
                     return true;
@@ -40,7 +43,7 @@ namespace Kernel.Workloads
             }
         }
 
-        public const string Names = "spin, memhog MB, sleeper, throw, overflow";
+        public const string Names = "spin, memhog MB, newhog MB, sleeper, throw, overflow";
 
         private static void Spin(object argument)
         {
@@ -71,6 +74,40 @@ namespace Kernel.Workloads
                 string.Concat(wanted.ToString(), " MB in ", self.Group.Path)));
             while (true)
                 Scheduler.Sleep(1000);
+        }
+
+        // Takes MB with `new` (64 KiB arrays, kept in a list) from its group's heap. At the group's limit the
+        // allocation collects once and then fails with OutOfMemoryException, which this world catches: it keeps
+        // what it got (so memstats shows it as the group's heapSize) until killed; then the collector gives it back.
+        private static void NewHog(object argument)
+        {
+            int wanted = ((WorkloadArguments)argument).Megabytes;
+            World self = Scheduler.Current;
+            const int ChunkBytes = 64 * 1024;
+            const int ChunksPerMegabyte = (1 << 20) / ChunkBytes;
+            var kept = new System.Collections.Generic.List<byte[]>(wanted * ChunksPerMegabyte);
+            bool refused = false;
+            try
+            {
+                while (kept.Count < wanted * ChunksPerMegabyte)
+                {
+                    byte[] chunk = new byte[ChunkBytes];
+                    chunk[ChunkBytes - 1] = 1;    // really used, not just reserved
+                    kept.Add(chunk);
+                }
+            }
+            catch (System.OutOfMemoryException)
+            {
+                refused = true;
+            }
+            int got = kept.Count / ChunksPerMegabyte;
+            Log.Info("newhog", string.Concat(refused ? "out of memory after " : "allocated ", got.ToString(), " MB of ",
+                string.Concat(wanted.ToString(), " MB in ", self.Group.Path)));
+            while (true)
+            {
+                Scheduler.Sleep(1000);
+                System.GC.KeepAlive(kept);
+            }
         }
 
         private static void Throw(object argument)

@@ -15,12 +15,12 @@ namespace System
 
         public static int CollectionCount(int generation) => (int)GarbageCollector.Collections;
 
-        /// <summary>Bytes in use on the collected heap, after a full collection when asked.</summary>
+        /// <summary>Bytes in use on the collected heaps (the kernel's and every group's), after a full collection when asked.</summary>
         public static unsafe long GetTotalMemory(bool forceFullCollection)
         {
             if (forceFullCollection)
                 Collect();
-            return (long)Allocator.Heap.BytesInUse;
+            return (long)GarbageCollector.BytesInUse;
         }
 
         public static unsafe long GetTotalAllocatedBytes(bool precise = false) => (long)Allocator.TotalAllocatedBytes;

@@ -49,6 +49,11 @@ namespace Kernel.Memory
         public static void InitializeHeap(SizeClassHeap* heap, void* owner)
             => heap->Initialize(&AllocateRun, &FreeRun, owner, runsAreZeroed: true, poisonFreed: true, map: Allocator.BlockMap);
 
+        /// <summary>Sets up a collected heap for an owner (a resource group: GroupHeaps) with the kernel's page source,
+        /// charging and block map; the caller registers it with the collector.</summary>
+        public static void InitializeCollectedHeap(SizeClassHeap* heap, void* owner)
+            => heap->Initialize(&AllocateRun, &FreeRun, owner, runsAreZeroed: true, poisonFreed: Allocator.Heap.PoisonFreed, map: Allocator.BlockMap);
+
         /// <summary>Installs the memory accounting (once resource groups exist). A refused charge fails the run.</summary>
         public static void SetAccounting(delegate*<SizeClassHeap*, long, bool> charge, delegate*<SizeClassHeap*, long, void> uncharge)
         {
@@ -63,8 +68,9 @@ namespace Kernel.Memory
         /// </summary>
         public const ulong ReserveBytes = 1UL << 20;
 
-        /// <summary>Whether the kernel heap's request now being served may fail and so must leave the reserve alone.</summary>
-        public static bool RequestKeepsReserve(SizeClassHeap* heap) => heap == Allocator.KernelHeap && Allocator.CurrentRequestMayFail;
+        /// <summary>Whether the `new` now being served (from the kernel heap or a group's) may fail and so must leave
+        /// the reserve alone. World heaps of raw blocks are outside this rule.</summary>
+        public static bool RequestKeepsReserve(SizeClassHeap* heap) => heap->IsCollected && Allocator.CurrentRequestMayFail;
 
         private static void* AllocateRun(SizeClassHeap* heap, nuint bytes)
         {

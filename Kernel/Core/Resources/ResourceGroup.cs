@@ -30,9 +30,13 @@ namespace Kernel.Resources
         public long MemSize { get; internal set; }
         public long MemSizePeak { get; internal set; }
         /// <summary>Bytes of heap page runs charged to this group itself (part of MemSize): the kernel heap behind
-        /// `new` for host/system, each world's own heap for the world's group.</summary>
+        /// `new` for host/system, the group's own heap behind `new` for its worlds (GroupHeaps), each world's own raw heap.</summary>
         public long HeapSize { get; internal set; }
         public ulong AdmissionFailures { get; internal set; }
+
+        /// <summary>The collected heap `new` uses for this group's worlds (Kernel/Core/Memory/GroupHeaps.cs); null
+        /// while the group has none (no worlds, or a kernel group, which allocates from the kernel heap).</summary>
+        internal unsafe Internal.Runtime.SizeClassHeap* ManagedHeap;
 
         // CPU accounting, kept by the scheduler (TSC cycles).
         internal ulong CpuVirtualTime;       // advances by run time / shares: the group with the least runs next

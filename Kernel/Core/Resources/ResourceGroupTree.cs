@@ -387,6 +387,20 @@ namespace Kernel.Resources
             return refusing;
         }
 
+        /// <summary>
+        /// Charges memory that is already in use and only changes hands (a retired group heap's pages become the
+        /// kernel's): no limit or reservation can refuse what exists already.
+        /// </summary>
+        public void ChargeUnchecked(ResourceGroup group, long bytes)
+        {
+            for (ResourceGroup g = group; g != null; g = g.Parent)
+            {
+                g.MemSize += bytes;
+                if (g.MemSize > g.MemSizePeak)
+                    g.MemSizePeak = g.MemSize;
+            }
+        }
+
         public void Uncharge(ResourceGroup group, long bytes)
         {
             for (ResourceGroup g = group; g != null; g = g.Parent)

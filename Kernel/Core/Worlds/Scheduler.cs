@@ -127,6 +127,7 @@ namespace Kernel.Worlds
             bootGroup.HeapSize += (long)Internal.Runtime.Allocator.Heap.BytesFromPages;
             s_kernelHeapGroup = bootGroup;
             KernelHeap.SetAccounting(&ChargeKernelHeap, &UnchargeKernelHeap);
+            GroupHeaps.Initialize(groups, bootGroup);
             s_running = true;
             // Every world's stack can now be found: from here on allocation may collect.
             WorldStackRoots.Install();
@@ -137,19 +138,22 @@ namespace Kernel.Worlds
         /// <summary>The group the kernel heap (behind `new`) is charged to: host/system.</summary>
         public static ResourceGroup KernelHeapGroup => s_kernelHeapGroup;
 
-        // The owner cookie of a world heap is a GCHandle to the World object (World.OwnerHandle): the heap lives in
-        // unmanaged block headers, where the collector would not see a raw address. The kernel heap has none.
-        private static World OwnerOf(Internal.Runtime.SizeClassHeap* heap)
+        // The owner cookie of a world heap is a GCHandle to the World object (World.OwnerHandle), of a group heap one
+        // to the ResourceGroup (GroupHeaps): the heap lives in unmanaged block headers, where the collector would not
+        // see a raw address. The kernel heap (and a retired group heap) has none.
+        private static object OwnerOf(Internal.Runtime.SizeClassHeap* heap)
         {
             nint owner = (nint)heap->Owner;
-            return owner == 0 ? null : (World)GCHandle.FromIntPtr(owner).Target;
+            return owner == 0 ? null : GCHandle.FromIntPtr(owner).Target;
         }
 
         private static bool ChargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
         {
-            World owner = OwnerOf(heap);
-            if (owner != null)
-                return WorldMemory.ChargeHeap(owner, bytes);
+            object owner = OwnerOf(heap);
+            if (owner is World world)
+                return WorldMemory.ChargeHeap(world, bytes);
+            if (owner is ResourceGroup group)
+                return GroupHeaps.Charge(group, bytes);
             // Kernel memory: host/system has a reservation no other group can take and no limit; a request that may
             // fail leaves KernelHeap.ReserveBytes of it for the kernel's own allocations.
             ulong flags = Cpu.SaveAndDisableInterrupts();
@@ -163,10 +167,15 @@ namespace Kernel.Worlds
 
         private static void UnchargeKernelHeap(Internal.Runtime.SizeClassHeap* heap, long bytes)
         {
-            World owner = OwnerOf(heap);
-            if (owner != null)
+            object owner = OwnerOf(heap);
+            if (owner is World world)
             {
-                WorldMemory.UnchargeHeap(owner, bytes);
+                WorldMemory.UnchargeHeap(world, bytes);
+                return;
+            }
+            if (owner is ResourceGroup group)
+            {
+                GroupHeaps.Uncharge(group, bytes);
                 return;
             }
             ulong flags = Cpu.SaveAndDisableInterrupts();
@@ -233,6 +242,7 @@ namespace Kernel.Worlds
             flags = Cpu.SaveAndDisableInterrupts();
             world.Id = s_nextId++;
             world.CartelId = (type & WorldType.User) != 0 ? world.Id : 0;
+            world.ManagedHeap = GroupHeaps.For(group, type);
             group.WorldCount++;
             s_all.Add(world);
             Cpu.RestoreInterrupts(flags);
@@ -296,6 +306,9 @@ namespace Kernel.Worlds
             self.Group.HeapSize -= heapBytes;
             group.HeapSize += heapBytes;
             self.Group.WorldCount--;
+            if (self.Group.WorldCount == 0)
+                GroupHeaps.Retire(self.Group);
+            self.ManagedHeap = GroupHeaps.For(group, self.Type);
             group.WorldCount++;
             self.Group = group;
             self.Name = name;
@@ -446,6 +459,8 @@ namespace Kernel.Worlds
             world.StackBase = 0;
             world.Control = null;
             world.Group.WorldCount--;
+            if (world.Group.WorldCount == 0)
+                GroupHeaps.Retire(world.Group);
             s_all.Remove(world);
             s_pool.Add(world);   // keeps Id and ExitStatus readable until reused (Reset bumps Generation)
         }

@@ -65,6 +65,9 @@ namespace Kernel.Worlds
             => (Internal.Runtime.SizeClassHeap*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref Heap);
         internal readonly WaitQueue Exited = new WaitQueue();
 
+        /// <summary>Where this world's `new` allocates: its group's collected heap (GroupHeaps), null for the kernel's.</summary>
+        internal Internal.Runtime.SizeClassHeap* ManagedHeap;
+
         // The exception dispatches running on this world's stack (the runtime finds it through WorldExceptionState).
         internal Internal.Runtime.ExceptionHandling.ThreadExceptionState ExceptionState;
 
@@ -82,6 +85,7 @@ namespace Kernel.Worlds
         {
             Generation++;
             Id = 0;
+            ManagedHeap = null;
             LastRefusingGroup = null;
             CartelId = 0;
             Name = null;

@@ -11,7 +11,7 @@ namespace Kernel.Shell.Commands
     internal sealed unsafe class RunCommand : ShellCommand
     {
         public override string Name => "run";
-        public override string Summary => "run [++group=PATH,min=MB,max=MB,shares=N,cpumax=PCT] spin|memhog MB|sleeper";
+        public override string Summary => "run [++group=PATH,min=MB,max=MB,shares=N,cpumax=PCT] spin|memhog MB|newhog MB|sleeper";
 
         public override int Run(Shell shell, string[] args)
         {
@@ -34,11 +34,11 @@ namespace Kernel.Shell.Commands
             }
             string workload = args[next];
             var arguments = new WorkloadArguments();
-            if (workload == "memhog")
+            if (workload == "memhog" || workload == "newhog")
             {
                 if (next + 1 >= args.Length || !int.TryParse(args[next + 1], out arguments.Megabytes) || arguments.Megabytes <= 0)
                 {
-                    shell.WriteLine("usage: run [++...] memhog MB");
+                    shell.WriteLine(string.Concat("usage: run [++...] ", workload, " MB"));
                     return 1;
                 }
             }

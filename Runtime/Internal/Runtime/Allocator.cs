@@ -9,8 +9,11 @@ namespace Internal.Runtime
     {
         // A struct in a non-GC static: it exists before the first `new`, which is what lets `new` work at all.
         private static SizeClassHeap s_heap;
-        private static SizeClassHeap* s_current;          // where `new` allocates now: the kernel heap or a world's
         private static HeapBlockMap s_blockMap;
+        private static bool s_ready;
+        // The kernel's answer to "which heap does this `new` come from?" (the allocating world's group's heap); null
+        // until installed, and never asked with interrupts off: see SelectHeap.
+        private static delegate*<SizeClassHeap*> s_heapSelector;
 
         /// <summary>
         /// Connects the kernel heap to the page allocator. Until this runs, `new` fails fast. The block map covers
@@ -22,8 +25,8 @@ namespace Internal.Runtime
         {
             s_blockMap.Initialize(mapBase, mapCoversBytes, mapStorage, storageIsZeroed: runsAreZeroed);
             s_heap.Initialize(allocRun, freeRun, null, runsAreZeroed, poisonFreed, BlockMap);
-            s_current = (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
-            GarbageCollector.RegisterHeap(s_current);
+            GarbageCollector.RegisterHeap(KernelHeap);
+            s_ready = true;
         }
 
         /// <summary>Where every heap records its blocks (give it to heaps created later, e.g. worlds').</summary>
@@ -34,10 +37,25 @@ namespace Internal.Runtime
 
         public static SizeClassHeap* KernelHeap => (SizeClassHeap*)Unsafe.AsPointer(ref s_heap);
 
-        /// <summary>Makes `new` allocate from another heap (for code that allocates on an owner's behalf).</summary>
-        public static void SetCurrentHeap(SizeClassHeap* heap) => s_current = heap == null ? KernelHeap : heap;
+        /// <summary>
+        /// Installs the kernel's heap selector: called for each `new` made with interrupts on, it returns the heap
+        /// the object comes from (a collected heap, charged to the allocating world's resource group), or null for
+        /// the kernel heap.
+        /// </summary>
+        public static void SetHeapSelector(delegate*<SizeClassHeap*> selector) => s_heapSelector = selector;
 
-        public static SizeClassHeap* CurrentHeap => s_current;
+        // Interrupt handlers and code with interrupts off allocate for the kernel: they run on whichever world's
+        // time they interrupted, which must not be charged for them (and the selector could not be asked safely).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static SizeClassHeap* SelectHeap(ulong callerFlags)
+        {
+            if ((callerFlags & InterruptFlag) == 0 || s_heapSelector == null)
+                return KernelHeap;
+            SizeClassHeap* heap = s_heapSelector();
+            return heap == null ? KernelHeap : heap;
+        }
+
+        private const ulong InterruptFlag = 1UL << 9;
 
         // The heap's lists are shared by every world and by interrupt handlers (which allocate too), and the scheduler
         // preempts on timer ticks: each heap operation runs with interrupts off so no one sees a half-updated free
@@ -61,25 +79,28 @@ namespace Internal.Runtime
 
         // Allocates an object and writes its MethodTable (and an array's length) before interrupts come back on: a
         // collection, which can start in any world or interrupt handler, then never finds an allocated slot without
-        // a type. The allocation budget is checked first; an exhausted heap gets one collection and one more try.
-        // Then the request fails: with OutOfMemoryException when the kernel's policy says this caller can fail (a
-        // command, a helper's job), otherwise the kernel stops ("kernel heap exhausted": boot, interrupt handlers,
-        // critical sections, which the policy lets dip into a reserve first).
+        // a type. The allocation budget is checked first; a heap that cannot serve the request (its group at its
+        // limit, or no pages) gets one collection and one more try. Then the request fails: with
+        // OutOfMemoryException when the kernel's policy says this caller can fail (a command, a helper's job, a user
+        // world), otherwise it is served from the kernel heap (host/system, which keeps a reserve for exactly this)
+        // and only if that fails too does the kernel stop ("kernel heap exhausted": boot, interrupt handlers,
+        // critical sections).
         private static void* AllocateObject(MethodTable* pMT, nuint bytes, int length)
         {
-            SizeClassHeap* heap = s_current;
-            if (heap == null)
+            if (!s_ready)
                 RuntimeEnv.FailFast("allocation before the heap exists");
-            if (GarbageCollector.ShouldCollect(heap, out CollectionReason reason))
+            if (GarbageCollector.ShouldCollect(out CollectionReason reason))
                 GarbageCollector.Collect(reason);
-            void* p = TryAllocateObject(heap, pMT, bytes, length);
+            void* p = TryAllocateObject(null, pMT, bytes, length);
             if (p == null && GarbageCollector.Collect(CollectionReason.Exhausted))
-                p = TryAllocateObject(heap, pMT, bytes, length);
+                p = TryAllocateObject(null, pMT, bytes, length);
             if (p == null)
             {
                 if (RequestMayFail(ReadFlags()))
                     ThrowOutOfMemory();
-                RuntimeEnv.FailFast("kernel heap exhausted");
+                p = TryAllocateObject(KernelHeap, pMT, bytes, length);
+                if (p == null)
+                    RuntimeEnv.FailFast("kernel heap exhausted");
             }
             return p;
         }
@@ -123,11 +144,14 @@ namespace Internal.Runtime
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_read_rflags")]
         private static extern ulong ReadFlags();
 
+        // From `heap`, or (null) from the heap the kernel selects for the caller.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void* TryAllocateObject(SizeClassHeap* heap, MethodTable* pMT, nuint bytes, int length)
         {
             ulong flags = DisableInterrupts();
             s_callerFlags = flags;
+            if (heap == null)
+                heap = SelectHeap(flags);
             ulong before = heap->BytesInUse;
             void* p = heap->Allocate(bytes);
             if (p != null)
@@ -135,7 +159,9 @@ namespace Internal.Runtime
                 *(MethodTable**)p = pMT;
                 if (pMT->HasComponentSize)
                     *(int*)((byte*)p + sizeof(IntPtr)) = length;
-                s_totalAllocatedBytes += heap->BytesInUse - before;
+                ulong taken = heap->BytesInUse - before;
+                s_totalAllocatedBytes += taken;
+                GarbageCollector.OnAllocated(taken);
             }
             RestoreInterrupts(flags);
             return p;
@@ -152,7 +178,11 @@ namespace Internal.Runtime
             object o = obj;
             void* p = *(void**)Unsafe.AsPointer(ref o);
             ulong flags = DisableInterrupts();
+            SizeClassHeap* heap = SizeClassHeap.HeapOf(p);
+            ulong before = heap == null ? 0 : heap->BytesInUse;
             SizeClassHeap.FreeResult result = SizeClassHeap.FreeAnywhere(p);
+            if (result == SizeClassHeap.FreeResult.Freed && heap->IsCollected)
+                GarbageCollector.OnFreed(before - heap->BytesInUse);
             RestoreInterrupts(flags);
             if (result == SizeClassHeap.FreeResult.DoubleFree)
                 RuntimeEnv.FailFast("heap: double free");

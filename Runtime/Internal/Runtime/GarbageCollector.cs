@@ -29,7 +29,8 @@ namespace Internal.Runtime
 {
     public static unsafe class GarbageCollector
     {
-        private const int MaxHeaps = 8;
+        // The kernel heap, one heap per resource group that allocates (Kernel/Core/Memory/GroupHeaps.cs) and spares.
+        public const int MaxHeaps = 72;
         private const int MaxRegions = 8;
         private const int FallbackMarkStackCapacity = 256; // until SetMarkStack; overflow costs passes, not memory
 
@@ -92,15 +93,44 @@ namespace Internal.Runtime
 
         // ---- Set-up (the runtime's module initializer and the kernel call these) -----------------------------------
 
-        /// <summary>Adds a heap whose objects the collector marks and sweeps (the kernel heap; fixed-size table).</summary>
+        /// <summary>Adds a heap whose objects the collector marks and sweeps (the kernel heap, the groups' heaps;
+        /// fixed-size table: false when it is full). Called with no collection under way (interrupts off).</summary>
         public static bool RegisterHeap(SizeClassHeap* heap)
         {
             if (s_heapCount == MaxHeaps)
                 return false;
             heap->SetCollected(true);
             s_heaps.Items[s_heapCount++] = (ulong)heap;
+            s_bytesInUse += heap->BytesInUse;
             return true;
         }
+
+        /// <summary>Takes a heap out of the collector's table (its owner gives it up: it must hold no objects).</summary>
+        public static bool UnregisterHeap(SizeClassHeap* heap)
+        {
+            for (int h = 0; h < s_heapCount; h++)
+            {
+                if (Heap(h) != heap)
+                    continue;
+                s_heaps.Items[h] = s_heaps.Items[--s_heapCount];
+                s_bytesInUse -= heap->BytesInUse;
+                return true;
+            }
+            return false;
+        }
+
+        public static int HeapCount => s_heapCount;
+
+        // Bytes in use on every collected heap together, which is what the budget compares: the allocator adds what
+        // it hands out and subtracts what is freed explicitly; each collection recounts it exactly.
+        private static ulong s_bytesInUse;
+
+        /// <summary>Bytes in use on all collected heaps (the kernel's and the groups').</summary>
+        public static ulong BytesInUse => s_bytesInUse;
+
+        internal static void OnAllocated(ulong bytes) => s_bytesInUse += bytes;
+
+        internal static void OnFreed(ulong bytes) => s_bytesInUse = bytes > s_bytesInUse ? 0 : s_bytesInUse - bytes;
 
         /// <summary>A module's GCStaticRegion: int32 relative pointers to the slots holding its GC static bases.</summary>
         internal static void AddStaticRegion(byte* start, byte* end) => AddRegion(ref s_staticRegions, ref s_staticRegionCount, start, end);
@@ -190,28 +220,28 @@ namespace Internal.Runtime
 
         // ---- Triggers ----------------------------------------------------------------------------------------------
 
-        /// <summary>The allocator's question before each allocation from <paramref name="heap"/>.</summary>
+        /// <summary>The allocator's question before each allocation (every allocation is from a collected heap).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool ShouldCollect(SizeClassHeap* heap, out CollectionReason reason)
+        public static bool ShouldCollect(out CollectionReason reason)
         {
             reason = CollectionReason.Budget;
-            return heap->BytesInUse >= s_trigger && ShouldCollectSlow(heap, out reason);
+            return s_bytesInUse >= s_trigger && ShouldCollectSlow(out reason);
         }
 
-        private static bool ShouldCollectSlow(SizeClassHeap* heap, out CollectionReason reason)
+        private static bool ShouldCollectSlow(out CollectionReason reason)
         {
             reason = CollectionReason.Budget;
-            if (s_stackReporter == null || s_collecting || s_noCollectionDepth > 0 || !heap->IsCollected)
+            if (s_stackReporter == null || s_collecting || s_noCollectionDepth > 0)
                 return false;
             if (s_stressInterval != 0)
             {
                 if (++s_stressCounter < s_stressInterval)
-                    return heap->BytesInUse >= s_threshold;
+                    return s_bytesInUse >= s_threshold;
                 s_stressCounter = 0;
                 reason = CollectionReason.Stress;
                 return true;
             }
-            return heap->BytesInUse >= s_threshold;
+            return s_bytesInUse >= s_threshold;
         }
 
         private static void UpdateTrigger()
@@ -313,6 +343,7 @@ namespace Internal.Runtime
                 info.LiveObjectsAfter += heap->LiveObjects;
                 info.LiveBytesAfter += heap->BytesInUse;
             }
+            s_bytesInUse = info.LiveBytesAfter;
             ulong end = ReadTimestampCounter();
             if (VerifyAfterCollection)
                 VerifyHeaps();
