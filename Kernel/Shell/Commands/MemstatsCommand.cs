@@ -1,7 +1,7 @@
 // MemstatsCommand.cs -- `memstats -r group-stats`: the resource group table in ESXi's column order (KB).
 //   conResv = reservations handed to child groups; availResv = reservation still available to new children;
 //   heapSize = heap page runs charged to the group itself (part of memSize): the kernel heap behind `new` for
-//   host/system, the worlds' own heaps for their groups.
+//   host/system, the group's own heap behind its worlds' `new` (GroupHeaps) and the worlds' raw heaps for others.
 using Kernel.Resources;
 using Kernel.Worlds;
 
