@@ -27,6 +27,25 @@ public class ResourceGroupTreeTests
     }
 
     [Fact]
+    public void ChargeUnchecked_MovesMemoryThatExists_PastLimitsAndReservations()
+    {
+        // A retired group heap's pages become host/system's: no limit or reservation may refuse what is already in use.
+        var tree = Standard();
+        ResourceGroup system = tree.Find("host/system")!;
+        Assert.Equal(GroupError.None, tree.AddPath("host/user/a", out ResourceGroup a));
+        Assert.Equal(GroupError.None, tree.Add(tree.Find("host/user")!, "r", 1000 * MB, ResourceGroup.Unlimited, out _));
+        Assert.Null(tree.TryCharge(a, 10 * MB));
+        Assert.NotNull(tree.TryCharge(system, 20 * MB));          // the reservation of host/user/r protects it
+        tree.Uncharge(a, 10 * MB);
+        tree.ChargeUnchecked(system, 20 * MB);
+        Assert.Equal(20 * MB, system.MemSize);
+        Assert.Equal(20 * MB, system.MemSizePeak);
+        Assert.Equal(20 * MB, tree.Root.MemSize);
+        Assert.Equal(0, a.MemSize);
+        Assert.Equal(0, tree.Find("host/user")!.MemSize);
+    }
+
+    [Fact]
     public void AddPathCreatesMissingGroupsAndFindsThem()
     {
         var tree = Standard();
