@@ -111,18 +111,19 @@ public class ResourceGroupTreeTests
     }
 
     [Theory]
-    [InlineData(45, 6)]        // the minimum machine: the floor
-    [InlineData(63, 7.875)]    // an eighth
-    [InlineData(1024, 64)]     // the ceiling
-    public void KernelReservations_SystemGetsAnEighth_UserTheRest(long totalMb, double systemMb)
+    [InlineData(45, 6, 4)]          // the minimum machine: the floors
+    [InlineData(63, 7.875, 4)]      // an eighth; the shell's floor
+    [InlineData(256, 32, 16)]       // an eighth and a sixteenth
+    [InlineData(1024, 64, 32)]      // the ceilings
+    public void KernelReservations_SystemGetsAnEighth_TheShellASixteenth_UserTheRest(long totalMb, double systemMb, long shellMb)
     {
         var tree = Standard(totalMb * MB);
         Assert.Equal(GroupError.None, KernelReservations.Apply(tree));
         var system = tree.Find("system")!;
         var user = tree.Find("user")!;
         Assert.Equal((long)(systemMb * MB), system.MemMin);
-        Assert.Equal(KernelReservations.Shell, tree.Find(KernelReservations.ShellPath)!.MemMin);
-        Assert.Equal(totalMb * MB - system.MemMin - KernelReservations.Shell, user.MemMax);
+        Assert.Equal(shellMb * MB, tree.Find(KernelReservations.ShellPath)!.MemMin);
+        Assert.Equal(totalMb * MB - system.MemMin - shellMb * MB, user.MemMax);
         // A user group with no limit of its own fills host/user; the kernel still gets all of its reservation.
         tree.AddPath("host/user/hog", out var hog);
         while (tree.TryCharge(hog, MB) == null)
@@ -130,7 +131,7 @@ public class ResourceGroupTreeTests
         }
         Assert.True(user.MemSize <= user.MemMax);
         Assert.Null(tree.TryCharge(system, system.MemMin));
-        Assert.Null(tree.TryCharge(tree.Find(KernelReservations.ShellPath)!, KernelReservations.Shell));
+        Assert.Null(tree.TryCharge(tree.Find(KernelReservations.ShellPath)!, shellMb * MB));
     }
 
     [Fact]

@@ -82,13 +82,16 @@ namespace Kernel.Worlds
 
         /// <summary>
         /// A group at its limit gets one collection before the failure path, when a collection can lift the limit:
-        /// the refusing group holds the kernel heap's pages (host/system or an ancestor), which a collection gives
-        /// back by emptying slabs. True if a collection ran.
+        /// the refusing group holds the kernel heap's pages (host/system or an ancestor) or this world's group heap
+        /// (GroupHeaps: its own `new`), which a collection gives back by emptying slabs. True if a collection ran.
         /// </summary>
-        private static bool CollectIfItMayHelp(ResourceGroup refused)
+        private static unsafe bool CollectIfItMayHelp(ResourceGroup refused)
         {
             ResourceGroup kernelHeapGroup = Scheduler.KernelHeapGroup;
-            if (refused == null || kernelHeapGroup == null || !refused.IsAncestorOf(kernelHeapGroup))
+            World self = Scheduler.Current;
+            bool holdsKernelHeap = kernelHeapGroup != null && refused != null && refused.IsAncestorOf(kernelHeapGroup);
+            bool holdsOwnHeap = refused != null && self != null && self.ManagedHeap != null && refused.IsAncestorOf(self.Group);
+            if (!holdsKernelHeap && !holdsOwnHeap)
                 return false;
             return Internal.Runtime.GarbageCollector.Collect(Internal.Runtime.CollectionReason.GroupLimit);
         }
