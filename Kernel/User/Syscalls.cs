@@ -28,6 +28,12 @@ namespace Kernel.User
             {
                 result = Run(frame);
             }
+            catch (OutOfMemoryException)
+            {
+                // The kernel's bookkeeping for this call is charged to the program's group (GroupHeaps), which is
+                // full: the call fails as Linux's would (the memory policy has already logged and chosen a victim).
+                result = -ENOMEM;
+            }
             catch (Exception e)
             {
                 // A bug in a handler ends the program, not the kernel.

@@ -77,8 +77,9 @@ namespace Kernel.Workloads
         }
 
         // Takes MB with `new` (64 KiB arrays, kept in a list) from its group's heap. At the group's limit the
-        // allocation collects once and then fails with OutOfMemoryException, which this world catches: it keeps
-        // what it got (so memstats shows it as the group's heapSize) until killed; then the collector gives it back.
+        // allocation collects once and then fails: in a user group the memory policy kills the largest world (this
+        // one, usually); elsewhere it throws OutOfMemoryException, which this world catches. It keeps what it got
+        // (memstats shows it as the group's heapSize) until killed; then the collector gives it back.
         private static void NewHog(object argument)
         {
             int wanted = ((WorkloadArguments)argument).Megabytes;
@@ -101,6 +102,12 @@ namespace Kernel.Workloads
                 refused = true;
             }
             int got = kept.Count / ChunksPerMegabyte;
+            if (refused)
+            {
+                // Its group is full: give back a little (the next allocation collects it) so the log line fits.
+                for (int i = 0; i < 2 && kept.Count > 0; i++)
+                    kept.RemoveAt(kept.Count - 1);
+            }
             Log.Info("newhog", string.Concat(refused ? "out of memory after " : "allocated ", got.ToString(), " MB of ",
                 string.Concat(wanted.ToString(), " MB in ", self.Group.Path)));
             while (true)

@@ -139,11 +139,15 @@ namespace Kernel.Memory
         internal static bool Charge(ResourceGroup group, long bytes)
         {
             ulong flags = Cpu.SaveAndDisableInterrupts();
-            bool ok = s_groups.TryCharge(group, bytes) == null;
-            if (ok)
+            ResourceGroup refused = s_groups.TryCharge(group, bytes);
+            if (refused == null)
                 group.HeapSize += bytes;
+            // For the memory policy, should the request fail (AllocationFailurePolicy.OnRefused).
+            World self = Scheduler.Current;
+            if (self != null)
+                self.LastRefusingGroup = refused;
             Cpu.RestoreInterrupts(flags);
-            return ok;
+            return refused == null;
         }
 
         internal static void Uncharge(ResourceGroup group, long bytes)

@@ -168,7 +168,7 @@ namespace Kernel.Worlds
 
         // A user world's allocation was refused by `refusing` (its own group's limit, an ancestor's, or the host's
         // memory): memory shares pick the group under `refusing` that gives memory back, and its largest world dies.
-        private static void OnRefused(World self, ResourceGroup refusing)
+        internal static void OnRefused(World self, ResourceGroup refusing)
         {
             Log.Warning("MemSched", string.Concat("Admission failure in path: ", self.Group.Path, ":", self.Name, string.Concat(".", self.Id.ToString())));
             if (!OomPolicy.KillsOnExhaustion(self.Group))

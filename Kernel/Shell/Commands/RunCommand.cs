@@ -63,6 +63,9 @@ namespace Kernel.Shell.Commands
                 return 1;
             }
             int id = world.Id;
+            // A workload's whole life is a request that may fail alone: its `new` fails at its group's limit
+            // (OutOfMemoryException) rather than spilling into the kernel heap (AllocationFailurePolicy).
+            world.BeginFailableRequest();
             Scheduler.Start(world);
             shell.WriteLine(string.Concat("started world ", id.ToString(), " (", workload, string.Concat(") in ", group.Path)));
             return 0;

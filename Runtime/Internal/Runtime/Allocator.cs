@@ -97,7 +97,10 @@ namespace Internal.Runtime
             if (p == null)
             {
                 if (RequestMayFail(ReadFlags()))
+                {
+                    ReportRefusal();
                     ThrowOutOfMemory();
+                }
                 p = TryAllocateObject(KernelHeap, pMT, bytes, length);
                 if (p == null)
                     RuntimeEnv.FailFast("kernel heap exhausted");
@@ -127,6 +130,21 @@ namespace Internal.Runtime
 
         private static bool RequestMayFail(ulong callerFlags)
             => s_failurePolicy != null && s_criticalDepth == 0 && s_failurePolicy(callerFlags);
+
+        // The kernel's reaction to a refused request before it fails (its memory policy: log the admission failure,
+        // pick a victim). It may end the current world (the victim can be the requester), so it must not leave any
+        // state of this file changed behind it; it keeps its own allocations off the refused heap itself.
+        private static delegate*<void> s_refusalHandler;
+
+        /// <summary>Installs what runs when a request that may fail is refused, just before it throws.</summary>
+        public static void SetRefusalHandler(delegate*<void> handler) => s_refusalHandler = handler;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ReportRefusal()
+        {
+            if (s_refusalHandler != null)
+                s_refusalHandler();
+        }
 
         /// <summary>Failed requests thrown as OutOfMemoryException since boot.</summary>
         public static ulong FailedRequests { get; private set; }

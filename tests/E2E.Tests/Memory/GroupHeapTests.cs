@@ -1,7 +1,8 @@
 // GroupHeapTests.cs -- `new` is charged to the resource group of the world that allocates (issue 9's "heap memory is
-// charged to the resource group of the world that allocated it"): a world in a user group fills its group's heap,
-// not the kernel's; at the group's limit its `new` fails with OutOfMemoryException (after a collection) while the
-// host goes on; and when the world dies the group holds nothing and the collector gives the memory back.
+// charged to the resource group of the world that allocated it"): a world fills its group's heap, not the kernel's;
+// at the group's limit a user group's world meets the memory policy (admission failure, the largest world killed)
+// and any other world's `new` throws OutOfMemoryException, while the host goes on; when the world dies the group
+// holds nothing and the collector gives the memory back.
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vmk.E2E.Tests.Infrastructure;
@@ -41,38 +42,41 @@ public sealed class GroupHeapTests
         string baseline = await guest.RunAsync("memstats -r group-stats");
         GroupRow system0 = Row(baseline, "system")!;
 
+        // In a user group the memory policy answers the refusal as it does for pages: ESXi's admission failure, and
+        // the group's largest world dies.
         int logStart = guest.Session.Length;
         string started = await guest.RunAsync("run ++group=nh,max=24 newhog 64");
-        Match id = Regex.Match(started, @"started world (\d+)");
-        guest.Check(id.Success, $"run newhog: {started}");
-        Match refused = await guest.ExpectAsync(new Regex(@"newhog: out of memory after (\d+) MB of 64 MB in host/user/nh"), TimeSpan.FromSeconds(60), logStart,
-            "newhog's `new` refused at its group's 24 MB limit");
-        int got = int.Parse(refused.Groups[1].Value, CultureInfo.InvariantCulture);
-        guest.Check(got is >= 12 and < 24, $"newhog got {got} MB under a 24 MB limit");
-
-        string held = await guest.RunAsync("memstats -r group-stats");
-        GroupRow nh = Row(held, "nh")!;
-        GroupRow system1 = Row(held, "system")!;
-        guest.Check(nh.MemSize <= 24 * 1024 && nh.HeapSize >= got * 1024L, $"the arrays are not charged to host/user/nh:\n{held}");
-        guest.Check(system1.HeapSize - system0.HeapSize < 4 * 1024, $"the arrays were charged to host/system:\n{baseline}\n{held}");
-        // The host goes on: commands that allocate still work.
-        string ls = await guest.RunAsync("ls /etc");
-        guest.Check(ls.Contains("vmware", StringComparison.Ordinal), $"ls /etc after the refusal: {ls}");
-
-        await guest.RunAsync($"kill {id.Groups[1].Value}");
+        guest.Check(started.Contains("started world", StringComparison.Ordinal), $"run newhog: {started}");
+        await guest.ExpectAsync(new Regex(@"Admission failure in path: host/user/nh:newhog\.\d+"), TimeSpan.FromSeconds(60), logStart, "newhog's `new` refused at its group's 24 MB limit");
+        await guest.ExpectAsync(new Regex(@"Out of memory in host/user/nh: killing world \d+ \(newhog"), TimeSpan.FromSeconds(30), logStart, "the memory policy's kill");
         await guest.RunAsync("sleep 1");
         string killed = await guest.RunAsync("memstats -r group-stats");
-        guest.Check(Row(killed, "nh")!.MemSize == 0, $"the dead world's group still holds memory:\n{killed}");
+        GroupRow nh = Row(killed, "nh")!;
+        guest.Check(nh.MemSizePeak >= 16 * 1024 && nh.MemSizePeak <= 24 * 1024, $"the arrays were not charged to host/user/nh (peak):\n{killed}");
+        guest.Check(nh.MemSize == 0, $"the dead world's group still holds memory:\n{killed}");
+        string ls = await guest.RunAsync("ls /etc");
+        guest.Check(ls.Contains("vmware", StringComparison.Ordinal), $"ls /etc after the kill: {ls}");
         await guest.RunAsync("gc");
         string collected = await guest.RunAsync("memstats -r group-stats");
         guest.Check(Row(collected, "system")!.MemSize - system0.MemSize < 4 * 1024, $"the arrays did not come back after gc:\n{baseline}\n{collected}");
         guest.Check((await guest.RunAsync("group rm user/nh")).Trim().Length == 0, "group rm of the emptied group failed");
         guest.Check(Row(await guest.RunAsync("memstats -r group-stats"), "nh") == null, "host/user/nh is still listed");
 
-        // Within its limit the same workload gets everything it asks for, from a fresh heap.
+        // Outside host/user nobody is killed: the world's `new` throws OutOfMemoryException, which it catches.
+        logStart = guest.Session.Length;
+        await guest.RunAsync("run ++group=host/vim/nv,max=16 newhog 64");
+        Match refused = await guest.ExpectAsync(new Regex(@"newhog: out of memory after (\d+) MB of 64 MB in host/vim/nv"), TimeSpan.FromSeconds(60), logStart,
+            "newhog's OutOfMemoryException at host/vim/nv's 16 MB limit");
+        int got = int.Parse(refused.Groups[1].Value, CultureInfo.InvariantCulture);
+        guest.Check(got is >= 8 and < 16, $"newhog got {got} MB under a 16 MB limit");
+
+        // Within its limit the workload gets everything it asks for, and it is its group's memory, not the kernel's.
         logStart = guest.Session.Length;
         await guest.RunAsync("run ++group=nh2,max=24 newhog 8");
         await guest.ExpectAsync(new Regex(@"newhog: allocated 8 MB of 8 MB in host/user/nh2"), TimeSpan.FromSeconds(60), logStart, "newhog 8 within 24 MB");
+        string held = await guest.RunAsync("memstats -r group-stats");
+        guest.Check(Row(held, "nh2")!.HeapSize >= 8 * 1024, $"the arrays are not host/user/nh2's heap:\n{held}");
+        guest.Check(Row(held, "system")!.HeapSize - system0.HeapSize < 4 * 1024, $"the arrays were charged to host/system:\n{baseline}\n{held}");
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
