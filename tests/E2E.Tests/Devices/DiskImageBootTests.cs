@@ -3,6 +3,7 @@
 // as /bootbank; a sticky change saved by backup.sh is back after the next boot of the same disk with no harness
 // help; the rollback entry boots BOOTBANK2, which becomes /bootbank and has no saved state. The banks stay clean
 // for fsck.fat.
+using VisorFs;
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.ImageBuilder.Disk;
 using Vmk.Iso.Runner;
@@ -65,6 +66,26 @@ internal static class DiskImageBoots
         await guest.PowerOffAsync();
     }
 
+    /// <summary>Rewrites a bank's boot.cfg with other bootstate=/updated= values, and its boot.grub from it, as an
+    /// update (or a failed one) would leave the bank.</summary>
+    public static void SetBankState(string disk, DiskImage.Part bank, string dir, BootState state, int updated)
+    {
+        string volume = $"{disk}@@{bank.FirstLba * 512}";
+        string cfg = Path.Combine(dir, bank.Label + ".boot.cfg");
+        FatVolumeTests.Host("mcopy", $"-n -i {volume} ::/boot.cfg {cfg}");
+        Assert.True(BootConfig.TryParse(File.ReadAllText(cfg), out var config, out string error), error);
+        var writer = BootConfigWriter.From(config);
+        writer.BootState = state;
+        writer.Updated = updated;
+        Assert.True(writer.TryWrite(out string text, out error), error);
+        Assert.True(BootConfig.TryParse(text, out var changed, out error), error);
+        File.WriteAllText(cfg, text);
+        string grub = Path.Combine(dir, bank.Label + ".boot.grub");
+        File.WriteAllText(grub, BankGrubScript.Generate(changed));
+        FatVolumeTests.Host("mcopy", $"-o -i {volume} {cfg} ::/boot.cfg");
+        FatVolumeTests.Host("mcopy", $"-o -i {volume} {grub} ::/boot.grub");
+    }
+
     public static void CheckBanksClean(string disk, string dir)
     {
         foreach (var part in new[] { DiskImage.Esp, DiskImage.Bank1, DiskImage.Bank2, DiskImage.Scratch })
@@ -110,6 +131,39 @@ public sealed class BiosDiskImageBootTests
             await guest.PowerOffAsync();
         }
         DiskImageBoots.CheckBanksClean(disk, modules.Directory);
+    }
+}
+
+[Collection(Collections.Bios)]
+[Trait("Category", "QEMU")]
+public sealed class DiskImageBankChoiceTests
+{
+    // GRUB's choice (iso/grub/disk-grub.cfg): the higher updated= among banks whose bootstate is 0 or 2.
+    [Fact(Timeout = 300_000)]
+    public async Task Grub_BootsTheNewerGoodBank_AndSkipsAnInvalidOne()
+    {
+        using var modules = new TestModules();
+        string disk = DiskImageBoots.CopyImage(modules);
+
+        // An update wrote bank 2 (updated raised, state dirty until confirmed): it is the newer good bank.
+        DiskImageBoots.SetBankState(disk, DiskImage.Bank2, modules.Directory, BootState.Dirty, 5);
+        await using (var guest = await Guest.StartAsync(DiskImageBoots.Config(BootKind.Bios, disk), nameof(DiskImageBankChoiceTests), "NewerBank2"))
+        {
+            await guest.ExpectPromptAsync();
+            guest.Check(guest.Session.Text.Contains("Storage: booted from BOOTBANK2", StringComparison.Ordinal), "GRUB did not boot the newer bank 2");
+            string links = await guest.RunAsync("ls -l /");
+            guest.Check(links.Contains("bootbank -> /vmfs/volumes/" + DiskImageBoots.Bank2Uuid, StringComparison.Ordinal), $"the bank links:\n{links}");
+            await guest.PowerOffAsync();
+        }
+
+        // The update failed: bank 2 is invalid however new, and bank 1 boots.
+        DiskImageBoots.SetBankState(disk, DiskImage.Bank2, modules.Directory, BootState.Invalid, 5);
+        await using (var guest = await Guest.StartAsync(DiskImageBoots.Config(BootKind.Bios, disk), nameof(DiskImageBankChoiceTests), "InvalidBank2"))
+        {
+            await guest.ExpectPromptAsync();
+            guest.Check(guest.Session.Text.Contains("Storage: booted from BOOTBANK1", StringComparison.Ordinal), "GRUB booted the invalid bank 2");
+            await guest.PowerOffAsync();
+        }
     }
 }
 
