@@ -18,6 +18,7 @@ public static class RunnerCli
         + "  dotnet run --project iso -- --uefi --kernelopt selftest  UEFI boot running the self-tests\n"
         + "  dotnet run --project iso -- --bench 5                    boot-time medians\n"
         + "  dotnet run --project iso -- --direct --module extra.v00 --state saved.tgz   extra boot modules\n"
+        + "  dotnet run --project iso -- --disk-image my.img           boot a persistent copy of artifacts/disk/vmk.img\n"
         + "Modules: the kernel gets the boot bank's modules (artifacts/bootbank/boot.cfg: s.v00, then its bundles), then each\n"
         + "--module FILE in order, then --state FILE as state.tgz; each module's command line is its name (the file name).\n"
         + "Direct boots pass them with qemu -initrd; ISO boots get a per-run ISO in artifacts/run/ (boot.cfg and GRUB menu\n"
@@ -132,19 +133,35 @@ public static class RunnerCli
                 r.AddError($"--disk-bus {r.Tokens[0].Value}: only virtio is supported so far");
             }
         });
+        var diskImage = new Option<string?>("--disk-image")
+        {
+            Description = "Boot from disk image FILE (no ISO, no -kernel): SeaBIOS, or OVMF with --uefi. A FILE that does not exist is "
+                + "made from artifacts/disk/vmk.img; the guest writes it in place, so its saved state persists from run to run",
+            HelpName = "FILE",
+        };
+        var rollback = new Option<bool>("--rollback") { Description = "With --disk-image: boot the other boot bank (GRUB's second menu entry, ESXi's Shift+R)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "With --exec: also stream the serial log and the QEMU command to stderr" };
         var log = new Option<string?>("--log") { Description = "Write the QEMU command, serial log and exit status to FILE (--exec and piped runs)", HelpName = "FILE" };
 
         var root = new RootCommand(Summary + "\n" + ExitCodes.Describe())
         {
             headless, exec, uefi, direct, memory, cpus, kernelopt, gdb, timeout, iso, kernel, bench, qemuArg, module, state, verbose, log,
-            disk, diskBus,
+            disk, diskBus, diskImage, rollback,
         };
         root.Validators.Add(r =>
         {
             if (r.GetValue(uefi) && r.GetValue(direct))
             {
                 r.AddError("--uefi and --direct exclude each other");
+            }
+            if (r.GetResult(diskImage) is not null && (r.GetValue(direct) || r.GetResult(iso) is not null
+                || r.GetResult(module) is not null || r.GetResult(state) is not null || r.GetValue(bench) > 0))
+            {
+                r.AddError("--disk-image boots what the disk holds: no --direct, --iso, --module, --state or --bench with it");
+            }
+            if (r.GetValue(rollback) && r.GetResult(diskImage) is null)
+            {
+                r.AddError("--rollback needs --disk-image");
             }
             if (r.GetValue(bench) > 0 && (r.GetValue(exec)?.Length ?? 0) > 0)
             {
@@ -182,6 +199,8 @@ public static class RunnerCli
                 StateFile = FullPathOrNull(parse.GetValue(state)),
                 Disks = (parse.GetValue(disk) ?? []).Select(Path.GetFullPath).ToArray(),
                 DiskBus = parse.GetValue(diskBus) ?? "virtio",
+                DiskImage = FullPathOrNull(parse.GetValue(diskImage)),
+                Rollback = parse.GetValue(rollback),
                 Verbose = parse.GetValue(verbose),
                 LogFile = parse.GetValue(log),
             };

@@ -20,6 +20,7 @@ TOOLS=(
     "mtools             mformat"
     "dosfstools         mkfs.fat"
     "dosfstools         fsck.fat"
+    "gdisk              sgdisk"
     "nasm               nasm"
     "binutils           ld"
     "ovmf               /usr/share/OVMF/OVMF_CODE_4M.fd"

@@ -83,7 +83,7 @@ namespace Kernel.Init
             User.UserCpuSetup.Initialize();
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
             Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
-            Storage.BootBankLink.Attach(VisorFsRoot.Instance);
+            Storage.BootBankLink.Attach(VisorFsRoot.Instance, Options.Get("bootbank"));
 
             if (Options.Has("selftest"))
             {

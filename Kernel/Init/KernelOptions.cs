@@ -33,6 +33,7 @@ namespace Kernel.Init
             new OptionSpec { Name = "noapic", Default = null, Allowed = "", Description = "ignore the local APIC and IOAPIC: the 8259 PIC and the PIT deliver interrupts and the tick (one CPU)" },
             new OptionSpec { Name = "gcverify", Default = null, Allowed = "", Description = "collector check mode: poison freed objects, verify every live reference after each collection" },
             new OptionSpec { Name = "gcstress", Default = "0", Allowed = null, Description = "collect every N-th allocation (0: only on the allocation budget)" },
+            new OptionSpec { Name = "bootbank", Default = "", Allowed = SerialSyntax, Description = "FAT serial XXXX-XXXX of the bank the loader booted (the disk image's GRUB passes it): /bootbank links to it" },
             new OptionSpec { Name = "gcscan", Default = "precise", Allowed = "precise|conservative", Description = "stack scanning: managed frames by their GC info, or every stack word conservatively (diagnosis)" },
         };
 
@@ -97,6 +98,7 @@ namespace Kernel.Init
         private const string HostNameSyntax = "<hostname>";
         private const string SecondsSyntax = "<seconds>";
         private const string LogSizeSyntax = "<logsize>";
+        private const string SerialSyntax = "<fatserial>";
 
         private static bool IsAllowed(string allowed, string value)
         {
@@ -104,6 +106,8 @@ namespace Kernel.Init
                 return OptionSyntax.IsHostName(value);
             if (allowed == SecondsSyntax)
                 return OptionSyntax.IsWholeNumber(value, 1, 86400);
+            if (allowed == SerialSyntax)
+                return Storage.BankChoice.TryParseSerial(value, out _);
             if (allowed == LogSizeSyntax)
                 return OptionSyntax.IsWholeNumber(value, 16, 65536);
             if (allowed == null)

@@ -1,9 +1,9 @@
-// BootBankLink.cs -- /bootbank on the boot device. When a FAT volume labelled BOOTBANK1 is mounted, /bootbank becomes a
-// symlink to it (ESXi's /bootbank points into /vmfs/volumes the same way; BOOTBANK2 becomes /altbootbank), so
-// backup.sh, cron's auto-backup and the shutdown step write state.tgz onto the disk, and this boot restores the copy
-// found there. Until the disk image and its boot.cfg bank selection exist, the label is how the kernel knows its
-// bank; without such a volume /bootbank stays a ramdisk directory and state.tgz lives in memory (and comes back only
-// through a state.tgz boot module).
+// BootBankLink.cs -- /bootbank on the boot device. The bank this boot came from (BankChoice: GRUB's bootbank= option,
+// else the label BOOTBANK1) becomes /bootbank, a symlink into /vmfs/volumes as ESXi has it, and the other bank
+// /altbootbank; so backup.sh, cron's auto-backup and the shutdown step write state.tgz onto the booted bank, and this
+// boot restores the copy found there. With no bank volume /bootbank stays a ramdisk directory and state.tgz lives in
+// memory (and comes back only through a state.tgz boot module). With bootbank= the links name the volumes' UUID
+// paths (two disks may both carry BOOTBANK labels); by label they name /vmfs/volumes/LABEL.
 //
 // Precedence: a state.tgz boot module (a loader's last module, the harness's --state) was restored already and wins.
 // Otherwise state.tgz on the volume, or state.tgz.new when a power cut came between writing the new copy and putting
@@ -15,17 +15,47 @@ namespace Kernel.Storage
 {
     public static class BootBankLink
     {
-        public const string Label = "BOOTBANK1", AltLabel = "BOOTBANK2";
         private const string BankPath = "/bootbank", AltBankPath = "/altbootbank";
         private const long MaxStateBytes = 64L << 20;
 
-        public static void Attach(VisorFsRoot root)
+        /// <param name="bootedSerial">the bootbank= option ("" or null when the loader gave none)</param>
+        public static void Attach(VisorFsRoot root, string bootedSerial)
         {
             if (root == null)
                 return;
+            var candidates = new BankCandidate[root.VolumeCount];
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                MountedVolume v = root.VolumeAt(i);
+                string device = v.Device ?? "";
+                int colon = device.LastIndexOf(':');
+                candidates[i] = new BankCandidate
+                {
+                    Label = v.Label,
+                    Serial = v is FatMount fat ? fat.Fat.VolumeId : 0,
+                    Disk = colon < 0 ? device : device.Substring(0, colon),
+                };
+            }
+            bool serialGiven = bootedSerial != null && bootedSerial.Length > 0;
+            uint serial = 0;
+            if (serialGiven && !BankChoice.TryParseSerial(bootedSerial, out serial))
+            {
+                Log.Warning("Storage", string.Concat("bootbank=", bootedSerial, " is no FAT serial (XXXX-XXXX): choosing the banks by label"));
+                serialGiven = false;
+            }
+            BankChoice.Choose(candidates, serialGiven, serial, out int bank, out int alt);
+            if (serialGiven && bank < 0)
+            {
+                Log.Warning("Storage", string.Concat("bootbank=", bootedSerial, ": no BOOTBANK volume has that serial; choosing the banks by label"));
+                serialGiven = false;
+                BankChoice.Choose(candidates, false, 0, out bank, out alt);
+            }
+            if (serialGiven)
+                Log.Info("Storage", string.Concat("booted from ", candidates[bank].Label, " (bootbank=", bootedSerial, ")"));
             // The other bank, as ESXi shows it: /altbootbank (what an update writes; a rollback boots it).
-            Link(root, AltLabel, AltBankPath);
-            string volume = Link(root, Label, BankPath);
+            if (alt >= 0)
+                Link(root, VolumePath(root.VolumeAt(alt), serialGiven), AltBankPath);
+            string volume = bank < 0 ? null : Link(root, VolumePath(root.VolumeAt(bank), serialGiven), BankPath);
             if (volume == null || StickyState.RestoredFromModule)
                 return;
             if (TryRestore(root, StickyState.BackupPath) || TryRestore(root, StickyState.PendingBackupPath))
@@ -33,11 +63,13 @@ namespace Kernel.Storage
             Log.Info("Storage", string.Concat("no state.tgz on ", volume, ": the configuration is the image's"));
         }
 
-        // Links `path` to the volume labelled `label`; returns the volume's path, or null when there is no such volume
-        // or the link could not be made.
-        private static string Link(VisorFsRoot root, string label, string path)
+        private static string VolumePath(MountedVolume volume, bool byUuid) =>
+            byUuid ? volume.MountPath : string.Concat(MountedVolume.VolumesPath, "/", volume.Label);
+
+        // Links `path` to `volume`; returns the volume's path, or null when it is not a directory or the link could
+        // not be made.
+        private static string Link(VisorFsRoot root, string volume, string path)
         {
-            string volume = string.Concat("/vmfs/volumes/", label);
             if (root.Resolve("/", volume, true, out FsNode bank) != Errno.Ok || !bank.IsDirectory)
                 return null;
             // The image brings an empty /bootbank directory (state.tgz's place when there is no disk): it gives way to

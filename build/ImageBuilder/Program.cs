@@ -8,6 +8,9 @@ const string Usage = """
     ImageBuilder iso --kernel FILE --bootbank DIR --template FILE --stage DIR --out FILE [--module FILE]... [--state FILE]
         Stages the kernel, the boot bank's modules (plus extra modules and a state.tgz) and boot.cfg under boot/,
         generates boot/grub/grub.cfg from boot.cfg and runs grub-mkrescue.
+    ImageBuilder disk --kernel FILE --bootbank DIR --grub-config FILE --work DIR --out FILE
+        Builds the installed layout (Disk/DiskImage.cs): GPT, BIOS boot + ESP with GRUB for BIOS and UEFI, two FAT
+        boot banks holding the kernel, the modules, boot.cfg and boot.grub, and a scratch volume.
     """;
 
 try
@@ -31,6 +34,10 @@ try
             var modules = BootModules.Compose(config, bank, options.All("--module"), options.SingleOrNull("--state"), Path.GetFileName(kernel));
             IsoImage.Build(new IsoImage.Request(kernel, BootConfigWriter.From(config), modules, options.Single("--template"),
                 options.Single("--stage"), options.Single("--out")), Console.Out);
+            return 0;
+        case "disk":
+            Vmk.ImageBuilder.Disk.DiskImage.Build(new Vmk.ImageBuilder.Disk.DiskImage.Request(options.Single("--kernel"),
+                options.Single("--bootbank"), options.Single("--grub-config"), options.Single("--work"), options.Single("--out")), Console.Out);
             return 0;
         default:
             throw new ImageBuildException($"unknown command '{args[0]}'\n{Usage}");

@@ -47,6 +47,14 @@ public static class BootMedia
     /// <summary>Makes the boot media; the returned config is ready for <see cref="QemuCommandLine"/>.</summary>
     public static PreparedBoot Prepare(QemuConfig config, TextWriter? log = null)
     {
+        if (config.BootDisk is not null)
+        {
+            if (HasExtras(config))
+            {
+                throw new ImageBuildException("a disk image boot takes its modules from the disk: no extra modules or state file");
+            }
+            return new PreparedBoot(config, null);
+        }
         if (config.Boot == BootKind.Direct)
         {
             return PrepareDirect(config);

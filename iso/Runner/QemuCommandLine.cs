@@ -51,6 +51,10 @@ public sealed class QemuCommandLine
         {
             throw new ArgumentOutOfRangeException(nameof(c), c.Cpus, "at least one CPU");
         }
+        if (c.BootDisk is not null && (c.Boot == BootKind.Direct || c.InitrdModules.Count > 0))
+        {
+            throw new InvalidOperationException("a disk image boot has no -kernel and no -initrd: the disk carries GRUB, the kernel and its modules");
+        }
         if (c.Boot != BootKind.Direct && c.InitrdModules.Count > 0)
         {
             throw new InvalidOperationException("-initrd modules are for direct boots; an ISO carries its modules");
@@ -98,6 +102,8 @@ public sealed class QemuCommandLine
                     args.AddRange(["-initrd", InitrdArgument(c.InitrdModules)]);
                 }
                 break;
+            case BootKind.Bios when c.BootDisk is not null:
+                break;
             case BootKind.Bios:
                 args.AddRange(["-cdrom", c.IsoPath, "-boot", "d"]);
                 break;
@@ -105,12 +111,21 @@ public sealed class QemuCommandLine
                 string vars = c.OvmfVarsPath ?? throw new InvalidOperationException("UEFI boot needs a per-run OVMF_VARS copy");
                 args.AddRange(["-drive", $"if=pflash,format=raw,readonly=on,file={c.OvmfCodePath}"]);
                 args.AddRange(["-drive", $"if=pflash,format=raw,file={vars}"]);
-                args.AddRange(["-cdrom", c.IsoPath]);
+                if (c.BootDisk is null)
+                {
+                    args.AddRange(["-cdrom", c.IsoPath]);
+                }
                 break;
         }
         if (c.Gdb)
         {
             args.AddRange(["-s", "-S"]);
+        }
+        if (c.BootDisk is not null)
+        {
+            // The firmware boots it whatever else is attached; the guest writes it in place like any --disk.
+            args.AddRange(["-drive", $"file={c.BootDisk},if=none,id=bootdisk,format=raw,cache=writethrough"]);
+            args.AddRange(["-device", "virtio-blk-pci,drive=bootdisk,bootindex=0"]);
         }
         for (int i = 0; i < c.Disks.Count; i++)
         {

@@ -63,6 +63,15 @@ public sealed record QemuConfig
     /// <summary>Raw disk images (<c>--disk</c>), each a virtio-blk PCI device; the guest writes them in place.</summary>
     public IReadOnlyList<string> Disks { get; init; } = [];
 
+    /// <summary>A disk image to boot from (<c>--disk-image</c>, artifacts/disk/vmk.img's layout): attached first, as a
+    /// virtio-blk disk with bootindex 0; the firmware (SeaBIOS or OVMF, per <see cref="Boot"/>) starts its GRUB. No ISO,
+    /// no <c>-kernel</c>. Null: boot the ISO or the ELF.</summary>
+    public string? BootDisk { get; init; }
+
+    /// <summary>With <see cref="BootDisk"/>: pick GRUB's second menu entry, the other boot bank (ESXi's Shift+R), by
+    /// typing <c>v</c> and Enter on the serial console once the menu is there (<see cref="QemuSession"/>).</summary>
+    public bool Rollback { get; init; }
+
     /// <summary>Extra QEMU arguments appended verbatim.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

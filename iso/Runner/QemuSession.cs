@@ -43,6 +43,28 @@ public sealed class QemuSession : SerialConsole, IAsyncDisposable, IDisposable
             }
         });
         _monitor = MonitorAsync(stdout, stderr);
+        if (commandLine.Config.Rollback)
+        {
+            _ = ChooseRollbackEntryAsync();
+        }
+    }
+
+    /// <summary>The disk image's GRUB menu (iso/grub/disk-grub.cfg) waits 2 s; its second entry boots the other
+    /// bank. 'v' moves the highlight down (GRUB's menu takes it like the down arrow) and Enter boots it.</summary>
+    private async Task ChooseRollbackEntryAsync()
+    {
+        // Polled rather than WaitForAsync: a wait that times out kills QEMU, and a boot without the menu should fail
+        // on the caller's own terms.
+        for (int i = 0; i < 2400 && !HasExited; i++)
+        {
+            if (RawText.Contains("GNU GRUB", StringComparison.Ordinal))
+            {
+                await SendAsync("v").ConfigureAwait(false);
+                await SendAsync("\r").ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
     }
 
     public QemuCommandLine CommandLine { get; }

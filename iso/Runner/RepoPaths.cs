@@ -14,6 +14,7 @@ public static class RepoPaths
     public static string KernelElf => Path.Combine(Artifacts, "kernel", "kernel.elf");
     public static string KernelMap => Path.Combine(Artifacts, "kernel", "kernel.map");
     public static string IsoImage => Path.Combine(Artifacts, "iso", "vmk.iso");
+    public static string DiskImage => Path.Combine(Artifacts, "disk", "vmk.img");
     public static string RunDir => Path.Combine(Artifacts, "run");
     public static string BootBank => Path.Combine(Artifacts, "bootbank");
     public static string GrubTemplate => Path.Combine(Root, "iso", "grub", "grub.cfg.in");

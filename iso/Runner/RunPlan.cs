@@ -66,6 +66,8 @@ public sealed record RunPlan(RunMode Mode, QemuConfig Config, TimeSpan? Timeout,
             Gdb = options.Gdb,
             ExtraArguments = options.QemuArguments,
             Disks = options.Disks,
+            BootDisk = options.DiskImage,
+            Rollback = options.Rollback,
             ExtraModules = options.Modules,
             StateFile = options.StateFile,
         };
@@ -78,6 +80,7 @@ public sealed record RunPlan(RunMode Mode, QemuConfig Config, TimeSpan? Timeout,
         return new RunPlan(mode, config, timeout, notes);
     }
 
-    /// <summary>The file the boot needs: the ELF for --direct or for a per-run ISO (extra modules), the ISO otherwise.</summary>
-    public string BootFile => Config.Boot == BootKind.Direct || BootMedia.HasExtras(Config) ? Config.KernelPath : Config.IsoPath;
+    /// <summary>The file the boot needs: the disk image for --disk-image, the ELF for --direct or for a per-run ISO
+    /// (extra modules), the ISO otherwise.</summary>
+    public string BootFile => Config.BootDisk ?? (Config.Boot == BootKind.Direct || BootMedia.HasExtras(Config) ? Config.KernelPath : Config.IsoPath);
 }

@@ -15,6 +15,12 @@ public sealed class Runner(TextWriter output, TextWriter error, TextReader? inpu
         {
             error.WriteLine($"iso: {note}");
         }
+        if (plan.Config.BootDisk is { } bootDisk && !File.Exists(bootDisk) && File.Exists(RepoPaths.DiskImage))
+        {
+            // A persistent disk: made once from the built image, then booted and written in place run after run.
+            File.Copy(RepoPaths.DiskImage, bootDisk);
+            error.WriteLine($"iso: {bootDisk}: a new disk, copied from {RepoPaths.DiskImage}");
+        }
         if (plan.Mode != RunMode.Bench && !File.Exists(plan.BootFile))
         {
             error.WriteLine($"iso: {plan.BootFile} does not exist; build it with `dotnet build Kernel.sln` "

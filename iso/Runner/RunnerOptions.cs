@@ -28,6 +28,12 @@ public sealed record RunnerOptions
     /// <summary>--disk-bus: the controller the disks hang on (virtio only so far).</summary>
     public string DiskBus { get; init; } = "virtio";
 
+    /// <summary>--disk-image FILE: boot from this disk (made from artifacts/disk/vmk.img when it does not exist).</summary>
+    public string? DiskImage { get; init; }
+
+    /// <summary>--rollback: with --disk-image, boot the other bank (GRUB's second entry).</summary>
+    public bool Rollback { get; init; }
+
     /// <summary>--state FILE: loaded last as state.tgz.</summary>
     public string? StateFile { get; init; }
     public bool Verbose { get; init; }

@@ -39,7 +39,7 @@ public sealed class Guest : IAsyncDisposable
             NoReboot = !allowReboot,
             Headless = true,
         };
-        string bootFile = unattended.Boot == BootKind.Direct ? unattended.KernelPath : unattended.IsoPath;
+        string bootFile = unattended.BootDisk ?? (unattended.Boot == BootKind.Direct ? unattended.KernelPath : unattended.IsoPath);
         if (!File.Exists(bootFile))
         {
             throw new XunitException($"{bootFile} does not exist: the kernel/ISO build did not run or failed "

@@ -30,6 +30,25 @@ public sealed class QemuCommandLineTests
         Assert.DoesNotContain("-s", args);
     }
 
+    [Theory]
+    [InlineData(BootKind.Bios)]
+    [InlineData(BootKind.Uefi)]
+    public void BootDisk_IsTheFirstDiskWithBootIndex0_AndNoIsoOrKernel(BootKind firmware)
+    {
+        var args = Args(new QemuConfig { Boot = firmware, BootDisk = "/d/vmk.img", OvmfVarsPath = "/v.fd", Disks = ["/d/other.img"] });
+        Assert.DoesNotContain("-cdrom", args);
+        Assert.DoesNotContain("-kernel", args);
+        var drives = args.Select((a, i) => (a, i)).Where(p => p.a == "-drive").Select(p => args[p.i + 1]).Where(d => !d.StartsWith("if=pflash", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["file=/d/vmk.img,if=none,id=bootdisk,format=raw,cache=writethrough", "file=/d/other.img,if=none,id=disk0,format=raw,cache=writethrough"], drives);
+        Assert.Contains("virtio-blk-pci,drive=bootdisk,bootindex=0", args);
+    }
+
+    [Fact]
+    public void BootDisk_RefusesDirectBoot()
+    {
+        Assert.Throws<InvalidOperationException>(() => Args(new QemuConfig { Boot = BootKind.Direct, BootDisk = "/d/vmk.img" }));
+    }
+
     [Fact]
     public void Direct_UsesKernelElf()
     {

@@ -204,12 +204,31 @@ public sealed class RunnerCliTests
     [InlineData("--bench", "3", "--state", "s.tgz")]
     [InlineData("--iso", "x.iso", "--module", "a.tgz")]
     [InlineData("--state", "a", "--state", "b")]
+    [InlineData("--rollback")]
+    [InlineData("--disk-image", "d.img", "--direct")]
+    [InlineData("--disk-image", "d.img", "--iso", "x.iso")]
+    [InlineData("--disk-image", "d.img", "--module", "a.tgz")]
+    [InlineData("--disk-image", "d.img", "--bench", "3")]
     public void BadInput_IsUsageError(params string[] args)
     {
         var (code, options, error) = Invoke(args);
         Assert.Equal(ExitCodes.UsageOrBuildError, code);
         Assert.Null(options);
         Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void DiskImage_WithRollbackAndUefi_GoesIntoThePlan()
+    {
+        var (code, o, _) = Invoke("--disk-image", "d.img", "--uefi", "--rollback");
+        Assert.Equal(0, code);
+        Assert.Equal(Path.GetFullPath("d.img"), o!.DiskImage);
+        Assert.True(o.Rollback);
+        var plan = RunPlan.Create(o, new RunnerEnvironment(StdinIsTerminal: false, HasDisplay: false));
+        Assert.Equal(Path.GetFullPath("d.img"), plan.Config.BootDisk);
+        Assert.Equal(Path.GetFullPath("d.img"), plan.BootFile);
+        Assert.Equal(BootKind.Uefi, plan.Config.Boot);
+        Assert.True(plan.Config.Rollback);
     }
 
     [Fact]

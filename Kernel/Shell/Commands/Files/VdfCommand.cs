@@ -1,5 +1,6 @@
 // VdfCommand.cs -- `vdf [-h]`: VisorFS space as ESXi prints it: the tardisks (`Tardisk Space Used`), a `-----`
-// line, then the ramdisks (`Ramdisk Size Used Available Use% Mounted on`); 1K blocks, or human sizes with -h.
+// line, then the ramdisks (`Ramdisk Size Used Available Use% Mounted on`); 1K blocks, or human sizes with -h. When
+// disk volumes are mounted (the boot banks, scratch), a third section lists them by label with their mount point.
 using Kernel.Text;
 using Kernel.VisorFs;
 
@@ -49,7 +50,34 @@ namespace Kernel.Shell.Commands
                 line.Append("% --");
                 Columns.WriteLine(shell, ref line);
             }
+            if (Root.VolumeCount > 0)
+                ListVolumes(shell, human);
             return 0;
+        }
+
+        private void ListVolumes(Shell shell, bool human)
+        {
+            var line = new LineBuilder();
+            shell.WriteLine("-----");
+            Columns.Text(ref line, "Volume", 20);
+            Columns.Text(ref line, "Size", 10, true);
+            Columns.Text(ref line, "Used", 10, true);
+            line.Append(" Available Use% Mounted on");
+            Columns.WriteLine(shell, ref line);
+            for (int i = 0; i < Root.VolumeCount; i++)
+            {
+                MountedVolume v = Root.VolumeAt(i);
+                long size = (long)v.TotalBytes, free = (long)v.FreeBytes;
+                long used = size > free ? size - free : 0;
+                Columns.Text(ref line, v.Label.Length > 0 ? v.Label : v.Uuid, 20);
+                Size(ref line, size, human);
+                Size(ref line, used, human);
+                Size(ref line, free, human);
+                Columns.Number(ref line, size > 0 ? used * 100 / size : 0, 4);
+                line.Append("% ");
+                line.Append(v.MountPath);
+                Columns.WriteLine(shell, ref line);
+            }
         }
 
         private static void Size(ref LineBuilder line, long bytes, bool human)
