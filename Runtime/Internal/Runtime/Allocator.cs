@@ -196,11 +196,9 @@ namespace Internal.Runtime
             object o = obj;
             void* p = *(void**)Unsafe.AsPointer(ref o);
             ulong flags = DisableInterrupts();
-            SizeClassHeap* heap = SizeClassHeap.HeapOf(p);
-            ulong before = heap == null ? 0 : heap->BytesInUse;
-            SizeClassHeap.FreeResult result = SizeClassHeap.FreeAnywhere(p);
+            SizeClassHeap.FreeResult result = SizeClassHeap.FreeAnywhere(p, out SizeClassHeap* heap, out ulong returned);
             if (result == SizeClassHeap.FreeResult.Freed && heap->IsCollected)
-                GarbageCollector.OnFreed(before - heap->BytesInUse);
+                GarbageCollector.OnFreed(returned);
             RestoreInterrupts(flags);
             if (result == SizeClassHeap.FreeResult.DoubleFree)
                 RuntimeEnv.FailFast("heap: double free");

@@ -329,12 +329,20 @@ namespace Internal.Runtime
         public enum FreeResult { Freed, NotHeapPointer, DoubleFree }
 
         /// <summary>Frees p into whichever heap it came from (objects may be freed by another heap's owner).</summary>
-        public static FreeResult FreeAnywhere(void* p)
+        public static FreeResult FreeAnywhere(void* p) => FreeAnywhere(p, out _, out _);
+
+        /// <summary>The same, telling which heap it went back to and how many of its bytes in use that gave back.</summary>
+        public static FreeResult FreeAnywhere(void* p, out SizeClassHeap* heap, out ulong bytesReturned)
         {
+            bytesReturned = 0;
             BlockHeader* block = FindBlock(p, out bool large, out uint slot);
-            if (block == null || block->Heap == null)
+            heap = block == null ? null : block->Heap;
+            if (heap == null)
                 return FreeResult.NotHeapPointer;
-            return block->Heap->FreeIn(block, (byte*)p, large, slot);
+            ulong before = heap->BytesInUse;
+            FreeResult result = heap->FreeIn(block, (byte*)p, large, slot);
+            bytesReturned = before - heap->BytesInUse;
+            return result;
         }
 
         /// <summary>Frees p (into the heap it came from); with a block map, a pointer outside every block is refused
