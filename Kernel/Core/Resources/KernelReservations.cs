@@ -10,29 +10,19 @@ namespace Kernel.Resources
         private const long Megabyte = 1L << 20;
 
         /// <summary>host/system's reservation: an eighth of the memory, at least 6 MiB, at most 64 MiB.</summary>
-        public static long System(long totalMemory)
-        {
-            long share = totalMemory / 8;
-            if (share < 6 * Megabyte)
-                share = 6 * Megabyte;
-            if (share > 64 * Megabyte)
-                share = 64 * Megabyte;
-            return share;
-        }
+        public static long System(long totalMemory) => Share(totalMemory, 8, 6 * Megabyte, 64 * Megabyte);
 
         /// <summary>
         /// The shell's group (host/vim/vmvisor/shell): what it needs to stay usable when everything else is full. The
         /// shell's `new` is charged there (GroupHeaps), so this is its commands' working set: `dmesg` alone copies the
         /// log ring. A sixteenth of the memory, at least 4 MiB, at most 32 MiB.
         /// </summary>
-        public static long Shell(long totalMemory)
+        public static long Shell(long totalMemory) => Share(totalMemory, 16, 4 * Megabyte, 32 * Megabyte);
+
+        private static long Share(long totalMemory, long divisor, long floor, long ceiling)
         {
-            long share = totalMemory / 16;
-            if (share < 4 * Megabyte)
-                share = 4 * Megabyte;
-            if (share > 32 * Megabyte)
-                share = 32 * Megabyte;
-            return share;
+            long share = totalMemory / divisor;
+            return share < floor ? floor : share > ceiling ? ceiling : share;
         }
 
         public const string ShellPath = "host/vim/vmvisor/shell";

@@ -17,35 +17,15 @@ namespace Kernel.Shell.Commands
             if (first < 0 || first != args.Length)
                 return Usage(shell);
             bool human = flags.Length > 0;
-            var line = new LineBuilder();
-            Columns.Text(ref line, "Filesystem", 10);
-            Columns.Text(ref line, human ? "Size" : "1K-blocks", 10, true);
-            Columns.Text(ref line, "Used", 10, true);
-            line.Append(" Available Use% Mounted on");
-            Columns.WriteLine(shell, ref line);
+            var table = new SpaceTable(10, human, roundUp: false);
+            table.Header(shell, "Filesystem", human ? "Size" : "1K-blocks");
             for (int i = 0; i < Root.VolumeCount; i++)
             {
                 MountedVolume v = Root.VolumeAt(i);
                 long size = (long)v.TotalBytes, free = (long)v.FreeBytes;
-                long used = size - free;
-                Columns.Text(ref line, v.Type, 10);
-                Size(ref line, size, human);
-                Size(ref line, used, human);
-                Size(ref line, free, human);
-                Columns.Number(ref line, size > 0 ? used * 100 / size : 0, 4);
-                line.Append("% ");
-                line.Append(v.MountPath);
-                Columns.WriteLine(shell, ref line);
+                table.Row(shell, v.Type, size, size - free, free, v.MountPath);
             }
             return 0;
-        }
-
-        private static void Size(ref LineBuilder line, long bytes, bool human)
-        {
-            if (human)
-                SizeText.AppendHuman(ref line, bytes, 10);
-            else
-                Columns.Number(ref line, bytes / 1024, 10);
         }
     }
 }
