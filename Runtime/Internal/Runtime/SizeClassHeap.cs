@@ -12,12 +12,15 @@
 // - A slab that becomes empty is returned to the page source unless it is the class's only slab (a one-slab cache
 //   stops alloc/free ping-pong at a slab boundary from hitting the page allocator every time).
 // - Large objects get their own page run and give it back on free.
-// - Every slab header holds two bitmaps with one bit per slot: allocated and marked. The allocated bit makes a
-//   double free an exact check and lets the collector answer "is this word inside a live object, and which one"
-//   for conservative roots (address -> block via the HeapBlockMap -> slot index -> allocated bit); the mark bit is
-//   the collector's, so marking never allocates. A large block has one object: InUse and mark bit 0.
-// - A freed slot keeps the free-list link in its first word and its own slot index in its second, so taking it off
-//   the free list sets its allocated bit without a division.
+// - Every slab header holds two bitmaps with one bit per 16-byte granule of the block (header included; an object's
+//   bit is its first granule's): allocated and marked. The allocated bit makes a double free an exact check and lets
+//   the collector answer "is this word inside a live object, and which one" for conservative roots (address ->
+//   block via the HeapBlockMap -> slot -> its granule's allocated bit); the mark bit is the collector's, so marking
+//   never allocates. Granules rather than slots: a precise reference (an object start) finds its bit with a shift
+//   instead of a division by the object size, and a header's granules are never set. A large block has one object:
+//   InUse and mark bit 0 (a header granule, never a slab object's).
+// - A freed slot keeps the free-list link in its first word and its bit index in its second, so taking it off
+//   the free list sets its allocated bit without arithmetic.
 // - Sweep (the collector's second phase) frees every allocated, unmarked object of a collected heap, clears the
 //   marks, and returns emptied slabs and dead large blocks to the page source like explicit frees do.
 // - With poisonFreed, the rest of a freed small object is filled with 0xDD, so a use after free reads the same
@@ -39,7 +42,8 @@ namespace Internal.Runtime
         public const int MaxSmallSize = 2048;
         public const int NumClasses = 24;   // 8 classes of 16..128, then 4 per power of two up to 2048
         public const int MaxSlots = (SlabBytes - HeaderBytes) / 16;
-        private const int BitmapWords = (MaxSlots + 63) / 64;
+        private const int Granule = 16;                    // bitmap bits are per 16 bytes of the block, header included
+        private const int BitmapWords = SlabBytes / Granule / 64;
         private const uint SlabMagic = 0x534C4142;   // "SLAB"
         private const uint LargeMagic = 0x4C524745;  // "LRGE"
         public const byte PoisonByte = 0xDD;
@@ -241,22 +245,23 @@ namespace Internal.Runtime
                     return null;
             }
             byte* obj;
-            uint slot;
+            uint bit;
             bool pristine = false;
             if (slab->FreeList != null)
             {
                 obj = slab->FreeList;
                 slab->FreeList = *(byte**)obj;
-                slot = (uint)((ulong*)obj)[1];
+                bit = (uint)((ulong*)obj)[1];
             }
             else
             {
                 obj = (byte*)slab + slab->BumpOffset;
-                slot = slab->Slots++;
+                bit = slab->BumpOffset / Granule;
+                slab->Slots++;
                 slab->BumpOffset += slab->ObjectSize;
                 pristine = _runsAreZeroed;
             }
-            slab->Allocated[slot >> 6] |= 1UL << (int)(slot & 63);
+            slab->Allocated[bit >> 6] |= 1UL << (int)(bit & 63);
             slab->InUse++;
             if (slab->FreeList == null && slab->BumpOffset + slab->ObjectSize > SlabBytes)
                 Unlink(slab, classIndex);
@@ -318,8 +323,10 @@ namespace Internal.Runtime
             nuint offset = (nuint)((byte*)p - (byte*)block);
             if (offset < HeaderBytes || offset >= block->BumpOffset)
                 return null;
-            slot = (uint)((offset - HeaderBytes) / block->ObjectSize);
-            return slot * block->ObjectSize == offset - HeaderBytes ? block : null;
+            if ((offset - HeaderBytes) % block->ObjectSize != 0)
+                return null;
+            slot = (uint)(offset / Granule);
+            return block;
         }
 
         /// <summary>Size usable at p (the size class or the large block), or 0 if p is not a live heap pointer.</summary>
@@ -455,10 +462,14 @@ namespace Internal.Runtime
                 return address >= (nuint)(start + HeaderBytes) && block->InUse != 0 ? start + HeaderBytes : null;
             if (block->Magic != SlabMagic || address < (nuint)(start + HeaderBytes))
                 return null;
-            slot = (uint)((address - (nuint)start - HeaderBytes) / block->ObjectSize);
-            if (slot >= block->Slots || !TestBit(block->Allocated, slot))
+            nuint index = (address - (nuint)start - HeaderBytes) / block->ObjectSize;
+            if (index >= block->Slots)
                 return null;
-            return start + HeaderBytes + slot * block->ObjectSize;
+            nuint offset = HeaderBytes + index * block->ObjectSize;
+            slot = (uint)(offset / Granule);
+            if (!TestBit(block->Allocated, slot))
+                return null;
+            return start + offset;
         }
 
         /// <summary>
@@ -490,15 +501,17 @@ namespace Internal.Runtime
                 block->Marked[0] |= 1;
                 return start;
             }
-            uint slot = (uint)((address - (nuint)start) / block->ObjectSize);
-            if (slot >= block->Slots)
+            nuint index = (address - (nuint)start) / block->ObjectSize;
+            if (index >= block->Slots)
                 return null;
-            uint word = slot >> 6;
-            ulong bit = 1UL << (int)(slot & 63);
+            nuint offset = index * block->ObjectSize;
+            uint granule = (uint)((offset + HeaderBytes) / Granule);
+            uint word = granule >> 6;
+            ulong bit = 1UL << (int)(granule & 63);
             if ((block->Allocated[word] & bit) == 0 || (block->Marked[word] & bit) != 0)
                 return null;
             block->Marked[word] |= bit;
-            return start + slot * block->ObjectSize;
+            return start + offset;
         }
 
         /// <summary>
@@ -517,16 +530,16 @@ namespace Internal.Runtime
             if (chunk >= mapChunks || mapEntries[chunk] != 1)
                 return false;
             BlockHeader* header = (BlockHeader*)(obj & ~(nuint)(SlabBytes - 1));
-            nuint offset = (obj & (SlabBytes - 1)) - HeaderBytes;   // wraps to a huge value for an address in the header
+            nuint offset = obj & (SlabBytes - 1);
             if (header->Collected != CollectedSlab)
-                return MarkLarge(header, offset);
-            nuint slot = offset / header->ObjectSize;
-            if (slot >= MaxSlots)
-                return false;
-            ulong* marked = header->Marked + (slot >> 6);
-            ulong bit = 1UL << (int)slot;                   // the shift count is taken mod 64
+                return MarkLarge(header, offset - HeaderBytes);
+            // The bit is the object's granule: no division. Only an object start has its allocated bit set (the
+            // header's granules and an object's later ones never do), so that one test also refuses a bad pointer.
+            nuint word = offset / (Granule * 64);
+            ulong bit = 1UL << (int)(offset / Granule);     // the shift count is taken mod 64
+            ulong* marked = header->Marked + word;
             ulong marks = *marked;
-            if ((marks & bit) != 0 || (header->Allocated[slot >> 6] & bit) == 0)
+            if ((marks & bit) != 0 || (header->Allocated[word] & bit) == 0)
                 return false;
             *marked = marks | bit;
             return true;
@@ -594,14 +607,14 @@ namespace Internal.Runtime
                         visit(context, start);
                     continue;
                 }
-                for (uint w = 0; w * 64 < block->Slots; w++)
+                for (uint w = 0; w * 64 * Granule < block->BumpOffset; w++)
                 {
                     ulong bits = marked ? block->Marked[w] : block->Allocated[w];
                     while (bits != 0)
                     {
-                        uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        uint granule = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
                         bits &= bits - 1;
-                        visit(context, start + slot * block->ObjectSize);
+                        visit(context, (byte*)block + granule * Granule);
                     }
                 }
             }
@@ -640,16 +653,15 @@ namespace Internal.Runtime
         {
             bool wasFull = IsFull(slab);
             bool freedAny = false;
-            byte* start = (byte*)slab + HeaderBytes;
-            for (uint w = 0; w * 64 < slab->Slots; w++)
+            for (uint w = 0; w * 64 * Granule < slab->BumpOffset; w++)
             {
                 ulong garbage = slab->Allocated[w] & ~slab->Marked[w];
                 slab->Marked[w] = 0;
                 while (garbage != 0)
                 {
-                    uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(garbage);
+                    uint granule = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(garbage);
                     garbage &= garbage - 1;
-                    FreeSlot(slab, start + slot * slab->ObjectSize, slot);
+                    FreeSlot(slab, (byte*)slab + granule * Granule, granule);
                     freedAny = true;
                 }
             }
