@@ -7,11 +7,11 @@ namespace Corlib.Tests;
 public class TypeNameTests
 {
     [Theory]
-    [InlineData("Runtime_System_Collections_Generic_List_1<Int32>", typeof(List<int>))]
-    [InlineData("Runtime_System_Collections_Generic_Dictionary_2<String__Int32>", typeof(Dictionary<string, int>))]
-    [InlineData("Runtime_System_Collections_Generic_List_1", typeof(List<>))]
-    [InlineData("Runtime_System_Func_2<Int32__Int32>", typeof(Func<int, int>))]
-    [InlineData("Runtime_System_NullReferenceException", typeof(NullReferenceException))]
+    [InlineData("S_P_CoreLib_System_Collections_Generic_List_1<Int32>", typeof(List<int>))]
+    [InlineData("S_P_CoreLib_System_Collections_Generic_Dictionary_2<String__Int32>", typeof(Dictionary<string, int>))]
+    [InlineData("S_P_CoreLib_System_Collections_Generic_List_1", typeof(List<>))]
+    [InlineData("S_P_CoreLib_System_Func_2<Int32__Int32>", typeof(Func<int, int>))]
+    [InlineData("S_P_CoreLib_System_NullReferenceException", typeof(NullReferenceException))]
     [InlineData("Boxed_Int32", typeof(int))]
     [InlineData("Boxed_UInt8", typeof(byte))]
     [InlineData("Boxed_Int8", typeof(sbyte))]
@@ -21,9 +21,9 @@ public class TypeNameTests
     [InlineData("__Array<UInt8>", typeof(byte[]))]
     [InlineData("__Array<String>", typeof(string[]))]
     [InlineData("__Array<__Array<UInt8>>", typeof(byte[][]))]
-    [InlineData("__Array<Runtime_System_Collections_Generic_List_1<Int32>>", typeof(List<int>[]))]
-    [InlineData("Runtime_System_Text_StringBuilder", typeof(System.Text.StringBuilder))]
-    [InlineData("Runtime_System_Collections_Generic_Dictionary_2_Enumerator<Int32__Int32>", typeof(Dictionary<int, int>.Enumerator))]
+    [InlineData("__Array<S_P_CoreLib_System_Collections_Generic_List_1<Int32>>", typeof(List<int>[]))]
+    [InlineData("S_P_CoreLib_System_Text_StringBuilder", typeof(System.Text.StringBuilder))]
+    [InlineData("S_P_CoreLib_System_Collections_Generic_Dictionary_2_Enumerator<Int32__Int32>", typeof(Dictionary<int, int>.Enumerator))]
     public void NamesMatchTheBcl(string mangled, Type type) => Assert.Equal(type.Name, TypeNames.SimpleName(mangled));
 
     [Theory]

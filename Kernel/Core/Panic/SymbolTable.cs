@@ -54,7 +54,7 @@ namespace Kernel.Panic
         }
 
         /// <summary>The type whose MethodTable is at <paramref name="methodTable"/>: its mangled name without the
-        /// `_ZTV<length>` prefix (e.g. `Runtime_System_NullReferenceException`), or not found.</summary>
+        /// `_ZTV<length>` prefix (e.g. `S_P_CoreLib_System_NullReferenceException`), or not found.</summary>
         public static Symbol LookupType(ulong methodTable)
         {
             Symbol found = default;
@@ -107,7 +107,7 @@ namespace Kernel.Panic
         }
 
         /// <summary>A type's name from its MethodTable address, as DisplayTypeName shows it; null if unknown.</summary>
-        /// <summary>The MethodTable's symbol as ILC mangled it (`Runtime_System_Collections_Generic_List_1<Int32>`), for Type.Name.</summary>
+        /// <summary>The MethodTable's symbol as ILC mangled it (`S_P_CoreLib_System_Collections_Generic_List_1<Int32>`), for Type.Name.</summary>
         public static string MangledTypeName(ulong methodTable)
         {
             Symbol symbol = LookupType(methodTable);
@@ -136,7 +136,9 @@ namespace Kernel.Panic
         {
             if (StartsWith(name, length, "Kernel_Core_Kernel_"))
                 return 12;
-            if (StartsWith(name, length, "Runtime_") || StartsWith(name, length, "Drivers_"))
+            if (StartsWith(name, length, "S_P_CoreLib_"))   // ILC's short form of System.Private.CoreLib, the core library
+                return 12;
+            if (StartsWith(name, length, "Drivers_"))
                 return 8;
             if (StartsWith(name, length, "Kernel_"))
                 return 7;

@@ -173,7 +173,7 @@ namespace Kernel.SelfTest.Tests
         private static bool IsDispatcher(ulong methodStart)
         {
             SymbolTable.Symbol symbol = SymbolTable.Lookup(methodStart);
-            const string prefix = "Runtime_Internal_Runtime_ExceptionHandling_ExceptionDispatch__";
+            const string prefix = "S_P_CoreLib_Internal_Runtime_ExceptionHandling_ExceptionDispatch__";
             if (symbol.NameLength < prefix.Length)
                 return false;
             for (int i = 0; i < prefix.Length; i++)

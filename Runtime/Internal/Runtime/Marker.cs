@@ -124,40 +124,85 @@ namespace Internal.Runtime
             }
         }
 
-        /// <summary>Traces queued objects until none is left (then see <see cref="Overflowed"/>).</summary>
+        /// <summary>
+        /// Traces queued objects until none is left (then see <see cref="Overflowed"/>). The collector's hot loop,
+        /// written for the instruction count (`bench gc`, docs/GarbageCollector.md). An object of fixed size whose
+        /// references are one run of fields (one GCDesc series: most classes) takes the fast path: the stack pointer
+        /// and the map's fields live in locals (registers: the struct's fields would be reloaded after every mark
+        /// store, which could alias them), each field goes through SizeClassHeap.MarkReference, and of the children
+        /// it newly marks, the last one with references of its own is traced next without a push and a pop (a linked
+        /// list is walked, not stacked). Anything else (arrays, several series) takes the general walk.
+        /// </summary>
         public void Drain()
         {
-            while (_count > 0)
-                Trace((byte*)_stack[--_count]);
+            // In registers: the stack pointer, the map's base and entries and the loop's own values. The stack's bottom
+            // and the map's size stay fields: compared as memory operands they cost no extra instruction, and fewer
+            // locals than registers keeps the loop free of spill reloads.
+            nuint* sp = _stack + _count;
+            uint* entries = _mapEntries;
+            nuint mapBase = _mapBase;
+            byte* obj = null;
+            while (true)
+            {
+                if (obj == null)
+                {
+                    if (sp == _stack)
+                        break;
+                    obj = (byte*)*--sp;
+                }
+                MethodTable* mt = *(MethodTable**)obj;
+                if (GCDesc.SeriesCount(mt) != 1 || mt->HasComponentSize)
+                {
+                    _count = (int)(sp - _stack);
+                    TraceReferences(obj, verifying: false);
+                    sp = _stack + _count;
+                    obj = null;
+                    continue;
+                }
+                // The one series: { size - object size, offset } at mt - 3 words.
+                nuint* p = (nuint*)(obj + ((nint*)mt)[-2]);
+                nuint* stop = (nuint*)((byte*)p + ((nint*)mt)[-3] + (nint)mt->BaseSize);
+                byte* next = null;
+                for (; p < stop; p++)
+                {
+                    nuint child = *p;
+                    if (!SizeClassHeap.MarkReference(child, mapBase, _mapChunks, entries))
+                        continue;
+                    MarkedObjects++;
+                    if (!(*(MethodTable**)child)->ContainsGCPointers)
+                        continue;
+                    if (next != null)
+                    {
+                        if (sp == _stack + _capacity)
+                            Overflowed = true;
+                        else
+                            *sp++ = (nuint)next;
+                    }
+                    next = (byte*)child;
+                }
+                obj = next;
+            }
+            _count = 0;
         }
 
         /// <summary>Marks everything <paramref name="obj"/>'s reference fields point to, by its type's GCDesc.</summary>
         public void Trace(byte* obj) => TraceReferences(obj, verifying: false);
 
-        /// <summary>
-        /// A precise reference: the start of a heap object, a frozen object in the image, or null (callers skip
-        /// null). The map's entry for the word's chunk must be a block's first chunk (1), since every object starts
-        /// there; anything else (the image, a stack, a large object's tail) is not a heap object start and is left
-        /// alone. About half the instructions of <see cref="Mark"/>, which must also accept interior pointers.
-        /// </summary>
+        // A precise reference (SizeClassHeap.MarkReference), queued for tracing when it has references.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void MarkReference(nuint value)
         {
-            nuint chunk = (value - _mapBase) / SizeClassHeap.SlabBytes;   // wraps to a huge value below the base
-            if (chunk >= _mapChunks || _mapEntries[chunk] != 1)
-                return;
-            byte* obj = SizeClassHeap.MarkObjectInBlock((byte*)(value & ~(nuint)(SizeClassHeap.SlabBytes - 1)), value);
-            if (obj == null)
+            if (!SizeClassHeap.MarkReference(value, _mapBase, _mapChunks, _mapEntries))
                 return;
             MarkedObjects++;
-            if (!(*(MethodTable**)obj)->ContainsGCPointers)
+            if (!(*(MethodTable**)value)->ContainsGCPointers)
                 return;
             if (_count == _capacity)
             {
                 Overflowed = true;
                 return;
             }
-            _stack[_count++] = (nuint)obj;
+            _stack[_count++] = value;
         }
 
         // One reference field of obj: checked in verification mode, else marked; null is skipped.

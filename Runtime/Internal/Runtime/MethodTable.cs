@@ -32,10 +32,10 @@ namespace Internal.Runtime
         public bool HasDispatchMap => (FullFlags & HasDispatchMapFlag) != 0;
 
         /// <summary>Instances hold references: a GCDesc sits just below the MethodTable (see GCDesc.cs).</summary>
-        public bool ContainsGCPointers => (FullFlags & HasPointersFlag) != 0;
+        public bool ContainsGCPointers => (Flags & (HasPointersFlag >> 16)) != 0;   // one `test` on the u16 (the marker's hot path)
 
         /// <summary>Arrays and strings: the size is BaseSize + length (the int after the MethodTable pointer) * ComponentSize.</summary>
-        public bool HasComponentSize => (FullFlags & HasComponentSizeFlag) != 0;
+        public bool HasComponentSize => (Flags & (HasComponentSizeFlag >> 16)) != 0;
         public bool IsCanonical => (FullFlags & KindMask) == 0;
         public bool IsArray => (FullFlags & HasComponentSizeFlag) != 0 && (FullFlags & KindMask) == ParameterizedKind;
         public MethodTable* BaseType => IsCanonical ? RelatedType : null;

@@ -12,12 +12,15 @@
 // - A slab that becomes empty is returned to the page source unless it is the class's only slab (a one-slab cache
 //   stops alloc/free ping-pong at a slab boundary from hitting the page allocator every time).
 // - Large objects get their own page run and give it back on free.
-// - Every slab header holds two bitmaps with one bit per slot: allocated and marked. The allocated bit makes a
-//   double free an exact check and lets the collector answer "is this word inside a live object, and which one"
-//   for conservative roots (address -> block via the HeapBlockMap -> slot index -> allocated bit); the mark bit is
-//   the collector's, so marking never allocates. A large block has one object: InUse and mark bit 0.
-// - A freed slot keeps the free-list link in its first word and its own slot index in its second, so taking it off
-//   the free list sets its allocated bit without a division.
+// - Every slab header holds two bitmaps with one bit per 16-byte granule of the block (header included; an object's
+//   bit is its first granule's): allocated and marked. The allocated bit makes a double free an exact check and lets
+//   the collector answer "is this word inside a live object, and which one" for conservative roots (address ->
+//   block via the HeapBlockMap -> slot -> its granule's allocated bit); the mark bit is the collector's, so marking
+//   never allocates. Granules rather than slots: a precise reference (an object start) finds its bit with a shift
+//   instead of a division by the object size, and a header's granules are never set. A large block has one object:
+//   InUse and mark bit 0 (a header granule, never a slab object's).
+// - A freed slot keeps the free-list link in its first word and its bit index in its second, so taking it off
+//   the free list sets its allocated bit without arithmetic.
 // - Sweep (the collector's second phase) frees every allocated, unmarked object of a collected heap, clears the
 //   marks, and returns emptied slabs and dead large blocks to the page source like explicit frees do.
 // - With poisonFreed, the rest of a freed small object is filled with 0xDD, so a use after free reads the same
@@ -39,10 +42,12 @@ namespace Internal.Runtime
         public const int MaxSmallSize = 2048;
         public const int NumClasses = 24;   // 8 classes of 16..128, then 4 per power of two up to 2048
         public const int MaxSlots = (SlabBytes - HeaderBytes) / 16;
-        private const int BitmapWords = (MaxSlots + 63) / 64;
+        private const int Granule = 16;                    // bitmap bits are per 16 bytes of the block, header included
+        private const int BitmapWords = SlabBytes / Granule / 64;
         private const uint SlabMagic = 0x534C4142;   // "SLAB"
         private const uint LargeMagic = 0x4C524745;  // "LRGE"
         public const byte PoisonByte = 0xDD;
+        private const byte CollectedSlab = 1, CollectedLarge = 2;
 
         /// <summary>Header at the start of every slab or large block.</summary>
         private struct BlockHeader
@@ -53,7 +58,9 @@ namespace Internal.Runtime
             public uint ObjectSize;
             public uint BumpOffset;       // next never-used byte offset within the slab
             public uint Slots;            // slots handed out from the bump offset so far
-            public byte Collected;        // a copy of the heap's IsCollected (one load less when marking)
+            public byte Collected;        // the heap's IsCollected and the block's kind in one byte, so the marker's
+                                          // precise path answers "collected slab?" with one compare: 0 not collected,
+                                          // CollectedSlab, CollectedLarge
             public byte Reserved0;
             public ushort Reserved1;
             public byte* FreeList;
@@ -132,7 +139,7 @@ namespace Internal.Runtime
             }
             *block = default;
             block->Heap = Self;
-            block->Collected = IsCollected ? (byte)1 : (byte)0;
+            block->Collected = IsCollected ? CollectedSlab : (byte)0;   // AllocateLarge makes it CollectedLarge
             block->AllNext = _allBlocks;
             if (_allBlocks != null)
                 _allBlocks->AllPrev = block;
@@ -225,7 +232,7 @@ namespace Internal.Runtime
         {
             IsCollected = collected;
             for (BlockHeader* block = _allBlocks; block != null; block = block->AllNext)
-                block->Collected = collected ? (byte)1 : (byte)0;
+                block->Collected = !collected ? (byte)0 : block->Magic == LargeMagic ? CollectedLarge : CollectedSlab;
         }
 
         private void* AllocateSmall(int classIndex)
@@ -238,22 +245,23 @@ namespace Internal.Runtime
                     return null;
             }
             byte* obj;
-            uint slot;
+            uint bit;
             bool pristine = false;
             if (slab->FreeList != null)
             {
                 obj = slab->FreeList;
                 slab->FreeList = *(byte**)obj;
-                slot = (uint)((ulong*)obj)[1];
+                bit = (uint)((ulong*)obj)[1];
             }
             else
             {
                 obj = (byte*)slab + slab->BumpOffset;
-                slot = slab->Slots++;
+                bit = slab->BumpOffset / Granule;
+                slab->Slots++;
                 slab->BumpOffset += slab->ObjectSize;
                 pristine = _runsAreZeroed;
             }
-            slab->Allocated[slot >> 6] |= 1UL << (int)(slot & 63);
+            slab->Allocated[bit >> 6] |= 1UL << (int)(bit & 63);
             slab->InUse++;
             if (slab->FreeList == null && slab->BumpOffset + slab->ObjectSize > SlabBytes)
                 Unlink(slab, classIndex);
@@ -286,6 +294,8 @@ namespace Internal.Runtime
             if (block == null)
                 return null;
             block->Magic = LargeMagic;
+            if (block->Collected != 0)
+                block->Collected = CollectedLarge;
             block->Bytes = bytes;
             block->InUse = 1;
             BytesInUse += bytes - HeaderBytes;
@@ -313,8 +323,10 @@ namespace Internal.Runtime
             nuint offset = (nuint)((byte*)p - (byte*)block);
             if (offset < HeaderBytes || offset >= block->BumpOffset)
                 return null;
-            slot = (uint)((offset - HeaderBytes) / block->ObjectSize);
-            return slot * block->ObjectSize == offset - HeaderBytes ? block : null;
+            if ((offset - HeaderBytes) % block->ObjectSize != 0)
+                return null;
+            slot = (uint)(offset / Granule);
+            return block;
         }
 
         /// <summary>Size usable at p (the size class or the large block), or 0 if p is not a live heap pointer.</summary>
@@ -458,10 +470,14 @@ namespace Internal.Runtime
                 return address >= (nuint)(start + HeaderBytes) && block->InUse != 0 ? start + HeaderBytes : null;
             if (block->Magic != SlabMagic || address < (nuint)(start + HeaderBytes))
                 return null;
-            slot = (uint)((address - (nuint)start - HeaderBytes) / block->ObjectSize);
-            if (slot >= block->Slots || !TestBit(block->Allocated, slot))
+            nuint index = (address - (nuint)start - HeaderBytes) / block->ObjectSize;
+            if (index >= block->Slots)
                 return null;
-            return start + HeaderBytes + slot * block->ObjectSize;
+            nuint offset = HeaderBytes + index * block->ObjectSize;
+            slot = (uint)(offset / Granule);
+            if (!TestBit(block->Allocated, slot))
+                return null;
+            return start + offset;
         }
 
         /// <summary>
@@ -493,50 +509,59 @@ namespace Internal.Runtime
                 block->Marked[0] |= 1;
                 return start;
             }
-            uint slot = (uint)((address - (nuint)start) / block->ObjectSize);
-            if (slot >= block->Slots)
+            nuint index = (address - (nuint)start) / block->ObjectSize;
+            if (index >= block->Slots)
                 return null;
-            uint word = slot >> 6;
-            ulong bit = 1UL << (int)(slot & 63);
+            nuint offset = index * block->ObjectSize;
+            uint granule = (uint)((offset + HeaderBytes) / Granule);
+            uint word = granule >> 6;
+            ulong bit = 1UL << (int)(granule & 63);
             if ((block->Allocated[word] & bit) == 0 || (block->Marked[word] & bit) != 0)
                 return null;
             block->Marked[word] |= bit;
-            return start + slot * block->ObjectSize;
+            return start + offset;
         }
 
         /// <summary>
         /// The marker's path for a precise reference (a reference field of a traced object), everything inline:
-        /// <paramref name="obj"/> is an object start whose block begins at <paramref name="block"/> (the caller found
-        /// that the map's entry for obj's chunk is a block's first chunk; every object starts in its block's first
-        /// chunk). Returns the object if this call marked it, else null (a raw heap's block, a free slot, already
-        /// marked). Cheaper than <see cref="MarkIfUnmarked"/>: no walk back to the block's start, and the slot is
-        /// computed from the block's own fields.
+        /// marks the object at <paramref name="obj"/> and returns true if this call marked it; false for anything
+        /// else (not in a heap block's first chunk: null, the image's frozen objects; a raw heap's block, a free
+        /// slot, already marked). A precise reference is an object start (gcverify checks that every one is), and
+        /// every object starts in its block's first chunk, so the block is the reference with its low 14 bits
+        /// cleared once the map (whose fields the caller passes, kept in registers) says that chunk is a block's
+        /// first: no walk back and no interior pointers. About 30 instructions for a slab object newly marked.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static byte* MarkObjectInBlock(byte* block, nuint obj)
+        public static bool MarkReference(nuint obj, nuint mapBase, nuint mapChunks, uint* mapEntries)
         {
-            BlockHeader* header = (BlockHeader*)block;
-            if (header->Collected == 0)
-                return null;
-            nuint offset = obj - (nuint)block - HeaderBytes;   // wraps to a huge value for an address in the header
-            if (header->Magic != SlabMagic)
-            {
-                // A large block: its one object, allocated while InUse, marked by bit 0.
-                if (offset != 0 || header->InUse == 0 || (header->Marked[0] & 1) != 0)
-                    return null;
-                header->Marked[0] |= 1;
-                return (byte*)obj;
-            }
-            nuint slot = offset / header->ObjectSize;
-            if (slot >= header->Slots)
-                return null;
-            nuint word = slot >> 6;
-            ulong bit = 1UL << (int)slot;
-            ulong marked = header->Marked[word];
-            if ((marked & bit) != 0 || (header->Allocated[word] & bit) == 0)
-                return null;
-            header->Marked[word] = marked | bit;
-            return block + HeaderBytes + slot * header->ObjectSize;
+            nuint chunk = (obj - mapBase) / SlabBytes;   // wraps to a huge value below the base (null included)
+            if (chunk >= mapChunks || mapEntries[chunk] != 1)
+                return false;
+            BlockHeader* header = (BlockHeader*)(obj & ~(nuint)(SlabBytes - 1));
+            nuint offset = obj & (SlabBytes - 1);
+            if (header->Collected != CollectedSlab)
+                return MarkLarge(header, offset - HeaderBytes);
+            // The bit is the object's granule: no division. Only an object start has its allocated bit set (the
+            // header's granules and an object's later ones never do), so that one test also refuses a bad pointer.
+            nuint word = offset / (Granule * 64);
+            ulong bit = 1UL << (int)(offset / Granule);     // the shift count is taken mod 64
+            ulong* marked = header->Marked + word;
+            ulong marks = *marked;
+            if ((marks & bit) != 0 || (header->Allocated[word] & bit) == 0)
+                return false;
+            *marked = marks | bit;
+            return true;
+        }
+
+        // A large block of a collected heap: its one object, allocated while InUse, marked by bit 0. Not a collected
+        // heap's block (Collected 0): nothing. Inlined: a call in the marker's loop makes it spill its registers.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool MarkLarge(BlockHeader* header, nuint offset)
+        {
+            if (header->Collected != CollectedLarge || offset != 0 || header->InUse == 0 || (header->Marked[0] & 1) != 0)
+                return false;
+            header->Marked[0] |= 1;
+            return true;
         }
 
         /// <summary>
@@ -590,14 +615,14 @@ namespace Internal.Runtime
                         visit(context, start);
                     continue;
                 }
-                for (uint w = 0; w * 64 < block->Slots; w++)
+                for (uint w = 0; w * 64 * Granule < block->BumpOffset; w++)
                 {
                     ulong bits = marked ? block->Marked[w] : block->Allocated[w];
                     while (bits != 0)
                     {
-                        uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        uint granule = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
                         bits &= bits - 1;
-                        visit(context, start + slot * block->ObjectSize);
+                        visit(context, (byte*)block + granule * Granule);
                     }
                 }
             }
@@ -636,16 +661,15 @@ namespace Internal.Runtime
         {
             bool wasFull = IsFull(slab);
             bool freedAny = false;
-            byte* start = (byte*)slab + HeaderBytes;
-            for (uint w = 0; w * 64 < slab->Slots; w++)
+            for (uint w = 0; w * 64 * Granule < slab->BumpOffset; w++)
             {
                 ulong garbage = slab->Allocated[w] & ~slab->Marked[w];
                 slab->Marked[w] = 0;
                 while (garbage != 0)
                 {
-                    uint slot = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(garbage);
+                    uint granule = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(garbage);
                     garbage &= garbage - 1;
-                    FreeSlot(slab, start + slot * slab->ObjectSize, slot);
+                    FreeSlot(slab, (byte*)slab + granule * Granule, granule);
                     freedAny = true;
                 }
             }

@@ -1,5 +1,5 @@
 // TypeNames.cs -- Type.Name from ILC's mangled MethodTable symbol (the kernel's symbol table keeps them for the panic
-// screen): `Runtime_System_Collections_Generic_List_1<Int32>` is "List`1", `Boxed_Int32` "Int32", `__Array<UInt8>`
+// screen): `S_P_CoreLib_System_Collections_Generic_List_1<Int32>` is "List`1", `Boxed_Int32` "Int32", `__Array<UInt8>`
 // "Byte[]". The mangling turns '.', '+' and '`' all into '_', so a type whose own name contains '_' loses the part
 // before it (kernel and core library types have none). Shared source: also compiled into tests/Corlib.Tests.
 namespace Internal.Runtime

@@ -22,7 +22,8 @@ namespace System.Runtime
 
     /// <summary>
     /// A generic virtual method call the core library cannot resolve: an instantiation ILC did not compile as
-    /// code, methods its tables do not tell apart, or a shared method whose generic dictionary needs more than type handles (see docs/Runtime.md).
+    /// code, a method with no implementation in its tables, or a shared method whose generic dictionary needs more than
+    /// type handles (see docs/Runtime.md).
     /// </summary>
     public sealed class GenericVirtualMethodResolutionException : NotSupportedException
     {

@@ -1,6 +1,6 @@
 // GenericVirtualMethodResolver.cs -- finds the code a generic virtual method call runs for a receiver's type, from
 // ILC's tables (GenericVirtualMethodTables.cs). The call site passes a RuntimeMethodHandle:
-//   { MethodTable* declaring type; int32 metadata handle (0: ILC writes none for us); int32 type argument count;
+//   { MethodTable* declaring type; int32 metadata handle of the method; int32 type argument count;
 //     MethodTable* type arguments... }
 using System;
 using System.Runtime;
@@ -22,67 +22,56 @@ namespace Internal.Runtime.TypeLoader
             MethodHandleData* method = (MethodHandleData*)methodHandle;
             MethodTable** arguments = (MethodTable**)(method + 1);
             MethodTable* declaring = method->DeclaringType;
-            if (GenericVirtualMethodTables.InterfaceMethods(declaring->TypeDefinition) > 0)
-                return ResolveInterfaceMethod(receiver, declaring, method->ArgumentCount, arguments);
-            return ResolveClassMethod(receiver, declaring, method->ArgumentCount, arguments);
+            uint handle = (uint)method->MetadataHandle;
+            if (handle == 0)
+                throw Failure("the call site's method handle has no metadata handle (was the core library built as System.Private.CoreLib?) for", declaring, receiver, method->ArgumentCount, arguments);
+            if (GenericVirtualMethodTables.IsInterfaceWithGenericMethods(declaring->TypeDefinition))
+                return ResolveInterfaceMethod(receiver, declaring, handle, method->ArgumentCount, arguments);
+            return ResolveClassMethod(receiver, declaring, handle, method->ArgumentCount, arguments);
         }
 
-        // Class GVM: the most derived type in the receiver's base chain that implements the declaring type's slot.
-        private static nint ResolveClassMethod(MethodTable* receiver, MethodTable* declaring, int count, MethodTable** arguments)
+        // Class GVM: the most derived type in the receiver's base chain with an entry for this method (a type has
+        // one only where it overrides it, or declares it).
+        private static nint ResolveClassMethod(MethodTable* receiver, MethodTable* declaring, uint method, int count, MethodTable** arguments)
         {
             MethodTable* declaringDefinition = declaring->TypeDefinition;
-            int slots = GenericVirtualMethodTables.DeclaredSlots(declaringDefinition);
-            if (slots == 0)
-                throw Failure("no generic virtual method table entry for", declaring, receiver, count, arguments);
             for (MethodTable* type = receiver; type != null; type = type->BaseType)
-            {
-                int implemented = GenericVirtualMethodTables.ClassEntries(declaringDefinition, type->TypeDefinition);
-                if (implemented == 0)
-                    continue;
-                // A type that overrides some but not all of the declaring type's generic virtual methods may not
-                // override this one; without method identities in the tables that cannot be told apart.
-                if (implemented < slots)
-                    throw Failure("ambiguous (it overrides only some of the generic virtual methods of", declaring, type, count, arguments);
-                return Code(type, declaring, receiver, count, arguments);
-            }
+                if (GenericVirtualMethodTables.ClassImplementation(declaringDefinition, type->TypeDefinition, method, out uint implementation))
+                    return Code(type, implementation, declaring, receiver, count, arguments);
             throw Failure("no implementation of", declaring, receiver, count, arguments);
         }
 
         // Interface GVM: the implementing class's method (then resolved as a class GVM, since a derived class may
         // override it), or failing that a default implementation in an interface.
-        private static nint ResolveInterfaceMethod(MethodTable* receiver, MethodTable* declaring, int count, MethodTable** arguments)
+        private static nint ResolveInterfaceMethod(MethodTable* receiver, MethodTable* declaring, uint method, int count, MethodTable** arguments)
         {
-            int methods = GenericVirtualMethodTables.InterfaceMethods(declaring->TypeDefinition);
             for (int pass = 0; pass < 2; pass++)
             {
                 bool defaults = pass == 1;
                 for (MethodTable* type = receiver; type != null; type = type->BaseType)
                 {
-                    int matched = GenericVirtualMethodTables.InterfaceTargets(declaring, type, defaults, out MethodTable* target);
-                    if (matched == 0)
+                    if (!GenericVirtualMethodTables.InterfaceTarget(declaring, method, type, defaults, out MethodTable* target, out uint targetMethod))
                         continue;
-                    if (matched < methods)
-                        throw Failure("ambiguous (it implements only some of the generic methods of", declaring, type, count, arguments);
                     if (defaults)
-                        return Code(target == declaring->TypeDefinition ? declaring : target, declaring, receiver, count, arguments);
+                        return Code(target == declaring->TypeDefinition ? declaring : target, targetMethod, declaring, receiver, count, arguments);
                     for (MethodTable* owner = receiver; owner != null; owner = owner->BaseType)
                         if (owner->TypeDefinition == target)
-                            return ResolveClassMethod(receiver, owner, count, arguments);
+                            return ResolveClassMethod(receiver, owner, targetMethod, count, arguments);
                     throw Failure("the implementing class is not a base of the receiver for", declaring, receiver, count, arguments);
                 }
             }
             throw Failure("no implementation of", declaring, receiver, count, arguments);
         }
 
-        private static nint Code(MethodTable* owner, MethodTable* declaring, MethodTable* receiver, int count, MethodTable** arguments)
+        private static nint Code(MethodTable* owner, uint method, MethodTable* declaring, MethodTable* receiver, int count, MethodTable** arguments)
         {
-            int found = GenericVirtualMethodTables.ExactInstantiation(owner, count, arguments, out nint code);
+            int found = GenericVirtualMethodTables.ExactInstantiation(owner, method, count, arguments, out nint code);
             if (found == 1)
                 return code;
             if (found > 1)
-                throw Failure("ambiguous (several generic methods of this arity and type arguments on the implementing type) for", declaring, receiver, count, arguments);
+                throw Failure("ambiguous (several compiled bodies for one method and type arguments) for", declaring, receiver, count, arguments);
             // Reference-type arguments run the shared (__Canon) body with a generic dictionary built here.
-            code = SharedGenericMethods.Instantiate(owner, count, arguments);
+            code = SharedGenericMethods.Instantiate(owner, method, count, arguments);
             if (code != 0)
                 return code;
             throw Failure("no compiled code for the instantiation of", declaring, receiver, count, arguments);

@@ -5,7 +5,7 @@
 //   class GVMs (section 318), one entry per (virtual method, type that implements it):
 //     { declaring type, implementing type, declaring method, implementing method }
 //     types: indices into the common fixups table (generic type definitions); methods: reflection metadata
-//     handles, which ILC writes as 0 when the system module is not System.Private.CoreLib (it emits no metadata).
+//     handles (ILC writes them only because the core library is named System.Private.CoreLib; otherwise all 0).
 //   interface GVMs (section 319), one entry per interface method:
 //     { interface, method, target count, { target method, target type, implementer count,
 //       { implementing type, signature count, { native layout offset of the interface as implemented } } } }
@@ -14,8 +14,9 @@
 //     { declaring type, method, type argument count, type arguments..., entry point }
 //     types and code: indices into the native references table (instantiated types, boxed for structs).
 //
-// Without metadata handles a method is identified by its declaring type, its arity and its type arguments; where
-// that is not enough the resolver says so (GenericVirtualMethodResolutionException) instead of guessing.
+// A method is identified by its metadata handle: the call site's RuntimeMethodHandle carries the declaring method's,
+// the class and interface tables map it to the implementing method's, and the instantiation tables key bodies by it.
+// The handles are compared, never looked up: the metadata blob itself is not read.
 namespace Internal.Runtime.TypeLoader
 {
     internal static unsafe class GenericVirtualMethodTables
@@ -26,96 +27,76 @@ namespace Internal.Runtime.TypeLoader
             return start == end ? null : start;
         }
 
-        /// <summary>How many class GVM entries pair the declaring type with the implementing type.</summary>
-        public static int ClassEntries(MethodTable* declaring, MethodTable* implementing)
+        /// <summary>
+        /// The class GVM entry for the generic virtual method <paramref name="method"/> (a metadata handle) of
+        /// <paramref name="declaring"/> implemented by <paramref name="implementing"/> itself (both generic
+        /// definitions): true with the implementing method's handle, false when that type does not override it.
+        /// </summary>
+        public static bool ClassImplementation(MethodTable* declaring, MethodTable* implementing, uint method, out uint implementation)
         {
+            implementation = 0;
             byte* table = Section(ModuleBlobs.GenericVirtualMethodTable);
             byte* fixups = Section(ModuleBlobs.CommonFixupsTable);
             if (table == null || fixups == null)
-                return 0;
-            int count = 0;
+                return false;
             var entries = new NativeFormat.HashtableEntries(table);
             while (entries.Next(out byte* p))
             {
                 MethodTable* d = ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p));
                 MethodTable* i = ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p));
-                if (d == declaring && (implementing == null || i == implementing))
-                    count++;
-            }
-            return count;
-        }
-
-        /// <summary>
-        /// The most GVM slots of the declaring type any one type implements: a lower bound on how many generic
-        /// virtual methods it declares. A type that implements fewer may be overriding a different one.
-        /// </summary>
-        public static int DeclaredSlots(MethodTable* declaring)
-        {
-            byte* table = Section(ModuleBlobs.GenericVirtualMethodTable);
-            byte* fixups = Section(ModuleBlobs.CommonFixupsTable);
-            if (table == null || fixups == null)
-                return 0;
-            int best = 0;
-            var outer = new NativeFormat.HashtableEntries(table);
-            while (outer.Next(out byte* p))
-            {
-                MethodTable* d = ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p));
-                if (d != declaring)
+                if (d != declaring || i != implementing || NativeFormat.DecodeUnsigned(ref p) != method)
                     continue;
-                MethodTable* i = ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p));
-                int n = ClassEntries(declaring, i);
-                if (n > best)
-                    best = n;
+                implementation = NativeFormat.DecodeUnsigned(ref p);
+                return true;
             }
-            return best;
+            return false;
         }
 
-        /// <summary>How many interface GVM entries (one per generic method) the interface definition has.</summary>
-        public static int InterfaceMethods(MethodTable* interfaceDefinition)
+        /// <summary>Whether the type definition declares generic methods of an interface (the interface table has it).</summary>
+        public static bool IsInterfaceWithGenericMethods(MethodTable* interfaceDefinition)
         {
             byte* table = Section(ModuleBlobs.InterfaceGenericVirtualMethodTable);
             byte* fixups = Section(ModuleBlobs.CommonFixupsTable);
             if (table == null || fixups == null)
-                return 0;
-            int count = 0;
+                return false;
             var entries = new NativeFormat.HashtableEntries(table);
             while (entries.Next(out byte* p))
                 if (ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p)) == interfaceDefinition)
-                    count++;
-            return count;
+                    return true;
+            return false;
         }
 
         /// <summary>
-        /// For each interface method entry of <paramref name="interfaceType"/>, looks for a target that the type
-        /// <paramref name="implementing"/> (exact: its type parameters give meaning to the signatures) provides for
-        /// exactly that interface, default implementations or not as asked. Returns how many of the interface's
-        /// methods matched; <paramref name="target"/> is the last match's target type (a class definition, or the
-        /// interface for a default method).
+        /// The target of the interface generic method <paramref name="method"/> (a metadata handle) of
+        /// <paramref name="interfaceType"/> that the type <paramref name="implementing"/> (exact: its type
+        /// parameters give meaning to the signatures) provides for exactly that interface, default implementations
+        /// or not as asked: true with the target type (a class definition, or an interface for a default method) and
+        /// the target method's handle.
         /// </summary>
-        public static int InterfaceTargets(MethodTable* interfaceType, MethodTable* implementing, bool defaults, out MethodTable* target)
+        public static bool InterfaceTarget(MethodTable* interfaceType, uint method, MethodTable* implementing, bool defaults, out MethodTable* target, out uint targetMethod)
         {
             target = null;
+            targetMethod = 0;
             byte* table = Section(ModuleBlobs.InterfaceGenericVirtualMethodTable);
             byte* fixups = Section(ModuleBlobs.CommonFixupsTable);
             byte* layout = Section(ModuleBlobs.NativeLayoutInfo);
             byte* references = Section(ModuleBlobs.NativeReferences);
             if (table == null || fixups == null || layout == null || references == null)
-                return 0;
+                return false;
             MethodTable* interfaceDefinition = interfaceType->TypeDefinition;
             MethodTable* implementingDefinition = implementing->TypeDefinition;
             var context = new GenericContext { Owner = implementing };
-            int matched = 0;
             var entries = new NativeFormat.HashtableEntries(table);
             while (entries.Next(out byte* p))
             {
                 if (ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p)) != interfaceDefinition)
                     continue;
-                NativeFormat.DecodeUnsigned(ref p);                     // the interface method (metadata handle)
+                if (NativeFormat.DecodeUnsigned(ref p) != method)
+                    continue;
                 uint targets = NativeFormat.DecodeUnsigned(ref p);
-                bool found = false;
                 for (uint t = 0; t < targets; t++)
                 {
-                    NativeFormat.DecodeUnsigned(ref p);                 // the target method (metadata handle)
+                    uint candidateMethod = NativeFormat.DecodeUnsigned(ref p);
                     MethodTable* targetType = ModuleBlobs.ExternalType(fixups, NativeFormat.DecodeUnsigned(ref p));
                     // A default method's target is an interface: this one, or another the implementer has.
                     bool isDefault = targetType == interfaceDefinition || implementing->ImplementsInterface(targetType);
@@ -127,30 +108,30 @@ namespace Internal.Runtime.TypeLoader
                         for (uint s = 0; s < signatures; s++)
                         {
                             byte* signature = layout + NativeFormat.DecodeUnsigned(ref p);
-                            if (found || implementer != implementingDefinition || isDefault != defaults)
+                            if (implementer != implementingDefinition || isDefault != defaults)
                                 continue;
-                            // Exact matches only: variant dispatch (IVisitor<object> for an IVisitor<string>) is not
-                            // looked for.
+                            // Exact matches first; a variant match (IVisitor<object> for an IVisitor<string>) is
+                            // the caller's second try.
                             if (NativeLayoutTypes.Matches(signature, interfaceType, references, &context))
                             {
-                                found = true;
                                 target = targetType;
+                                targetMethod = candidateMethod;
+                                return true;
                             }
                         }
                     }
                 }
-                if (found)
-                    matched++;
             }
-            return matched;
+            return false;
         }
 
         /// <summary>
         /// The compiled code of the unshared instantiation of a generic method declared on <paramref name="type"/>
-        /// (exactly that type: for a struct its boxed MethodTable, whose entry is the unboxing stub). Returns how many
-        /// such methods exist (more than one: methods of the same arity, indistinguishable without metadata).
+        /// (exactly that type: for a struct its boxed MethodTable, whose entry is the unboxing stub) and identified by
+        /// its metadata handle <paramref name="method"/>. Returns how many distinct bodies match (more than one would
+        /// be a table this reader misunderstands).
         /// </summary>
-        public static int ExactInstantiation(MethodTable* type, int argumentCount, MethodTable** arguments, out nint code)
+        public static int ExactInstantiation(MethodTable* type, uint method, int argumentCount, MethodTable** arguments, out nint code)
         {
             code = 0;
             byte* table = Section(ModuleBlobs.ExactMethodInstantiations);
@@ -163,7 +144,8 @@ namespace Internal.Runtime.TypeLoader
             {
                 if (ModuleBlobs.ExternalType(references, NativeFormat.DecodeUnsigned(ref p)) != type)
                     continue;
-                NativeFormat.DecodeUnsigned(ref p);                     // the method (metadata handle)
+                if (NativeFormat.DecodeUnsigned(ref p) != method)
+                    continue;
                 if (NativeFormat.DecodeUnsigned(ref p) != (uint)argumentCount)
                     continue;
                 bool same = true;

@@ -26,11 +26,11 @@ namespace Internal.Runtime.TypeLoader
         public const nint FatPointerBit = 2;
 
         /// <summary>
-        /// Builds the fat pointer for the shared body of a generic method on <paramref name="owner"/> (exact type)
-        /// instantiated over <paramref name="arguments"/>, or returns 0 when no template matches. Throws when a
+        /// Builds the fat pointer for the shared body of the generic method <paramref name="methodHandle"/> (its
+        /// metadata handle) on <paramref name="owner"/> (exact type) instantiated over <paramref name="arguments"/>, or returns 0 when no template matches. Throws when a
         /// template matches but its dictionary needs something this loader does not build.
         /// </summary>
-        public static nint Instantiate(MethodTable* owner, int count, MethodTable** arguments)
+        public static nint Instantiate(MethodTable* owner, uint methodHandle, int count, MethodTable** arguments)
         {
             byte* map = ModuleBlobs.Find(GenericMethodsTemplateMap, out byte* mapEnd);
             byte* layout = ModuleBlobs.Find(ModuleBlobs.NativeLayoutInfo, out _);
@@ -45,7 +45,7 @@ namespace Internal.Runtime.TypeLoader
             {
                 byte* method = layout + NativeFormat.DecodeUnsigned(ref entry);
                 byte* bagAt = layout + NativeFormat.DecodeUnsigned(ref entry);
-                if (Matches(method, owner, count, arguments, references, out nint body) && body != code)
+                if (Matches(method, owner, methodHandle, count, arguments, references, out nint body) && body != code)
                 {
                     code = body;
                     bag = bagAt;
@@ -55,7 +55,7 @@ namespace Internal.Runtime.TypeLoader
             if (matches == 0)
                 return 0;
             if (matches > 1)
-                throw new GenericVirtualMethodResolutionException("Generic virtual method call: ambiguous (several shared generic methods of this arity) on " + Name(owner));
+                throw new GenericVirtualMethodResolutionException("Generic virtual method call: ambiguous (several shared bodies of one method) on " + Name(owner));
 
             var context = new GenericContext { Owner = owner, MethodArguments = arguments, MethodArgumentCount = count };
             nint[] dictionary = BuildDictionary(bag, references, &context, owner);
@@ -71,7 +71,7 @@ namespace Internal.Runtime.TypeLoader
         // A template matches when it is for the owner's type (the same type, or the same definition with
         // reference-type arguments where the template has __Canon) and its type arguments are the call's, with
         // reference types where the template has __Canon.
-        private static bool Matches(byte* method, MethodTable* owner, int count, MethodTable** arguments, byte* references, out nint code)
+        private static bool Matches(byte* method, MethodTable* owner, uint methodHandle, int count, MethodTable** arguments, byte* references, out nint code)
         {
             code = 0;
             uint flags = NativeFormat.DecodeUnsigned(ref method);
@@ -81,7 +81,8 @@ namespace Internal.Runtime.TypeLoader
             MethodTable* templateOwner = NativeLayoutTypes.Read(ref method, references, null);
             if (templateOwner == null || !SameCanonicalType(templateOwner, owner))
                 return false;
-            NativeFormat.DecodeUnsigned(ref method);           // the method (metadata handle)
+            if (NativeFormat.DecodeUnsigned(ref method) != methodHandle)
+                return false;
             if (NativeFormat.DecodeUnsigned(ref method) != (uint)count)
                 return false;
             for (int i = 0; i < count; i++)
