@@ -519,7 +519,7 @@ namespace Kernel.Worlds
         // Timer interrupt (interrupts off): wake sleepers, fire timers, account, enforce limits and slices.
         private static void OnTick(ulong ticks)
         {
-            if (!s_running)
+            if (!s_running || Internal.Runtime.ThisCpu.Index != 0)
                 return;
             ulong flags = SchedulerLock.Enter();
             Tick(ticks);
@@ -563,7 +563,8 @@ namespace Kernel.Worlds
         // On the way out of every device interrupt (after EOI): preempt if the tick asked for it.
         private static void OnInterruptExit()
         {
-            if (!s_running || !s_cpu.NeedResched)
+            // Worlds run on cpu0 only: an interrupt on a parked CPU (its wake-up IPI) never switches worlds.
+            if (!s_running || !s_cpu.NeedResched || Internal.Runtime.ThisCpu.Index != 0)
                 return;
             ulong flags = SchedulerLock.Enter();
             if (s_cpu.NeedResched)

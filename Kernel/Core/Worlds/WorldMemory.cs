@@ -45,6 +45,9 @@ namespace Kernel.Worlds
                 Log.Warning("MemSched", string.Concat("Out of physical memory for ", self.Name, string.Concat(".", self.Id.ToString())));
                 return 0;
             }
+            // Room in the list first: nothing may allocate under the groups lock (it ranks below the heap's).
+            if (self.PageRuns.Count == self.PageRuns.Capacity)
+                self.PageRuns.Capacity = self.PageRuns.Capacity < 4 ? 4 : self.PageRuns.Capacity * 2;
             flags = GroupsLock.Enter();
             self.PageRuns.Add(address | count);
             self.MemBytes += bytes;
@@ -91,6 +94,9 @@ namespace Kernel.Worlds
                 return false;
             return Internal.Runtime.GarbageCollector.Collect(Internal.Runtime.CollectionReason.GroupLimit);
         }
+
+        /// <summary>A world's own heap (for `smp-stress`, which allocates raw blocks from it on every CPU under the heap lock).</summary>
+        public static unsafe Internal.Runtime.SizeClassHeap* HeapOf(World world) => world.HeapPointer;
 
         /// <summary>Frees a block from any world's heap (it goes back to the heap it came from).</summary>
         public static unsafe bool Free(void* block)
