@@ -63,7 +63,7 @@ namespace Kernel.Logging
             s_line.Clear();
             AppendTimestamp(Clock.WallMilliseconds);
             s_line.Append(" cpu");
-            s_line.AppendDecimal((ulong)CurrentWorld.Cpu);
+            s_line.AppendDecimal((ulong)ThisCpu.Index);   // the CPU writing the line (cpuN:WID)
             s_line.Append(':');
             s_line.AppendDecimal((ulong)CurrentWorld.Id);
             s_line.Append(')');

@@ -11,8 +11,8 @@
 // and something became ready. The idle world runs only when no other world can. Only a world's own group counts
 // for shares and limits (a flat view of the tree; documented limitation).
 //
-// Every switch happens with interrupts off, in Schedule(); k_switch_world saves the callee-saved registers and the
-// FPU/SSE state. Interrupt handlers run on the interrupted world's stack, so preemption from the timer interrupt
+// Every switch happens in Schedule() holding the scheduler lock (SchedulerLock: interrupts off, handed from the world
+// that switches away to the one that resumes); k_switch_world saves the callee-saved registers and the FPU/SSE state. Interrupt handlers run on the interrupted world's stack, so preemption from the timer interrupt
 // is just a Schedule() call on the way out of the handler.
 using System.Collections.Generic;
 using System.Runtime;
