@@ -88,9 +88,18 @@ namespace Drivers.Apic
             Paging.Unmap(TrampolinePhysical);
             Paging.ReleaseLowerHalfTables(TrampolinePhysical);
             Cpu.CopyMemory(low, saved, length);
+            if (started > 0)
+            {
+                Kernel.Panic.CpuStop.SetNmiSenders(&LocalApic.SendNmiToAllOthers, &SendNmiToCpu);
+                ApWork.SetWaker(&SendWakeToCpu);
+            }
             Log.Info("SMP", string.Concat(PerCpu.Count.ToString(), " CPUs online (", started.ToString(), " application processors started",
                 failed != 0 ? string.Concat(", ", failed.ToString(), " did not answer") : "", "); the application processors are parked: worlds run on cpu0 only"));
         }
+
+        private static void SendNmiToCpu(int cpu) => LocalApic.SendNmi(PerCpu.ApicIdOf(cpu));
+
+        private static void SendWakeToCpu(int cpu) => LocalApic.SendIpi(PerCpu.ApicIdOf(cpu), (1u << 14) | ApWork.WakeVector);
 
         private static bool Start(uint apicId, ulong* parameters)
         {
@@ -178,7 +187,7 @@ namespace Drivers.Apic
             LocalApic.EnableOnThisCpu(true);
             PerCpu.Register(block + PerCpuAt, LocalApic.CurrentId);
             Interlocked.Exchange(ref *(int*)(block + OnlineFlag), 1);
-            Cpu.HaltForever();
+            ApWork.ParkLoop();
         }
     }
 }

@@ -108,5 +108,13 @@ namespace Drivers.Apic
             while ((Read(IcrLow) & (1u << 12)) != 0)
                 Cpu.Pause();
         }
+
+        private const uint LevelAssert = 1u << 14, ShorthandAllExcludingSelf = 3u << 18;
+
+        /// <summary>An NMI to one CPU (the panic stop's and `crash cpu N`'s signal: it gets through with interrupts off).</summary>
+        public static void SendNmi(uint destinationApicId) => SendIpi(destinationApicId, LevelAssert | DeliveryNmi);
+
+        /// <summary>An NMI to every CPU but this one (the ICR's destination shorthand).</summary>
+        public static void SendNmiToAllOthers() => SendIpi(0, ShorthandAllExcludingSelf | LevelAssert | DeliveryNmi);
     }
 }

@@ -1,6 +1,7 @@
 // Ps2Keyboard.cs -- the PS/2 keyboard on IRQ 1: scan code set 1 to characters (US layout), with shift, caps
 // lock and control; arrow keys become the ANSI escape sequences a serial terminal would send, so the shell's
 // line editor handles both inputs the same way.
+using Internal.Runtime;
 using Kernel.Arch;
 using Kernel.Interrupts;
 using Drivers.Serial;
@@ -10,6 +11,9 @@ namespace Drivers.Input
 {
     public static unsafe class Ps2Keyboard
     {
+        // Guards the scan code and character rings: the IRQ handler fills them, the bottom half and readers drain them.
+        private static KernelLock s_lock;
+
         public const int KEYBOARD_IRQ = 1;
         private const ushort DATA_PORT = 0x60, STATUS_PORT = 0x64;
 
@@ -56,11 +60,11 @@ namespace Drivers.Input
         {
             while (true)
             {
-                ulong flags = Cpu.SaveAndDisableInterrupts();
+                ulong flags = s_lock.Enter(LockRank.Keyboard);
                 int code = s_scanCodes.Take();
                 if (code >= 0)
                     HandleScanCode((byte)code);
-                Cpu.RestoreInterrupts(flags);
+                s_lock.Exit(flags);
                 if (code < 0)
                     break;
             }
@@ -121,9 +125,9 @@ namespace Drivers.Input
         /// <summary>Next typed character, or -1.</summary>
         public static int ReadByte()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Keyboard);
             int value = s_input.Take();
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return value;
         }
     }

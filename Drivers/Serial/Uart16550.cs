@@ -6,6 +6,7 @@
 // ring. The UART's FIFO then fills and the sender waits; QEMU stops reading its side of the serial chardev, so piped
 // or pasted input waits in the host instead of vanishing. A byte the UART itself lost (overrun: a sender without flow
 // control, faster than the FIFO) is counted in DroppedBytes, which the shell uses to discard the damaged line.
+using Internal.Runtime;
 using Kernel.Arch;
 using Kernel.Interrupts;
 
@@ -13,6 +14,9 @@ namespace Drivers.Serial
 {
     public static unsafe class Uart16550
     {
+        // Guards the receive ring and the Ctrl-C flag: the IRQ handler fills them, any CPU drains them.
+        private static KernelLock s_lock;
+
         public const ushort COM1_BASE = 0x3F8;
         public const int COM1_IRQ = 4;
         private const ushort DATA = 0, INTERRUPT_ENABLE = 1, FIFO_CONTROL = 2, LINE_CONTROL = 3, MODEM_CONTROL = 4, LINE_STATUS = 5, SCRATCH = 7;
@@ -138,7 +142,7 @@ namespace Drivers.Serial
         /// </summary>
         public static bool TakeInterrupt()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Serial);
             if (s_present)
                 Drain();
             bool pending = s_interruptPending;
@@ -147,7 +151,7 @@ namespace Drivers.Serial
                 s_input.DiscardThroughLast(CtrlC);
             if (s_present)
                 ResumeIfRoom();
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return pending;
         }
 
@@ -157,14 +161,14 @@ namespace Drivers.Serial
         /// <summary>Next received byte, or -1 if none is waiting.</summary>
         public static int ReadByte()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Serial);
             // Also poll: covers the window before the IRQ is enabled and a lost edge-triggered interrupt.
             if (s_present)
                 Drain();
             int value = s_input.Take();
             if (s_present)
                 ResumeIfRoom();
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return value;
         }
     }

@@ -67,6 +67,9 @@ EXPORT k_write_rflags
     push rdi
     popfq
     ret
+EXPORT k_cpu_index               ; N in cpuN: the per-CPU block's index field (PerCpu.IndexOffset), through GS
+    mov eax, dword [gs:8]
+    ret
 EXPORT k_irq_save                ; returns the flags, then disables interrupts
     pushfq
     pop rax

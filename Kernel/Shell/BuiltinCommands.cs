@@ -15,6 +15,8 @@ namespace Kernel.Shell
             commands.Add(new FreeCommand());
             commands.Add(new GcCommand());
             commands.Add(new CpuInfoCommand());
+            commands.Add(new LocksCommand());
+            commands.Add(new SmpStressCommand());
             commands.Add(new BenchCommand());
             commands.Add(new InterruptsCommand());
             commands.Add(new LspciCommand());

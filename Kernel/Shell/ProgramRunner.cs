@@ -40,9 +40,9 @@ namespace Kernel.Shell
                 return true;
             }
             ResourceGroupTree tree = Scheduler.Groups;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupsLock.LockTree();
             GroupError error = tree.AddPath(GroupPath, out ResourceGroup group);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.UnlockTree();
             if (error != GroupError.None)
             {
                 shell.WriteError(string.Concat("sh: ", path, ": ", ResourceGroupTree.Describe(error)));

@@ -32,9 +32,9 @@ namespace Kernel.VisorFs
                 bytes = 1;
             ulong pages = ((ulong)bytes + PhysicalMemory.PageSize - 1) / PhysicalMemory.PageSize;
             long charged = (long)(pages * PhysicalMemory.PageSize);
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             refused = tree.TryCharge(group, charged);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             if (refused != null)
                 return null;
             ulong address = scattered ? 0 : DirectMap.ToVirtual(PhysicalMemory.AllocatePages(pages));
@@ -47,9 +47,9 @@ namespace Kernel.VisorFs
                     mapped._tree = tree;
                     return mapped;
                 }
-                flags = Cpu.SaveAndDisableInterrupts();
+                flags = GroupsLock.Enter();
                 tree.Uncharge(group, charged);
-                Cpu.RestoreInterrupts(flags);
+                GroupsLock.Exit(flags);
                 refused = group;
                 return null;
             }
@@ -114,9 +114,9 @@ namespace Kernel.VisorFs
             {
                 PhysicalMemory.FreePages(DirectMap.ToPhysical(Address), Pages);
             }
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             _tree.Uncharge(Group, Bytes);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             Address = 0;
             Pages = 0;
         }

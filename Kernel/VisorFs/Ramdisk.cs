@@ -35,9 +35,9 @@ namespace Kernel.VisorFs
             ramdisk = null;
             if (max <= 0 || min < 0 || min > max || maxInodes < 1)
                 return Errno.EINVAL;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupsLock.LockTree();
             GroupError error = tree.Add(parent, name, min, max, out ResourceGroup group);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.UnlockTree();
             if (error == GroupError.Exists)
                 return Errno.EEXIST;
             if (error == GroupError.ReservationDoesNotFit || error == GroupError.ReservationAboveMinLimit)
@@ -51,9 +51,9 @@ namespace Kernel.VisorFs
         /// <summary>Removes the (empty) ramdisk's group; the caller has freed every node.</summary>
         internal void Destroy()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupsLock.LockTree();
             _tree.Remove(Group);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.UnlockTree();
         }
 
         /// <summary>Takes a file-table slot for a new inode at <paramref name="path"/>; logs ESXi's event when the table is full.</summary>
@@ -189,9 +189,9 @@ namespace Kernel.VisorFs
                 return Errno.Ok;
             int more = pages - file.PageCount;
             // The pool first: a write the pool refuses must not grow the page table either.
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             bool fits = _tree.CanCharge(Group, more * PageBytes);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             if (!fits)
             {
                 FsEvents.RamdiskFull(Name, path);
@@ -209,9 +209,9 @@ namespace Kernel.VisorFs
                     larger[i] = file.Pages[i];
                 file.Pages = larger;
             }
-            flags = Cpu.SaveAndDisableInterrupts();
+            flags = GroupsLock.Enter();
             ResourceGroup refused = _tree.TryCharge(Group, more * PageBytes);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             if (refused != null)
             {
                 FsEvents.RamdiskFull(Name, path);
@@ -250,9 +250,9 @@ namespace Kernel.VisorFs
 
         private void Uncharge(long bytes)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             _tree.Uncharge(Group, bytes);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
         }
     }
 }

@@ -44,12 +44,12 @@ namespace Kernel.VisorFs
         /// <summary>Makes the groups `PARENT/NAME` (unlimited) and `PARENT/NAME/tardisks` (limited) for a new root.</summary>
         public static VisorFsRoot Create(ResourceGroupTree tree, ResourceGroup parent, string name, long tardiskLimit)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupsLock.LockTree();
             GroupError error = tree.Add(parent, name, 0, ResourceGroup.Unlimited, out ResourceGroup group);
             ResourceGroup tardisks = null;
             if (error == GroupError.None)
                 error = tree.Add(group, "tardisks", 0, tardiskLimit, out tardisks);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.UnlockTree();
             if (error != GroupError.None)
                 return null;
             return new VisorFsRoot { Tree = tree, Group = group, TardiskGroup = tardisks };

@@ -49,7 +49,12 @@ namespace Kernel.Arch
         }
 
         /// <summary>Points this CPU's GS base at its block.</summary>
-        public static void InstallOnThisCpu(byte* block) => Cpu.WriteMsr(GsBaseMsr, (ulong)block);
+        public static void InstallOnThisCpu(byte* block)
+        {
+            Cpu.WriteMsr(GsBaseMsr, (ulong)block);
+            // The locks ask GS which CPU they run on from now on (cpu0 installs first, before any AP starts).
+            Internal.Runtime.ThisCpu.UsePerCpuBlocks();
+        }
 
         public static uint ApicIdOf(int index)
         {

@@ -2,10 +2,15 @@
 //
 // Sinks are plain function pointers so that output works before the heap exists and inside the panic path,
 // where nothing may allocate.
+using Internal.Runtime;
+
 namespace Kernel.Console
 {
     public static unsafe class KernelOutput
     {
+        // Guards one string at a time from every CPU and interrupt handler, so lines never interleave.
+        private static KernelLock s_lock;
+
         private static delegate*<byte, void> s_serial;
         private static delegate*<char, void> s_screen;
 
@@ -42,19 +47,19 @@ namespace Kernel.Console
         {
             if (text is null)
                 return;
-            ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Console);
             for (int i = 0; i < text.Length; i++)
                 Write(text[i]);
-            Kernel.Arch.Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
         }
 
         /// <summary>The string and its newline as one piece (see <see cref="Write(string)"/>).</summary>
         public static void WriteLine(string text)
         {
-            ulong flags = Kernel.Arch.Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Console);
             Write(text);
             Write('\n');
-            Kernel.Arch.Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
         }
 
         public static void WriteSerial(string text)

@@ -53,6 +53,9 @@ namespace Kernel.Interrupts
         internal static void Handle(InterruptFrame* frame)
         {
             int vector = (int)frame->Vector;
+            // An NMI may be another CPU's panic stopping this one, or `crash cpu N` (CpuStop); wherever it lands.
+            if (vector == 2 && CpuStop.OnNmi(frame))
+                return;
             ulong cr2 = vector == PageFault || vector == DoubleFault ? Cpu.ReadCr2() : 0;
             if ((frame->Cs & 3) == 3 && s_userFault != null)
             {

@@ -1,7 +1,9 @@
 // InterruptDispatch.cs -- routes every interrupt: CPU exceptions to Exceptions (a managed exception or the panic
 // screen), device vectors to the handler their driver registered.
 using System.Runtime.InteropServices;
+using System.Threading;
 using Kernel.Panic;
+
 
 namespace Kernel.Interrupts
 {
@@ -81,7 +83,7 @@ namespace Kernel.Interrupts
                 return;
             }
             ulong start = Kernel.Arch.Cpu.ReadTimestampCounter();
-            s_irqDepth++;
+            Interlocked.Increment(ref s_irqDepth);   // atomically: the parked CPUs' wake-ups come through here too
             ulong handler;
             fixed (ulong* h = s_handlers.Handlers)
                 handler = h[vector];
@@ -91,7 +93,7 @@ namespace Kernel.Interrupts
                 s_endOfInterrupt(vector);
             fixed (ulong* cycles = s_cycles.Handlers)
                 cycles[vector] += Kernel.Arch.Cpu.ReadTimestampCounter() - start;
-            s_irqDepth--;
+            Interlocked.Decrement(ref s_irqDepth);
             if (s_exitHook != null)
                 s_exitHook();
         }

@@ -5,6 +5,7 @@
 //   time in UTC with milliseconds, `cpu<N>:<world id>)`, `WARNING: `/`ALERT: ` for those levels, module, message.
 // Formatting happens in a static line buffer with interrupts off: logging works before the heap exists, from
 // interrupt handlers, and never allocates.
+using Internal.Runtime;
 using System;
 using Kernel.Arch;
 using Kernel.Console;
@@ -16,6 +17,9 @@ namespace Kernel.Logging
 {
     public static unsafe class Log
     {
+        // Guards the log ring and the line being built: one writer at a time on every CPU (lines never interleave), and interrupt handlers log too.
+        private static KernelLock s_lock;
+
         private const int RingChars = 128 * 1024;
 
         private struct RingBuffer
@@ -54,12 +58,12 @@ namespace Kernel.Logging
 
         public static void Write(LogLevel level, string module, string message)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Log);
             EnsureInitialized();
             s_line.Clear();
             AppendTimestamp(Clock.WallMilliseconds);
             s_line.Append(" cpu");
-            s_line.AppendDecimal((ulong)CurrentWorld.Cpu);
+            s_line.AppendDecimal((ulong)ThisCpu.Index);   // the CPU writing the line (cpuN:WID)
             s_line.Append(':');
             s_line.AppendDecimal((ulong)CurrentWorld.Id);
             s_line.Append(')');
@@ -86,7 +90,7 @@ namespace Kernel.Logging
                 if (atPrompt)
                     s_consolePrompt(true);
             }
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
         }
 
         private static void AppendTimestamp(long unixMilliseconds)
@@ -113,10 +117,10 @@ namespace Kernel.Logging
         {
             get
             {
-                ulong flags = Cpu.SaveAndDisableInterrupts();
+                ulong flags = s_lock.Enter(LockRank.Log);
                 EnsureInitialized();
                 long position = s_ring.TotalWritten;
-                Cpu.RestoreInterrupts(flags);
+                s_lock.Exit(flags);
                 return position;
             }
         }
@@ -128,7 +132,7 @@ namespace Kernel.Logging
         /// </summary>
         public static int ReadSince(ref long from, Span<char> into, out long lost)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Log);
             EnsureInitialized();
             long total = s_ring.TotalWritten;
             long oldest = total - s_ring.Count;
@@ -141,32 +145,32 @@ namespace Kernel.Logging
                 into[n++] = s_ring.At((int)(from - oldest));
                 from++;
             }
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return n;
         }
 
         /// <summary>Writes every complete line still in the ring (oldest first) to a character sink.</summary>
         public static void Dump(delegate*<char, void> sink)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Log);
             EnsureInitialized();
             int count = s_ring.Count;
             for (int i = s_ring.FirstLineStart(); i < count; i++)
                 sink(s_ring.At(i));
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
         }
 
         /// <summary>Copies the ring's complete lines into a new string (for dmesg).</summary>
         public static string Snapshot()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.Log);
             EnsureInitialized();
             int start = s_ring.FirstLineStart();
             int count = s_ring.Count;
             char[] chars = new char[count - start];
             for (int i = start; i < count; i++)
                 chars[i - start] = s_ring.At(i);
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return new string(chars, 0, chars.Length);
         }
     }

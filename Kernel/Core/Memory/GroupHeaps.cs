@@ -18,10 +18,9 @@
 //
 // The heaps live in pages taken once (a heap's address must never change: its blocks point back to it) and the
 // table is fixed: MaxHeaps groups at once allocate from heaps of their own, any further one from the kernel heap
-// (logged once). Every operation runs with interrupts off (the heaps and the collector's table are shared with
-// the allocator, which runs everywhere).
+// (logged once). The heaps' slots and the collector's table change under the heap lock (Allocator.LockHeaps), as the
+// heaps themselves do; charges under the groups lock (lock order: handles, heap, groups).
 using Internal.Runtime;
-using Kernel.Arch;
 using Kernel.Logging;
 using Kernel.Resources;
 using Kernel.Worlds;
@@ -71,8 +70,8 @@ namespace Kernel.Memory
 
         /// <summary>
         /// The heap a world placed in <paramref name="group"/> allocates from: the group's (made now if needed), or
-        /// null for the kernel heap. Call with interrupts off, in the same critical section that counts the world
-        /// into the group, so the group cannot lose its last world (and retire the heap) in between.
+        /// null for the kernel heap. Call in the same critical section (the scheduler lock) that counts the world into
+        /// the group, so the group cannot lose its last world (and retire the heap) in between.
         /// </summary>
         public static SizeClassHeap* For(ResourceGroup group, WorldType type)
         {
@@ -80,31 +79,38 @@ namespace Kernel.Memory
                 return null;
             if (group.ManagedHeap != null)
                 return group.ManagedHeap;
+            // The owner handle first: taking one may allocate, which takes the heap lock itself (handles rank above it).
+            nint owner = System.Runtime.InteropServices.GCHandle.ToIntPtr(System.Runtime.InteropServices.GCHandle.Alloc(group));
+            ulong flags = Allocator.LockHeaps();
             GiveBackEmptyRetired();
             int slot = FindSlot(SlotState.Free);
-            if (slot < 0)
+            SizeClassHeap* heap = slot < 0 ? null : s_heaps + slot;
+            if (heap != null)
             {
-                if (!s_reportedFull)
-                    Log.Warning("MemSched", string.Concat("Out of group heaps: ", group.Path, " allocates from the kernel heap"));
-                s_reportedFull = true;
-                return null;
+                KernelHeap.InitializeCollectedHeap(heap, (void*)owner);
+                if (GarbageCollector.RegisterHeap(heap))
+                {
+                    s_states.Values[slot] = (byte)SlotState.InUse;
+                    group.ManagedHeap = heap;
+                }
+                else
+                {
+                    heap = null;
+                }
             }
-            SizeClassHeap* heap = s_heaps + slot;
-            nint owner = System.Runtime.InteropServices.GCHandle.ToIntPtr(System.Runtime.InteropServices.GCHandle.Alloc(group));
-            KernelHeap.InitializeCollectedHeap(heap, (void*)owner);
-            if (!GarbageCollector.RegisterHeap(heap))
-            {
-                System.Runtime.InteropServices.GCHandle.FromIntPtr(owner).Free();
-                return null;
-            }
-            s_states.Values[slot] = (byte)SlotState.InUse;
-            group.ManagedHeap = heap;
-            return heap;
+            Allocator.UnlockHeaps(flags);
+            if (heap != null)
+                return heap;
+            System.Runtime.InteropServices.GCHandle.FromIntPtr(owner).Free();
+            if (!s_reportedFull)
+                Log.Warning("MemSched", string.Concat("Out of group heaps: ", group.Path, " allocates from the kernel heap"));
+            s_reportedFull = true;
+            return null;
         }
 
         /// <summary>
         /// The group's last world is gone: its heap's pages are charged to host/system from now on and the group
-        /// holds nothing (see the file comment). Interrupts off.
+        /// holds nothing (see the file comment). Under the scheduler lock (the world list is settled).
         /// </summary>
         public static void Retire(ResourceGroup group)
         {
@@ -112,15 +118,20 @@ namespace Kernel.Memory
             if (heap == null)
                 return;
             group.ManagedHeap = null;
+            ulong flags = Allocator.LockHeaps();
+            nint owner = (nint)heap->Owner;
+            heap->Owner = null;
             long bytes = (long)heap->BytesFromPages;
+            ulong groupsFlags = GroupsLock.Enter();
             s_groups.Uncharge(group, bytes);
             group.HeapSize -= bytes;
             s_groups.ChargeUnchecked(s_kernelGroup, bytes);
             s_kernelGroup.HeapSize += bytes;
-            System.Runtime.InteropServices.GCHandle.FromIntPtr((nint)heap->Owner).Free();
-            heap->Owner = null;
+            GroupsLock.Exit(groupsFlags);
             s_states.Values[heap - s_heaps] = (byte)SlotState.Retired;
             GiveBackEmptyRetired();
+            Allocator.UnlockHeaps(flags);
+            System.Runtime.InteropServices.GCHandle.FromIntPtr(owner).Free();
         }
 
         /// <summary>The group a heap's page runs are charged to: its group, or null for the kernel's (retired heaps too).</summary>
@@ -138,7 +149,7 @@ namespace Kernel.Memory
         /// <summary>Charges a group heap's new page run to its group (the heap page source's accounting).</summary>
         internal static bool Charge(ResourceGroup group, long bytes)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             ResourceGroup refused = s_groups.TryCharge(group, bytes);
             if (refused == null)
                 group.HeapSize += bytes;
@@ -146,19 +157,20 @@ namespace Kernel.Memory
             World self = Scheduler.Current;
             if (self != null)
                 self.LastRefusingGroup = refused;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             return refused == null;
         }
 
         internal static void Uncharge(ResourceGroup group, long bytes)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             s_groups.Uncharge(group, bytes);
             group.HeapSize -= bytes;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
         }
 
-        // A retired heap whose objects are all gone gives back its pages (the cached empty slabs) and its slot.
+        // A retired heap whose objects are all gone gives back its pages (the cached empty slabs) and its slot. Under
+        // the heap lock.
         private static void GiveBackEmptyRetired()
         {
             for (int slot = 0; slot < MaxHeaps; slot++)

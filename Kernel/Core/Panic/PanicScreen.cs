@@ -5,6 +5,7 @@
 // the world running on each CPU, the backtrace, `VMK uptime: d:hh:mm:ss.ms`. Allocation-free throughout, and a
 // second panic while printing the first only halts.
 using System;
+using System.Threading;
 using Internal.Runtime.ExceptionHandling;
 using Kernel.Arch;
 using Kernel.Interrupts;
@@ -16,6 +17,13 @@ namespace Kernel.Panic
     public static unsafe class PanicScreen
     {
         private static bool s_inPanic;
+        // The panicking CPU's index + 1 (0: none), claimed atomically: two CPUs may panic at once, and only the first
+        // prints. +1 so that zeroed static data means "none" even before static initialization ran.
+        private static int s_panicCpuPlusOne;
+        private static int s_stoppedOthers;
+
+        /// <summary>The CPU printing the panic screen, or -1.</summary>
+        public static int PanicCpu => Interlocked.CompareExchange(ref s_panicCpuPlusOne, 0, 0) - 1;
         private static delegate*<void> s_enterScreenMode;
         private static delegate*<void> s_exit;
 
@@ -141,13 +149,23 @@ namespace Kernel.Panic
         private static bool Begin()
         {
             Cpu.DisableInterrupts();
-            if (s_inPanic)
+            int me = Internal.Runtime.ThisCpu.Index;
+            int previous = Interlocked.CompareExchange(ref s_panicCpuPlusOne, me + 1, 0) - 1;
+            if (previous == me)
             {
                 Console.KernelOutput.WriteSerial("@BlueScreen: recursive panic; halting\n");
                 Cpu.HaltForever();
                 return false;
             }
+            if (previous >= 0)
+            {
+                // Another CPU is printing its panic: its stop NMI will find this one here.
+                while (true)
+                    Cpu.Halt();
+            }
             s_inPanic = true;
+            // Stop the other CPUs before printing: nothing else may write to the console or change what we read.
+            s_stoppedOthers = CpuStop.StopOthers();
             if (s_enterScreenMode != null)
                 s_enterScreenMode();
             return true;
@@ -211,13 +229,22 @@ namespace Kernel.Panic
 
         private static void WorldsAndUptime()
         {
+            int me = Internal.Runtime.ThisCpu.Index;
             PanicWriter.Append("*PCPU");
-            PanicWriter.AppendDecimal((ulong)CurrentWorld.Cpu);
-            PanicWriter.Append(':');
-            PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
-            PanicWriter.Append('/');
-            PanicWriter.Append(CurrentWorld.Name);
+            PanicWriter.AppendDecimal((ulong)me);
+            if (me == 0)
+            {
+                PanicWriter.Append(':');
+                PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
+                PanicWriter.Append('/');
+                PanicWriter.Append(CurrentWorld.Name);
+            }
+            else
+            {
+                PanicWriter.Append(": application processor, no world (worlds run on cpu0)");
+            }
             PanicWriter.EndLine();
+            OtherCpus(me);
             ulong ms = Clock.UptimeMilliseconds;
             PanicWriter.Append("VMK uptime: ");
             PanicWriter.AppendDecimal(ms / 86400000);
@@ -231,6 +258,47 @@ namespace Kernel.Panic
             PanicWriter.AppendDecimal(ms % 1000, 3);
             PanicWriter.EndLine();
             PanicWriter.Line("Backtrace:");
+        }
+
+        // One line per other CPU: what it ran and where the stop NMI found it, or that it never checked in.
+        private static void OtherCpus(int me)
+        {
+            int count = PerCpu.Count;
+            if (count <= 1)
+                return;
+            for (int cpu = 0; cpu < count; cpu++)
+            {
+                if (cpu == me)
+                    continue;
+                PanicWriter.Append(" PCPU");
+                PanicWriter.AppendDecimal((ulong)cpu);
+                if (!CpuStop.StoppedState(cpu, out ulong rip, out int worldId))
+                {
+                    PanicWriter.Append(": did not stop");
+                }
+                else
+                {
+                    if (cpu == 0)
+                    {
+                        PanicWriter.Append(':');
+                        PanicWriter.AppendDecimal((ulong)worldId);
+                        PanicWriter.Append('/');
+                        PanicWriter.Append(CurrentWorld.Name);
+                    }
+                    else
+                    {
+                        PanicWriter.Append(": parked");
+                    }
+                    PanicWriter.Append(", stopped at ");
+                    PanicWriter.AppendHex(rip);
+                }
+                PanicWriter.EndLine();
+            }
+            PanicWriter.Append("Other CPUs stopped: ");
+            PanicWriter.AppendDecimal((ulong)s_stoppedOthers);
+            PanicWriter.Append(" of ");
+            PanicWriter.AppendDecimal((ulong)(count - 1));
+            PanicWriter.EndLine();
         }
 
         private static void End()

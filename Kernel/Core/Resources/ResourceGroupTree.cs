@@ -33,8 +33,10 @@ namespace Kernel.Resources
 
     public sealed unsafe class ResourceGroupTree
     {
-        // The kernel reads the tree from interrupt handlers (charging heap pages, the scheduler's period reset), so
-        // structural changes run inside a critical section the kernel installs (interrupts off); host tests have none.
+        // The kernel reads the tree from interrupt handlers (charging heap pages, the scheduler's period reset) and from
+        // every CPU, so structural changes and charges run inside a critical section the kernel installs (the groups
+        // lock, Kernel/Core/Resources/GroupsLock.cs; re-entrant, so callers may hold it around several calls); host
+        // tests have none.
         private static delegate*<ulong> s_enterCritical;
         private static delegate*<ulong, void> s_exitCritical;
 
@@ -177,11 +179,21 @@ namespace Kernel.Resources
             if (error != GroupError.None)
                 return error;
             created = new ResourceGroup { Id = _nextId++, Name = name, Parent = parent, MemMin = min, MemMax = max };
+            // Room first: the critical section is a spinlock below the heap's in the kernel's lock order, so nothing
+            // inside it may allocate.
+            ReserveRoom(parent.Children);
+            ReserveRoom(_all);
             ulong state = EnterCritical();
             parent.Children.Add(created);
             _all.Add(created);
             ExitCritical(state);
             return GroupError.None;
+        }
+
+        private static void ReserveRoom(List<ResourceGroup> list)
+        {
+            if (list.Count == list.Capacity)
+                list.Capacity = list.Capacity < 4 ? 4 : list.Capacity * 2;
         }
 
         /// <summary>Creates every missing group along a path (for `run ++group=...`), each with no reservation.</summary>
@@ -338,15 +350,22 @@ namespace Kernel.Resources
         /// <summary>Charges memory to a group and its ancestors; returns null on success or the group that refused.</summary>
         public ResourceGroup TryCharge(ResourceGroup group, long bytes)
         {
+            // Check and charge in one critical section: two CPUs charging the last free bytes must not both pass.
+            ulong state = EnterCritical();
             ResourceGroup refusing = FindRefusing(group, bytes);
             if (refusing != null)
-                return Refuse(group, refusing);
+            {
+                Refuse(group, refusing);
+                ExitCritical(state);
+                return refusing;
+            }
             for (ResourceGroup g = group; g != null; g = g.Parent)
             {
                 g.MemSize += bytes;
                 if (g.MemSize > g.MemSizePeak)
                     g.MemSizePeak = g.MemSize;
             }
+            ExitCritical(state);
             return null;
         }
 
@@ -393,18 +412,22 @@ namespace Kernel.Resources
         /// </summary>
         public void ChargeUnchecked(ResourceGroup group, long bytes)
         {
+            ulong state = EnterCritical();
             for (ResourceGroup g = group; g != null; g = g.Parent)
             {
                 g.MemSize += bytes;
                 if (g.MemSize > g.MemSizePeak)
                     g.MemSizePeak = g.MemSize;
             }
+            ExitCritical(state);
         }
 
         public void Uncharge(ResourceGroup group, long bytes)
         {
+            ulong state = EnterCritical();
             for (ResourceGroup g = group; g != null; g = g.Parent)
                 g.MemSize -= bytes;
+            ExitCritical(state);
         }
 
         private static bool IsValidName(string name)

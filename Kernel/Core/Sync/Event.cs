@@ -1,7 +1,6 @@
 // Event.cs -- a signal worlds wait for. Auto-reset events release one waiter per Set (and stay set if nobody
 // waits, so a Set before the Wait is never lost); manual-reset events release everyone until Reset.
 // Set is safe from interrupt handlers.
-using Kernel.Arch;
 
 namespace Kernel.Sync
 {
@@ -17,13 +16,13 @@ namespace Kernel.Sync
 
         public void Set()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             _signaled = true;
             if (_manualReset)
                 _waiters.WakeAll();
             else if (_waiters.WakeOne())
                 _signaled = false;
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         public void Reset() => _signaled = false;
@@ -31,7 +30,7 @@ namespace Kernel.Sync
         /// <summary>Waits until set; false on timeout (ticks; 0 = forever).</summary>
         public bool Wait(ulong timeoutTicks = 0)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             bool ok = true;
             if (_signaled)
             {
@@ -43,7 +42,7 @@ namespace Kernel.Sync
                 // An auto-reset Set hands the signal straight to the woken waiter (it never stays set).
                 ok = _waiters.Wait(timeoutTicks);
             }
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return ok;
         }
     }

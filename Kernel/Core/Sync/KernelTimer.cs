@@ -30,7 +30,7 @@ namespace Kernel.Sync
         /// <summary>Arms the timer to fire after at least <paramref name="ticks"/> tick periods (TSC time).</summary>
         public void Start(ulong ticks)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             if (IsArmed)
                 s_armed.Remove(this);
             _deadline = Cpu.ReadTimestampCounter() + ticks * Clock.TscPerTick;
@@ -40,16 +40,16 @@ namespace Kernel.Sync
                 i++;
             s_armed.Insert(i, this);
             IsArmed = true;
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         public void Cancel()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             if (IsArmed)
                 s_armed.Remove(this);
             IsArmed = false;
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         /// <summary>Called on every tick with the current TSC (interrupts off).</summary>

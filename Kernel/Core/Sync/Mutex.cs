@@ -1,6 +1,5 @@
 // Mutex.cs -- a sleeping lock with an owner. A world that dies holding one releases it (the next waiter gets
 // it), so killing a world cannot deadlock the others.
-using Kernel.Arch;
 using Kernel.Worlds;
 
 namespace Kernel.Sync
@@ -15,7 +14,7 @@ namespace Kernel.Sync
 
         public void Lock()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             World self = Scheduler.Current;
             while (_owner != null)
             {
@@ -24,28 +23,28 @@ namespace Kernel.Sync
             }
             _owner = self;
             self?.HeldMutexes.Add(this);
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         public bool TryLock()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             bool taken = _owner == null;
             if (taken)
             {
                 _owner = Scheduler.Current;
                 _owner?.HeldMutexes.Add(this);
             }
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return taken;
         }
 
         public void Unlock()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             if (_owner != null)
                 Release(_owner);
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         /// <summary>Releases on behalf of a world (its owner, or a dying owner); interrupts must be off.</summary>

@@ -3,11 +3,10 @@
 // turn interrupts off while it waits); re-entry by the owner counts, as the BCL's Monitor does. The table from
 // object to lock is keyed by identity and holds an object only while some world holds or waits for its lock. A world
 // killed inside a lock releases the mutex (as for every mutex it holds), so the next waiter gets in.
-// The table's own critical section is interrupts-off today; SMP (issue 13) makes it a spinlock like the rest of
-// Sync's short sections, and the blocking part stays the mutex.
+// The table has its own spinlock (the outermost in the lock order: Mutex.TryLock/Unlock take the scheduler's lock
+// inside it); the blocking part is the mutex, entered after the table's lock is let go.
 using System.Collections.Generic;
 using Internal.Runtime;
-using Kernel.Arch;
 using Kernel.Worlds;
 
 namespace Kernel.Sync
@@ -46,6 +45,7 @@ namespace Kernel.Sync
             }
         }
 
+        private static KernelLock s_lock;
         private static readonly Dictionary<object, ObjectLock> s_locks = new Dictionary<object, ObjectLock>(ReferenceEqualityComparer.Instance);
 
         public static void Install() => MonitorHooks.Install(&Enter, &Exit, &IsEntered);
@@ -60,7 +60,7 @@ namespace Kernel.Sync
             World self = Scheduler.Current;
             var fresh = new ObjectLock();  // made outside the critical section (the table may still grow inside it)
             ObjectLock entry;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.ObjectLocks);
             if (!s_locks.TryGetValue(obj, out entry))
             {
                 entry = fresh;
@@ -69,7 +69,7 @@ namespace Kernel.Sync
             if (entry.Owner == self && entry.Recursion > 0)
             {
                 entry.Recursion++;
-                Cpu.RestoreInterrupts(flags);
+                s_lock.Exit(flags);
                 return true;
             }
             if (!wait)
@@ -86,16 +86,16 @@ namespace Kernel.Sync
                 {
                     s_locks.Remove(obj);
                 }
-                Cpu.RestoreInterrupts(flags);
+                s_lock.Exit(flags);
                 return taken;
             }
             entry.AddUser(self);
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             entry.Mutex.Lock();            // sleeps until the holder's Exit (or death) hands the mutex on
-            flags = Cpu.SaveAndDisableInterrupts();
+            flags = s_lock.Enter(LockRank.ObjectLocks);
             entry.Owner = self;            // a previous owner still named here died holding it (see DropUser)
             entry.Recursion = 1;
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return true;
         }
 
@@ -104,10 +104,10 @@ namespace Kernel.Sync
             if (!Scheduler.IsRunning)
                 return true;
             World self = Scheduler.Current;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.ObjectLocks);
             if (!s_locks.TryGetValue(obj, out ObjectLock entry) || entry.Owner != self || entry.Recursion == 0)
             {
-                Cpu.RestoreInterrupts(flags);
+                s_lock.Exit(flags);
                 return false;
             }
             if (--entry.Recursion == 0)
@@ -117,7 +117,7 @@ namespace Kernel.Sync
                     s_locks.Remove(obj);
                 entry.Mutex.Unlock();      // wakes one waiter, which takes the mutex when it runs
             }
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return true;
         }
 
@@ -125,9 +125,9 @@ namespace Kernel.Sync
         {
             if (!Scheduler.IsRunning)
                 return true;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = s_lock.Enter(LockRank.ObjectLocks);
             bool held = s_locks.TryGetValue(obj, out ObjectLock entry) && entry.Owner == Scheduler.Current && entry.Recursion > 0;
-            Cpu.RestoreInterrupts(flags);
+            s_lock.Exit(flags);
             return held;
         }
     }

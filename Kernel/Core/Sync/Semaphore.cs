@@ -1,5 +1,4 @@
 // Semaphore.cs -- a counting semaphore: Wait takes a unit (blocking while none is left), Release returns units.
-using Kernel.Arch;
 
 namespace Kernel.Sync
 {
@@ -14,21 +13,21 @@ namespace Kernel.Sync
 
         public void Wait()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             while (_count == 0)
                 _waiters.Wait();
             _count--;
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         public void Release(int units = 1)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             _count += units;
             for (int i = 0; i < units && _waiters.WakeOne(); i++)
             {
             }
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
     }
 }

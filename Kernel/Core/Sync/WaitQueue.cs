@@ -1,5 +1,5 @@
 // WaitQueue.cs -- worlds blocked on a condition, woken in FIFO order. The building block of every primitive in
-// Kernel.Sync. Callers hold interrupts off around check-then-wait, so no wake-up can fall between the two.
+// Kernel.Sync. Callers hold the scheduler lock (SchedulerLock) around check-then-wait, so no wake-up can fall between the two.
 using System.Collections.Generic;
 using Kernel.Worlds;
 
@@ -16,7 +16,7 @@ namespace Kernel.Sync
         internal bool Remove(World world) => _waiters.Remove(world);
 
         /// <summary>Blocks the current world until woken (true) or until the timeout in ticks passes (false).
-        /// Must be called with interrupts disabled; returns with them disabled.</summary>
+        /// Must be called holding the scheduler lock; returns holding it.</summary>
         public bool Wait(ulong timeoutTicks = 0) => Scheduler.BlockCurrent(this, timeoutTicks);
 
         /// <summary>Wakes the longest waiter; false if there was none.</summary>

@@ -11,8 +11,8 @@
 // and something became ready. The idle world runs only when no other world can. Only a world's own group counts
 // for shares and limits (a flat view of the tree; documented limitation).
 //
-// Every switch happens with interrupts off, in Schedule(); k_switch_world saves the callee-saved registers and the
-// FPU/SSE state. Interrupt handlers run on the interrupted world's stack, so preemption from the timer interrupt
+// Every switch happens in Schedule() holding the scheduler lock (SchedulerLock: interrupts off, handed from the world
+// that switches away to the one that resumes); k_switch_world saves the callee-saved registers and the FPU/SSE state. Interrupt handlers run on the interrupted world's stack, so preemption from the timer interrupt
 // is just a Schedule() call on the way out of the handler.
 using System.Collections.Generic;
 using System.Runtime;
@@ -23,6 +23,7 @@ using Kernel.Interrupts;
 using Kernel.Logging;
 using Kernel.Memory;
 using Kernel.Resources;
+using Internal.Runtime;
 using Kernel.Sync;
 using Kernel.Time;
 
@@ -73,9 +74,9 @@ namespace Kernel.Worlds
         /// </summary>
         public static World[] Snapshot()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             World[] worlds = s_all.ToArray();
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return worlds;
         }
 
@@ -95,7 +96,7 @@ namespace Kernel.Worlds
         public static void Initialize(ResourceGroupTree groups, ResourceGroup bootGroup, string bootName)
         {
             Groups = groups;
-            ResourceGroupTree.SetCriticalSection(&Cpu.SaveAndDisableInterrupts, &Cpu.RestoreInterrupts);
+            ResourceGroupTree.SetCriticalSection(&GroupsLock.Enter, &GroupsLock.Exit);
             s_cpu = new CpuRunQueue { Index = 0, Policy = new CpuSharePolicy(PeriodCycles, SliceTicks * Clock.TscPerTick) };
             var boot = new World
             {
@@ -156,12 +157,12 @@ namespace Kernel.Worlds
                 return GroupHeaps.Charge(group, bytes);
             // Kernel memory: host/system has a reservation no other group can take and no limit; a request that may
             // fail leaves KernelHeap.ReserveBytes of it for the kernel's own allocations.
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             bool ok = (!KernelHeap.RequestKeepsReserve(heap) || Groups.CanCharge(s_kernelHeapGroup, bytes + (long)KernelHeap.ReserveBytes))
                 && Groups.TryCharge(s_kernelHeapGroup, bytes) == null;
             if (ok)
                 s_kernelHeapGroup.HeapSize += bytes;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             return ok;
         }
 
@@ -178,10 +179,10 @@ namespace Kernel.Worlds
                 GroupHeaps.Uncharge(group, bytes);
                 return;
             }
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             Groups.Uncharge(s_kernelHeapGroup, bytes);
             s_kernelHeapGroup.HeapSize -= bytes;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
         }
 
         private static void IdleLoop(object unused)
@@ -195,9 +196,7 @@ namespace Kernel.Worlds
         {
             error = null;
             long stackBytes = (long)(WorldStack.TotalPages * PhysicalMemory.PageSize);
-            ulong flags = Cpu.SaveAndDisableInterrupts();
             ResourceGroup refused = (type & WorldType.Idle) != 0 ? null : Groups.TryCharge(group, stackBytes);
-            Cpu.RestoreInterrupts(flags);
             if (refused != null)
             {
                 error = string.Concat("Admission failure in path: ", refused.Path, ":", name, " (world stack)");
@@ -211,11 +210,11 @@ namespace Kernel.Worlds
                 error = "out of memory for the world's stack";
                 return null;
             }
-            flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             World world = s_pool.Count > 0 ? s_pool[s_pool.Count - 1] : null;
             if (world != null)
                 s_pool.RemoveAt(s_pool.Count - 1);
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             world ??= new World();
             world.Reset();
             world.Name = name;
@@ -239,22 +238,22 @@ namespace Kernel.Worlds
             world.Control->SavedRsp = (ulong)sp;
             SaveFpu(world.Control->Fpu);    // a clean copy of the current control words for the new world
 
-            flags = Cpu.SaveAndDisableInterrupts();
+            flags = SchedulerLock.Enter();
             world.Id = s_nextId++;
             world.CartelId = (type & WorldType.User) != 0 ? world.Id : 0;
             world.ManagedHeap = GroupHeaps.For(group, type);
             group.WorldCount++;
             s_all.Add(world);
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return world;
         }
 
         public static void Start(World world)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             if (world.State == WorldState.Waiting && world.WaitingOn == null)
                 MakeReady(world);
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         /// <summary>Creates and starts a world; null (with the reason logged) when refused.</summary>
@@ -271,6 +270,9 @@ namespace Kernel.Worlds
         {
             ReapPending();
             World self = s_cpu.Current;
+            // The world that switched here held the scheduler lock (it is held across every switch): a new world
+            // has no caller to give it back, so it lets go of every level here.
+            SchedulerLock.ReleaseAll();
             Cpu.EnableInterrupts();
             self.Entry(self.Argument);
             Exit(0);
@@ -295,7 +297,8 @@ namespace Kernel.Worlds
         {
             if (group == null)
                 return;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
+            ulong groupFlags = GroupsLock.Enter();
             World self = s_cpu.Current;
             if (self.MemBytes > 0)
             {
@@ -305,36 +308,39 @@ namespace Kernel.Worlds
             long heapBytes = (long)self.HeapPointer->BytesFromPages;
             self.Group.HeapSize -= heapBytes;
             group.HeapSize += heapBytes;
-            self.Group.WorldCount--;
-            if (self.Group.WorldCount == 0)
-                GroupHeaps.Retire(self.Group);
-            self.ManagedHeap = GroupHeaps.For(group, self.Type);
+            ResourceGroup previous = self.Group;
+            previous.WorldCount--;
             group.WorldCount++;
             self.Group = group;
             self.Name = name;
             SetCurrentIdentity(self);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(groupFlags);
+            // The heaps after the groups lock (GroupHeaps takes the handle and heap locks, which rank below it).
+            if (previous.WorldCount == 0)
+                GroupHeaps.Retire(previous);
+            self.ManagedHeap = GroupHeaps.For(group, self.Type);
+            SchedulerLock.Exit(flags);
         }
 
         /// <summary>Gives up the CPU to any other ready world.</summary>
         public static void Yield()
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             Schedule();
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         /// <summary>Sleeps at least <paramref name="milliseconds"/> by the TSC (never returns early); wakes on the
         /// first timer tick after the deadline.</summary>
         public static void Sleep(ulong milliseconds)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             World self = s_cpu.Current;
             self.WakeTsc = Cpu.ReadTimestampCounter() + milliseconds * Clock.TscHz / 1000;
             self.State = WorldState.Sleeping;
             s_sleepers.Add(self);
             Schedule();
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
         }
 
         internal static bool BlockCurrent(WaitQueue queue, ulong timeoutTicks)
@@ -371,7 +377,7 @@ namespace Kernel.Worlds
         /// <summary>Ends the current world. Never returns.</summary>
         public static void Exit(int status)
         {
-            Cpu.DisableInterrupts();
+            SchedulerLock.Enter();   // never left: the next world takes the lock over
             World self = s_cpu.Current;
             self.ExitStatus = status;
             Finish(self);
@@ -385,10 +391,10 @@ namespace Kernel.Worlds
         {
             if (world == null || world.IsIdle || world.StackBase == 0)
                 return false;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             if (world.State == WorldState.Dead)
             {
-                Cpu.RestoreInterrupts(flags);
+                SchedulerLock.Exit(flags);
                 return false;
             }
             world.KillRequested = true;
@@ -401,30 +407,30 @@ namespace Kernel.Worlds
             world.ExitStatus = status;
             Finish(world);
             Reap(world);
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return true;
         }
 
         /// <summary>Waits until a world has exited; returns its exit status (-1 if its object was reused meanwhile).</summary>
         public static int Join(World world)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             ulong generation = world.Generation;
             while (world.Generation == generation && world.State != WorldState.Dead)
                 world.Exited.Wait();
             int status = world.Generation == generation ? world.ExitStatus : -1;
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return status;
         }
 
         public static World Find(int id)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = SchedulerLock.Enter();
             World found = null;
             for (int i = 0; i < s_all.Count && found == null; i++)
                 if (s_all[i].Id == id)
                     found = s_all[i];
-            Cpu.RestoreInterrupts(flags);
+            SchedulerLock.Exit(flags);
             return found;
         }
 
@@ -487,7 +493,7 @@ namespace Kernel.Worlds
             return next;
         }
 
-        // The one place worlds change. Interrupts are off.
+        // The one place worlds change. The scheduler lock is held (so interrupts are off).
         private static void Schedule()
         {
             CpuRunQueue cpu = s_cpu;
@@ -511,8 +517,13 @@ namespace Kernel.Worlds
             next.Switches++;
             SetCurrentIdentity(next);
             WorldCpuState.Load(next);
+            // Only the scheduler's lock may be held across a switch (it is handed to the next world); any other
+            // spinlock would stay held by a world that is not running. Counted for `locks` and the tests.
+            LockChecks.CheckBeforeBlocking(LockRank.Scheduler);
+            int depth = SchedulerLock.Depth;
             SwitchWorld(&previous.Control->SavedRsp, next.Control->SavedRsp, previous.Control->Fpu, next.Control->Fpu);
-            // Running as `previous` again (or never, if it died).
+            // Running as `previous` again (or never, if it died), holding the lock at the depth it switched away with.
+            SchedulerLock.ResumeHolding(depth);
             ReapPending();
         }
 
@@ -525,8 +536,15 @@ namespace Kernel.Worlds
         // Timer interrupt (interrupts off): wake sleepers, fire timers, account, enforce limits and slices.
         private static void OnTick(ulong ticks)
         {
-            if (!s_running)
+            if (!s_running || Internal.Runtime.ThisCpu.Index != 0)
                 return;
+            ulong flags = SchedulerLock.Enter();
+            Tick(ticks);
+            SchedulerLock.Exit(flags);
+        }
+
+        private static void Tick(ulong ticks)
+        {
             CpuRunQueue cpu = s_cpu;
             // Deadlines are in TSC time: under emulation the timer interrupt can arrive late and then in bursts,
             // so counting ticks could end a sleep early by the clock; the TSC cannot.
@@ -562,8 +580,13 @@ namespace Kernel.Worlds
         // On the way out of every device interrupt (after EOI): preempt if the tick asked for it.
         private static void OnInterruptExit()
         {
-            if (s_running && s_cpu.NeedResched)
+            // Worlds run on cpu0 only: an interrupt on a parked CPU (its wake-up IPI) never switches worlds.
+            if (!s_running || !s_cpu.NeedResched || Internal.Runtime.ThisCpu.Index != 0)
+                return;
+            ulong flags = SchedulerLock.Enter();
+            if (s_cpu.NeedResched)
                 Schedule();
+            SchedulerLock.Exit(flags);
         }
     }
 }

@@ -6,7 +6,6 @@
 // Why not `new`: `new` is kernel memory (the kernel heap, charged to host/system) because kernel code running on a
 // world's behalf (the scheduler's lists, an interrupt handler) must not leave its objects in memory that vanishes
 // with the world. A world's own data lives here, where its lifetime is the world's.
-using Kernel.Arch;
 using Kernel.Logging;
 using Kernel.Memory;
 using Kernel.Resources;
@@ -25,14 +24,14 @@ namespace Kernel.Worlds
             if (count == 0 || count > CountMask)
                 return 0;
             long bytes = (long)(count * PhysicalMemory.PageSize);
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             ResourceGroup refused = Scheduler.Groups.TryCharge(self.Group, bytes);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             if (refused != null && CollectIfItMayHelp(refused))
             {
-                flags = Cpu.SaveAndDisableInterrupts();
+                flags = GroupsLock.Enter();
                 refused = Scheduler.Groups.TryCharge(self.Group, bytes);
-                Cpu.RestoreInterrupts(flags);
+                GroupsLock.Exit(flags);
             }
             if (refused != null)
             {
@@ -46,12 +45,15 @@ namespace Kernel.Worlds
                 Log.Warning("MemSched", string.Concat("Out of physical memory for ", self.Name, string.Concat(".", self.Id.ToString())));
                 return 0;
             }
-            flags = Cpu.SaveAndDisableInterrupts();
+            // Room in the list first: nothing may allocate under the groups lock (it ranks below the heap's).
+            if (self.PageRuns.Count == self.PageRuns.Capacity)
+                self.PageRuns.Capacity = self.PageRuns.Capacity < 4 ? 4 : self.PageRuns.Capacity * 2;
+            flags = GroupsLock.Enter();
             self.PageRuns.Add(address | count);
             self.MemBytes += bytes;
             if (self.MemBytes > self.MemPeak)
                 self.MemPeak = self.MemBytes;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             return address;
         }
 
@@ -61,16 +63,16 @@ namespace Kernel.Worlds
             World self = Scheduler.Current;
             if (self == null || bytes == 0 || bytes > (1UL << 40))
                 return null;
-            // Interrupts off around the heap itself: others free into it and a kill empties it (see Allocator).
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            // The heap lock around the heap itself: others free into it and a kill empties it (see Allocator).
+            ulong flags = Internal.Runtime.Allocator.LockHeaps();
             s_lastRefused = null;
             void* p = self.HeapPointer->Allocate((nuint)bytes);
-            Cpu.RestoreInterrupts(flags);
+            Internal.Runtime.Allocator.UnlockHeaps(flags);
             if (p == null && CollectIfItMayHelp(s_lastRefused))
             {
-                flags = Cpu.SaveAndDisableInterrupts();
+                flags = Internal.Runtime.Allocator.LockHeaps();
                 p = self.HeapPointer->Allocate((nuint)bytes);
-                Cpu.RestoreInterrupts(flags);
+                Internal.Runtime.Allocator.UnlockHeaps(flags);
             }
             if (p == null)
                 OnRefused(self, self.LastRefusingGroup ?? self.Group);
@@ -96,12 +98,15 @@ namespace Kernel.Worlds
             return Internal.Runtime.GarbageCollector.Collect(Internal.Runtime.CollectionReason.GroupLimit);
         }
 
+        /// <summary>A world's own heap (for `smp-stress`, which allocates raw blocks from it on every CPU under the heap lock).</summary>
+        public static unsafe Internal.Runtime.SizeClassHeap* HeapOf(World world) => world.HeapPointer;
+
         /// <summary>Frees a block from any world's heap (it goes back to the heap it came from).</summary>
         public static unsafe bool Free(void* block)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = Internal.Runtime.Allocator.LockHeaps();
             bool freed = Internal.Runtime.SizeClassHeap.FreeAnywhere(block) == Internal.Runtime.SizeClassHeap.FreeResult.Freed;
-            Cpu.RestoreInterrupts(flags);
+            Internal.Runtime.Allocator.UnlockHeaps(flags);
             return freed;
         }
 
@@ -114,7 +119,7 @@ namespace Kernel.Worlds
         {
             World self = Scheduler.Current;
             long bytes = (long)(count * PhysicalMemory.PageSize);
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             ResourceGroup refused = Scheduler.Groups.TryCharge(self.Group, bytes);
             if (refused == null)
             {
@@ -122,7 +127,7 @@ namespace Kernel.Worlds
                 if (self.MemBytes > self.MemPeak)
                     self.MemPeak = self.MemBytes;
             }
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             if (refused != null)
                 OnRefused(self, refused);
             return refused == null;
@@ -132,16 +137,16 @@ namespace Kernel.Worlds
         public static void UnchargeUserPages(World world, ulong count)
         {
             long bytes = (long)(count * PhysicalMemory.PageSize);
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             Scheduler.Groups.Uncharge(world.Group, bytes);
             world.MemBytes -= bytes;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
         }
 
         /// <summary>The heap page source's accounting for world heaps (see KernelHeap.SetAccounting).</summary>
         internal static unsafe bool ChargeHeap(World owner, long bytes)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             ResourceGroup refused = Scheduler.Groups.TryCharge(owner.Group, bytes);
             bool ok = refused == null;
             owner.LastRefusingGroup = refused;
@@ -153,17 +158,17 @@ namespace Kernel.Worlds
                 if (owner.MemBytes > owner.MemPeak)
                     owner.MemPeak = owner.MemBytes;
             }
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             return ok;
         }
 
         internal static void UnchargeHeap(World owner, long bytes)
         {
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             Scheduler.Groups.Uncharge(owner.Group, bytes);
             owner.Group.HeapSize -= bytes;
             owner.MemBytes -= bytes;
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
         }
 
         // A user world's allocation was refused by `refusing` (its own group's limit, an ancestor's, or the host's
@@ -182,7 +187,7 @@ namespace Kernel.Worlds
         public static bool FreePages(ulong address)
         {
             World self = Scheduler.Current;
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            ulong flags = GroupsLock.Enter();
             for (int i = 0; i < self.PageRuns.Count; i++)
             {
                 ulong run = self.PageRuns[i];
@@ -190,22 +195,26 @@ namespace Kernel.Worlds
                     continue;
                 self.PageRuns.RemoveAt(i);
                 Release(self, run);
-                Cpu.RestoreInterrupts(flags);
+                GroupsLock.Exit(flags);
                 return true;
             }
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.Exit(flags);
             return false;
         }
 
         internal static unsafe void ReleaseAll(World world)
         {
+            ulong flags = Internal.Runtime.Allocator.LockHeaps();
             world.HeapPointer->ReleaseAll();
+            Internal.Runtime.Allocator.UnlockHeaps(flags);
+            flags = GroupsLock.Enter();
             while (world.PageRuns.Count > 0)
             {
                 ulong run = world.PageRuns[world.PageRuns.Count - 1];
                 world.PageRuns.RemoveAt(world.PageRuns.Count - 1);
                 Release(world, run);
             }
+            GroupsLock.Exit(flags);
         }
 
         private static void Release(World world, ulong run)

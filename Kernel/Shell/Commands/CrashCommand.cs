@@ -2,7 +2,9 @@
 //   null      a null dereference in managed code: NullReferenceException, which nobody catches (the default);
 //   throw     an InvalidOperationException thrown three calls deep, which nobody catches;
 //   overflow  unbounded recursion: the stack's guard page, then the panic screen naming the world;
-//   fault     a CPU exception no managed exception stands for (a breakpoint trap): the register dump.
+//   fault     a CPU exception no managed exception stands for (a breakpoint trap): the register dump;
+//   cpu N     a panic raised on cpuN (an NMI asks it, Kernel/Core/Panic/CpuStop.cs): the screen names that CPU and
+//             the others are stopped.
 // The shell runs in a kernel world, so each ends in the panic screen (see UnhandledExceptionPolicy).
 using System;
 using System.Runtime.CompilerServices;
@@ -13,7 +15,7 @@ namespace Kernel.Shell.Commands
     internal sealed unsafe class CrashCommand : ShellCommand
     {
         public override string Name => "crash";
-        public override string Summary => "panic the kernel on purpose: crash [null|throw|overflow|fault]";
+        public override string Summary => "panic the kernel on purpose: crash [null|throw|overflow|fault|cpu N]";
 
         /// <summary>The panic screen is the point: exceptions raised here are not caught at the command boundary.</summary>
         public override bool FailsAlone => false;
@@ -39,10 +41,34 @@ namespace Kernel.Shell.Commands
                     shell.WriteLine("crash: a breakpoint trap in kernel code");
                     Cpu.Breakpoint();
                     break;
+                case "cpu":
+                    return CrashOnCpu(shell, args);
                 default:
-                    shell.WriteLine("usage: crash [null|throw|overflow|fault]");
+                    shell.WriteLine("usage: crash [null|throw|overflow|fault|cpu N]");
                     return 1;
             }
+            return 1;
+        }
+
+        private static int CrashOnCpu(Shell shell, string[] args)
+        {
+            if (args.Length < 3 || !int.TryParse(args[2], out int cpu) || cpu <= 0 || cpu >= PerCpu.Count)
+            {
+                shell.WriteLine(string.Concat("crash: cpu N needs an application processor, 1 to ", (PerCpu.Count - 1).ToString()));
+                return 1;
+            }
+            if (!Kernel.Panic.CpuStop.CanSignalOtherCpus)
+            {
+                shell.WriteLine("crash: no way to signal another CPU (no local APIC)");
+                return 1;
+            }
+            shell.WriteLine(string.Concat("crash: asking cpu", cpu.ToString(), " to panic"));
+            Kernel.Panic.CpuStop.RequestPanicOn(cpu);
+            // Its panic stops this CPU with an NMI; if nothing happens within a second, say so.
+            ulong deadline = Cpu.ReadTimestampCounter() + Kernel.Time.Clock.TscHz;
+            while (Cpu.ReadTimestampCounter() < deadline)
+                Cpu.Pause();
+            shell.WriteLine("crash: the CPU did not panic");
             return 1;
         }
 

@@ -36,7 +36,7 @@ namespace Kernel.Shell.Commands
                 shell.WriteLine(string.Concat("group: invalid option or value '", bad, "'"));
                 return 1;
             }
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupsLock.LockTree();
             GroupError error;
             if (args[1] == "add")
             {
@@ -57,7 +57,7 @@ namespace Kernel.Shell.Commands
             }
             if (error == GroupError.None)
                 error = settings.ApplyTo(tree, group);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.UnlockTree();
             if (error != GroupError.None)
                 return Fail(shell, path, error);
             shell.WriteLine(string.Concat(args[1] == "add" ? "added " : "updated ", group.Path));

@@ -45,11 +45,11 @@ namespace Kernel.Shell.Commands
 
             ResourceGroupTree tree = Scheduler.Groups;
             string fullPath = path.StartsWith("host/") || path == "host" ? path : string.Concat("host/user/", path);
-            ulong flags = Cpu.SaveAndDisableInterrupts();
+            GroupsLock.LockTree();
             GroupError error = tree.AddPath(fullPath, out ResourceGroup group);
             if (error == GroupError.None)
                 error = settings.ApplyTo(tree, group);
-            Cpu.RestoreInterrupts(flags);
+            GroupsLock.UnlockTree();
             if (error != GroupError.None)
             {
                 shell.WriteLine(string.Concat("run: ", fullPath, ": ", ResourceGroupTree.Describe(error)));

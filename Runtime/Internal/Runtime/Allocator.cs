@@ -57,14 +57,19 @@ namespace Internal.Runtime
 
         private const ulong InterruptFlag = 1UL << 9;
 
-        // The heap's lists are shared by every world and by interrupt handlers (which allocate too), and the scheduler
-        // preempts on timer ticks: each heap operation runs with interrupts off so no one sees a half-updated free
-        // list. One CPU today; SMP adds a spin lock here.
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_irq_save")]
-        private static extern ulong DisableInterrupts();
+        // The heaps' lists are shared by every world, every CPU and interrupt handlers (which allocate too): each
+        // heap operation holds the heap lock (interrupts off on this CPU, re-entrant: the page source may log or
+        // allocate), so no one sees a half-updated free list. One lock for every heap and the block map, because a
+        // free finds its heap through the shared block map.
+        private static KernelLock s_heapLock;
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_write_rflags")]
-        private static extern void RestoreInterrupts(ulong flags);
+        /// <summary>Takes the heap lock (for code outside that touches a SizeClassHeap directly); pair with UnlockHeaps.</summary>
+        public static ulong LockHeaps() => s_heapLock.Enter(LockRank.Heap);
+
+        public static void UnlockHeaps(ulong flags) => s_heapLock.Exit(flags);
+
+        public static ulong HeapLockAcquisitions => s_heapLock.Acquisitions;
+        public static ulong HeapLockContended => s_heapLock.Contended;
 
         /// <summary>Bytes handed out by `new` since boot (size classes and large runs as charged).</summary>
         public static ulong TotalAllocatedBytes
@@ -166,7 +171,7 @@ namespace Internal.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void* TryAllocateObject(SizeClassHeap* heap, MethodTable* pMT, nuint bytes, int length)
         {
-            ulong flags = DisableInterrupts();
+            ulong flags = LockHeaps();
             s_callerFlags = flags;
             if (heap == null)
                 heap = SelectHeap(flags);
@@ -181,7 +186,7 @@ namespace Internal.Runtime
                 s_totalAllocatedBytes += taken;
                 GarbageCollector.OnAllocated(taken);
             }
-            RestoreInterrupts(flags);
+            UnlockHeaps(flags);
             return p;
         }
 
@@ -195,11 +200,11 @@ namespace Internal.Runtime
                 return;
             object o = obj;
             void* p = *(void**)Unsafe.AsPointer(ref o);
-            ulong flags = DisableInterrupts();
+            ulong flags = LockHeaps();
             SizeClassHeap.FreeResult result = SizeClassHeap.FreeAnywhere(p, out SizeClassHeap* heap, out ulong returned);
             if (result == SizeClassHeap.FreeResult.Freed && heap->IsCollected)
                 GarbageCollector.OnFreed(returned);
-            RestoreInterrupts(flags);
+            UnlockHeaps(flags);
             if (result == SizeClassHeap.FreeResult.DoubleFree)
                 RuntimeEnv.FailFast("heap: double free");
             // Frozen objects (string literals, preinitialized arrays) live in the image, not the heap: ignore them.

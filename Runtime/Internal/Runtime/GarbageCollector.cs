@@ -78,12 +78,6 @@ namespace Internal.Runtime
         private static ulong s_stressInterval;
         private static ulong s_stressCounter;
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_irq_save")]
-        private static extern ulong DisableInterrupts();
-
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_write_rflags")]
-        private static extern void RestoreInterrupts(ulong flags);
-
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_rdtsc")]
         private static extern ulong ReadTimestampCounter();
 
@@ -291,12 +285,14 @@ namespace Internal.Runtime
             return collected;
         }
 
-        // Stopping the world is turning interrupts off: one CPU, and every world but the current one is switched out
-        // with its registers on its stack. With SMP this is the one place that must also stop the other CPUs (an IPI
-        // that parks each of them with its registers spilled, and a wait until all have), and ResumeTheWorld releases them.
-        private static ulong StopTheWorld() => DisableInterrupts();
+        // Stopping the world is taking the heap lock (interrupts off on this CPU, and no other CPU inside a heap
+        // operation: the parked CPUs' posted work uses world heaps and the shared block map under that lock). Worlds
+        // run on one CPU, and every world but the current one is switched out with its registers on its stack. When
+        // worlds run on every CPU this is the one place that must also stop the other CPUs (an IPI that parks each of
+        // them with its registers spilled, and a wait until all have), and ResumeTheWorld releases them.
+        private static ulong StopTheWorld() => Allocator.LockHeaps();
 
-        private static void ResumeTheWorld(ulong flags) => RestoreInterrupts(flags);
+        private static void ResumeTheWorld(ulong flags) => Allocator.UnlockHeaps(flags);
 
         private static CollectionReason s_reason;
 

@@ -24,11 +24,15 @@ namespace Internal.Runtime
         private static int s_firstFree = -1;
         private static int s_inUse;
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_irq_save")]
-        private static extern ulong DisableInterrupts();
+        // The table's lock (every CPU, interrupt handlers too). Ranked below the heap's: growing the table allocates
+        // under it. The heap's page source reads strong handles (a world heap's owner) with the heap lock held, so a
+        // strong handle's Get takes no lock: its slot is written before the handle is handed out, and a grow copies
+        // it into the new arrays before swapping them in, so either array holds it.
+        private static KernelLock s_lock;
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_write_rflags")]
-        private static extern void RestoreInterrupts(ulong flags);
+        private static ulong DisableInterrupts() => s_lock.Enter(LockRank.Handles);
+
+        private static void RestoreInterrupts(ulong flags) => s_lock.Exit(flags);
 
         public static int InUse => s_inUse;
 
@@ -61,8 +65,10 @@ namespace Internal.Runtime
 
         public static object Get(nint handle)
         {
-            ulong flags = DisableInterrupts();
             int slot = SlotOf(handle);
+            if (!IsWeak(slot))
+                return s_strong[slot];
+            ulong flags = DisableInterrupts();
             object value = s_strong[slot];
             if (IsWeak(slot))
             {
