@@ -47,10 +47,10 @@ namespace Kernel.User
             UserProgram program = Scheduler.Current.UserState as UserProgram;
             switch ((long)f->Number)
             {
-                case Write: return DoWrite(program, (int)f->Arg0, f->Arg1, f->Arg2);
-                case Writev: return DoWritev(program, (int)f->Arg0, f->Arg1, f->Arg2);
                 case Exit:
                 case ExitGroup:
+                    if (program != null)
+                        program.Exit((int)(f->Arg0 & 0xFF));
                     Scheduler.Exit((int)(f->Arg0 & 0xFF));
                     return 0;
                 case GetPid: return Scheduler.Current.CartelId;
@@ -73,8 +73,66 @@ namespace Kernel.User
                 case Prlimit64: return DoPrlimit((int)f->Arg0, (int)f->Arg1, f->Arg2, f->Arg3);
                 case GetRandom: return DoGetRandom(f->Arg0, f->Arg1);
                 default:
+                    if (program != null && program.Files != null)
+                    {
+                        long result = RunFileCall(program, f);
+                        if (result != -ENOSYS)
+                            return result;
+                    }
                     ReportMissing(f->Number);
                     return -ENOSYS;
+            }
+        }
+
+        // The file system calls (Syscalls.Io, .Descriptors, .Paths, .Stat): Linux x86-64 numbers.
+        private static long RunFileCall(UserProgram p, SyscallFrame* f)
+        {
+            int a0 = (int)f->Arg0;
+            switch ((long)f->Number)
+            {
+                case 0: return DoRead(p, a0, f->Arg1, f->Arg2);
+                case 1: return DoWrite(p, a0, f->Arg1, f->Arg2);
+                case 2: return DoOpenAt(p, AtFdCwd, f->Arg0, (int)f->Arg1, (int)f->Arg2);
+                case 3: return DoClose(p, a0);
+                case 4: return DoStatAt(p, AtFdCwd, f->Arg0, f->Arg1, 0, false);
+                case 5: return DoFstat(p, a0, f->Arg1);
+                case 6: return DoStatAt(p, AtFdCwd, f->Arg0, f->Arg1, AtSymlinkNoFollow, false);
+                case 8: return DoLseek(p, a0, (long)f->Arg1, (int)f->Arg2);
+                case 16: return DoIoctl(p, a0, (uint)f->Arg1, f->Arg2);
+                case 17: return DoPositioned(p, a0, f->Arg1, f->Arg2, (long)f->Arg3, false);
+                case 18: return DoPositioned(p, a0, f->Arg1, f->Arg2, (long)f->Arg3, true);
+                case 19: return DoVector(p, a0, f->Arg1, f->Arg2, false);
+                case 20: return DoVector(p, a0, f->Arg1, f->Arg2, true);
+                case 21: return DoAccessAt(p, AtFdCwd, f->Arg0, (int)f->Arg1);
+                case 32: return DoDup(p, a0, 0, false);
+                case 33: return DoDup3(p, a0, (int)f->Arg1, 0, true);
+                case 72: return DoFcntl(p, a0, (int)f->Arg1, f->Arg2);
+                case 77: return DoFtruncate(p, a0, (long)f->Arg1);
+                case 79: return DoGetcwd(p, f->Arg0, f->Arg1);
+                case 80: return DoChdir(p, f->Arg0);
+                case 81: return DoFchdir(p, a0);
+                case 82: return DoRenameAt(p, AtFdCwd, f->Arg0, AtFdCwd, f->Arg1, 0);
+                case 83: return DoMkdirAt(p, AtFdCwd, f->Arg0, (int)f->Arg1);
+                case 84: return DoUnlinkAt(p, AtFdCwd, f->Arg0, AtRemoveDir);
+                case 85: return DoOpenAt(p, AtFdCwd, f->Arg0, 0x241, (int)f->Arg1);   // creat: O_CREAT|O_WRONLY|O_TRUNC
+                case 87: return DoUnlinkAt(p, AtFdCwd, f->Arg0, 0);
+                case 88: return DoSymlinkAt(p, f->Arg0, AtFdCwd, f->Arg1);
+                case 89: return DoReadlinkAt(p, AtFdCwd, f->Arg0, f->Arg1, f->Arg2);
+                case 95: return DoUmask(p, a0);
+                case 217: return DoGetdents(p, a0, f->Arg1, f->Arg2);
+                case 257: return DoOpenAt(p, a0, f->Arg1, (int)f->Arg2, (int)f->Arg3);
+                case 258: return DoMkdirAt(p, a0, f->Arg1, (int)f->Arg2);
+                case 262: return DoStatAt(p, a0, f->Arg1, f->Arg2, (int)f->Arg3, false);
+                case 263: return DoUnlinkAt(p, a0, f->Arg1, (int)f->Arg2);
+                case 264: return DoRenameAt(p, a0, f->Arg1, (int)f->Arg2, f->Arg3, 0);
+                case 266: return DoSymlinkAt(p, f->Arg0, (int)f->Arg1, f->Arg2);
+                case 267: return DoReadlinkAt(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 269:
+                case 439: return DoAccessAt(p, a0, f->Arg1, (int)f->Arg2);
+                case 292: return DoDup3(p, a0, (int)f->Arg1, (int)f->Arg2, false);
+                case 316: return DoRenameAt(p, a0, f->Arg1, (int)f->Arg2, f->Arg3, (uint)f->Arg4);
+                case 332: return DoStatAt(p, a0, f->Arg1, f->Arg4, (int)f->Arg2, true);
+                default: return -ENOSYS;
             }
         }
 

@@ -23,6 +23,9 @@ namespace Kernel.User
         public UserAddressSpace Space { get; private set; }
         public IUserOutput Output { get; private set; }
         public int ParentId { get; private set; }
+        public FileTable Files { get; private set; }
+        public string WorkingDirectory { get; set; } = "/";
+        public int Umask { get; set; } = 0x12;   // 022
         private byte[] _file;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_enter_user")]
@@ -31,10 +34,12 @@ namespace Kernel.User
         private static bool s_hooksInstalled;
 
         /// <summary>Creates the program's world (its file already read); null with the reason when it cannot start.</summary>
-        public static World Start(string path, string[] arguments, byte[] file, IUserOutput output, ResourceGroup group, out string error)
+        public static World Start(string path, string[] arguments, byte[] file, IUserOutput output, ResourceGroup group, string workingDirectory, out string error)
         {
             InstallHooks();
             var program = new UserProgram { Path = path, Arguments = arguments, _file = file, Output = output, ParentId = Scheduler.Current.Id };
+            program.WorkingDirectory = workingDirectory ?? "/";
+            program.Files = StandardFiles(output);
             string name = path.Substring(path.LastIndexOf('/') + 1);
             World world = Scheduler.Create(name, WorldType.User, group, &Enter, program, out error);
             if (world == null)
@@ -42,6 +47,25 @@ namespace Kernel.User
             world.UserState = program;
             Scheduler.Start(world);
             return world;
+        }
+
+        // fd 0, 1 and 2: one read-write terminal description, shared as a login shell's are.
+        private static FileTable StandardFiles(IUserOutput output)
+        {
+            var table = new FileTable();
+            var console = new ConsoleFile(output, UserFile.ReadWrite);
+            table.Add(console, false);
+            table.Add(console.Share(), false);
+            table.Add(console.Share(), false);
+            return table;
+        }
+
+        /// <summary>exit and exit_group: the files close here, in the program's own world (closing takes FsLock, which
+        /// the reaper cannot), then the world ends.</summary>
+        public void Exit(int status)
+        {
+            Files?.CloseAll();
+            Scheduler.Exit(status);
         }
 
         private static void InstallHooks()
@@ -94,6 +118,9 @@ namespace Kernel.User
         // On another world's stack, after the program's world died (exit, fault or kill): nothing loads its tables.
         private static void Reap(World world)
         {
+            // A program killed or faulted still has its files: their pins drop here, with interrupts off.
+            if (world.UserState is UserProgram dead)
+                dead.Files?.CloseAll();
             if (world.UserState is UserProgram program && program.Space != null)
             {
                 world.AddressSpaceRoot = 0;
