@@ -109,6 +109,8 @@ namespace Kernel.User
             UserFile file = FileOf(program, fd);
             if (file == null)
                 return -EBADF;
+            if (file is not DirectoryFile)
+                return -LinuxError.ENOTDIR;   // before the buffer is looked at, as Linux's iterate_dir
             if (count > 65536)
                 count = 65536;
             if (!UserMemory.IsUserRange(buffer, count))

@@ -14,7 +14,7 @@ namespace Kernel.User
 
         public const int Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Writev = 20, GetPid = 39,
             Exit = 60, Uname = 63, GetUid = 102, GetGid = 104, GetEuid = 107, GetEgid = 108, GetPpid = 110, ArchPrctl = 158,
-            GetTid = 186, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
+            GetTid = 186, TimeCall = 201, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
             GetRandom = 318;
 
         private const int MaxNumber = 512;
@@ -63,6 +63,7 @@ namespace Kernel.User
                 case Mmap: return DoMmap(program, f->Arg0, f->Arg1, (int)f->Arg2, (int)f->Arg3, (int)f->Arg4);
                 case Munmap: return DoMunmap(program, f->Arg0, f->Arg1);
                 case ClockGetTime: return DoClockGetTime((int)f->Arg0, f->Arg1);
+                case TimeCall: return DoTime(f->Arg0);
                 case Mprotect: return DoMprotect(program, f->Arg0, f->Arg1, (int)f->Arg2);
                 case GetUid:
                 case GetGid:

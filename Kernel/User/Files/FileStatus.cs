@@ -30,7 +30,7 @@ namespace Kernel.User
             return new FileStatus
             {
                 Mode = type | (node.Mode & FileMode.PermissionMask),
-                Size = node.Size,
+                Size = node.IsDirectory ? 4096 : node.Size,   // a directory's size as ext4 shows one block
                 Inode = InodeOf(node.Path),
                 ModificationTime = node.ModificationTime,
                 Device = node.Volume != null ? 2UL : 1UL,
