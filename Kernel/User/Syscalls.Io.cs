@@ -34,8 +34,8 @@ namespace Kernel.User
                     if (n > 0 && !UserMemory.CopyOut(buffer + done, b, (ulong)n))
                         return done > 0 ? (long)done : -EFAULT;
                 done += (ulong)n;
-                if (n < want)
-                    break;
+                if (n < want || file.IsStream)
+                    break;   // a pipe or the terminal: what is there now, never a wait for more
             }
             return (long)done;
         }

@@ -55,7 +55,7 @@ namespace Kernel.User
                     return 0;
                 case GetPid: return Scheduler.Current.CartelId;
                 case GetTid: return Scheduler.Current.Id;
-                case GetPpid: return program != null ? program.ParentId : 0;
+                case GetPpid: return program != null ? DoGetppid(program) : 0;
                 case SetTidAddress: return Scheduler.Current.Id;
                 case Uname: return DoUname(f->Arg0);
                 case ArchPrctl: return DoArchPrctl((int)f->Arg0, f->Arg1);
@@ -133,6 +133,34 @@ namespace Kernel.User
                 case 292: return DoDup3(p, a0, (int)f->Arg1, (int)f->Arg2, false);
                 case 316: return DoRenameAt(p, a0, f->Arg1, (int)f->Arg2, f->Arg3, (uint)f->Arg4);
                 case 332: return DoStatAt(p, a0, f->Arg1, f->Arg4, (int)f->Arg2, true);
+                // Processes, pipes and signals (Kernel/User/Processes).
+                case 13: return DoSigaction(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 14: return DoSigprocmask(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 24:   // sched_yield
+                    Scheduler.Yield();
+                    return 0;
+                case 34:   // pause: until a signal ends the process (none is delivered to a handler yet)
+                    while (true)
+                        Scheduler.Sleep(1000);
+                case 131: return 0;   // sigaltstack: accepted (no handler ever runs on it yet)
+                case 22: return DoPipe(p, f->Arg0, 0);
+                case 293: return DoPipe(p, f->Arg0, (int)f->Arg1);
+                case 35: return DoNanosleep(f->Arg0, 0, 1);
+                case 230: return DoNanosleep(f->Arg2, (int)f->Arg1, a0);
+                case 56: return ForkedProcess.Fork(p, f, f->Arg0, f->Arg1, f->Arg2, f->Arg3, f->Arg4);
+                case 57: return ForkedProcess.Fork(p, f, 17, 0, 0, 0, 0);
+                case 58: return ForkedProcess.Fork(p, f, 0x4000 | 0x100 | 17, 0, 0, 0, 0);
+                case 59: return DoExecve(p, AtFdCwd, f->Arg0, f->Arg1, f->Arg2);
+                case 322: return DoExecve(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 61: return DoWait4(p, a0, f->Arg1, (int)f->Arg2, f->Arg3);
+                case 62: return DoKill(p, a0, (int)f->Arg1);
+                case 200: return DoKill(p, a0, (int)f->Arg1);                      // tkill: one thread per process
+                case 234: return DoKill(p, (int)f->Arg1, (int)f->Arg2);            // tgkill
+                case 109: return DoSetpgid(p, a0, (int)f->Arg1);
+                case 111: return p.Process.ProcessGroup;                           // getpgrp
+                case 112: return DoSetsid(p);
+                case 121: return DoGetpgid(p, a0);
+                case 124: return DoGetsid(p, a0);
                 default: return -ENOSYS;
             }
         }

@@ -26,6 +26,10 @@ namespace Kernel.User
         public FileTable Files { get; private set; }
         public string WorkingDirectory { get; set; } = "/";
         public int Umask { get; set; } = 0x12;   // 022
+        public ProcessState Process { get; } = new ProcessState();
+        /// <summary>The running image's absolute path: what /proc/self/exe names (busybox re-executes itself by it).</summary>
+        public string ExecutablePath { get; set; }
+        public SignalState Signals { get; set; } = new SignalState();
         private byte[] _file;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_enter_user")]
@@ -39,12 +43,14 @@ namespace Kernel.User
             InstallHooks();
             var program = new UserProgram { Path = path, Arguments = arguments, _file = file, Output = output, ParentId = Scheduler.Current.Id };
             program.WorkingDirectory = workingDirectory ?? "/";
+            program.ExecutablePath = Kernel.VisorFs.FsPath.Absolute(program.WorkingDirectory, path);
             program.Files = StandardFiles(output);
             string name = path.Substring(path.LastIndexOf('/') + 1);
             World world = Scheduler.Create(name, WorldType.User, group, &Enter, program, out error);
             if (world == null)
                 return null;
             world.UserState = program;
+            program.Process.Pid = program.Process.ProcessGroup = program.Process.Session = world.CartelId;
             Scheduler.Start(world);
             return world;
         }
@@ -64,8 +70,34 @@ namespace Kernel.User
         /// the reaper cannot), then the world ends.</summary>
         public void Exit(int status)
         {
+            Process.ExitCalled = true;
+            Process.WaitStatus = (status & 0xFF) << 8;
             Files?.CloseAll();
             Scheduler.Exit(status);
+        }
+
+        /// <summary>A copy for fork: the same files (shared descriptions), directory, umask, signal dispositions and
+        /// arguments; its memory is copied by the child's world (ForkedProcess).</summary>
+        public UserProgram ForkChild()
+        {
+            var child = new UserProgram { Path = Path, Arguments = Arguments, Output = Output, ParentId = Process.Pid };
+            child.Files = Files.Clone();
+            child.WorkingDirectory = WorkingDirectory;
+            child.ExecutablePath = ExecutablePath;
+            child.Umask = Umask;
+            child.Signals = Signals.CopyForFork();
+            child.Process.Parent = this;
+            child.Process.ProcessGroup = Process.ProcessGroup;
+            child.Process.Session = Process.Session;
+            return child;
+        }
+
+        /// <summary>execve: the new image's name and arguments.</summary>
+        public void Replace(string path, string[] arguments, UserAddressSpace space)
+        {
+            Path = path;
+            Arguments = arguments;
+            Space = space;
         }
 
         private static void InstallHooks()
@@ -118,9 +150,20 @@ namespace Kernel.User
         // On another world's stack, after the program's world died (exit, fault or kill): nothing loads its tables.
         private static void Reap(World world)
         {
-            // A program killed or faulted still has its files: their pins drop here, with interrupts off.
+            // A program killed or faulted still has its files: their pins drop here, with interrupts off. Its parent
+            // learns how it ended; its children are orphans now (nobody waits for them).
             if (world.UserState is UserProgram dead)
+            {
                 dead.Files?.CloseAll();
+                ProcessState p = dead.Process;
+                if (!p.ExitCalled)
+                    p.WaitStatus = ProcessState.StatusFromWorld(world.ExitStatus);
+                p.Ended = true;
+                p.VforkRelease.Set();
+                for (int i = 0; i < p.Children.Count; i++)
+                    p.Children[i].Process.Parent = null;
+                p.Parent?.Process.ChildChanged.Set();
+            }
             if (world.UserState is UserProgram program && program.Space != null)
             {
                 world.AddressSpaceRoot = 0;

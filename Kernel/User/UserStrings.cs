@@ -12,7 +12,7 @@ namespace Kernel.User
             text = null;
             if (address == 0)
                 return -LinuxError.EFAULT;
-            char[] chars = new char[max];
+            char[] chars = new char[max < 256 ? max : 256];
             byte* piece = stackalloc byte[256];
             int length = 0;
             while (length < max)
@@ -31,6 +31,13 @@ namespace Kernel.User
                     }
                     if (length == max)
                         break;
+                    if (length == chars.Length)
+                    {
+                        char[] larger = new char[chars.Length * 2 < max ? chars.Length * 2 : max];
+                        for (int c = 0; c < length; c++)
+                            larger[c] = chars[c];
+                        chars = larger;
+                    }
                     chars[length++] = (char)piece[i];
                 }
             }

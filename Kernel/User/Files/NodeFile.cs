@@ -21,6 +21,7 @@ namespace Kernel.User
         }
 
         public override string Path => _node.Path;
+        public override bool IsStream => false;
 
         // The last close may run in the reaper (a killed program's files), where no lock can be taken: the pin is a
         // counter update, made with interrupts off so no other world's update interleaves with it on this CPU.

@@ -49,5 +49,8 @@ namespace Kernel.User
 
         /// <summary>Whether it is a terminal (ioctl TCGETS succeeds: the C library line-buffers it).</summary>
         public virtual bool IsTerminal => false;
+
+        /// <summary>A pipe, the terminal, a device: a read returns what is there, rather than filling the buffer.</summary>
+        public virtual bool IsStream => true;
     }
 }
