@@ -43,6 +43,8 @@ namespace Kernel.User
                     return -LinuxError.ECHILD;
                 if ((options & WNoHang) != 0)
                     return 0;
+                if (SignalDelivery.HasDeliverable(program))
+                    return -LinuxError.EINTR;
                 self.ChildChanged.Wait();
             }
         }

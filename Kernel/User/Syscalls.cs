@@ -27,6 +27,8 @@ namespace Kernel.User
             try
             {
                 result = Run(frame);
+                if (Scheduler.Current.UserState is UserProgram program && SignalDelivery.HasDeliverable(program))
+                    result = SignalDelivery.Deliver(program, frame, result);
             }
             catch (Exception e)
             {
@@ -136,12 +138,14 @@ namespace Kernel.User
                 // Processes, pipes and signals (Kernel/User/Processes).
                 case 13: return DoSigaction(p, a0, f->Arg1, f->Arg2, f->Arg3);
                 case 14: return DoSigprocmask(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 15: return SignalDelivery.Return(p, f);
                 case 24:   // sched_yield
                     Scheduler.Yield();
                     return 0;
-                case 34:   // pause: until a signal ends the process (none is delivered to a handler yet)
-                    while (true)
-                        Scheduler.Sleep(1000);
+                case 34:   // pause: until a signal's handler is to run (or the signal ends the process)
+                    while (!SignalDelivery.HasDeliverable(p))
+                        Scheduler.Sleep(10);
+                    return -LinuxError.EINTR;
                 case 131: return 0;   // sigaltstack: accepted (no handler ever runs on it yet)
                 case 22: return DoPipe(p, f->Arg0, 0);
                 case 293: return DoPipe(p, f->Arg0, (int)f->Arg1);

@@ -162,7 +162,14 @@ namespace Kernel.User
                 p.VforkRelease.Set();
                 for (int i = 0; i < p.Children.Count; i++)
                     p.Children[i].Process.Parent = null;
-                p.Parent?.Process.ChildChanged.Set();
+                UserProgram parent = p.Parent;
+                if (parent != null)
+                {
+                    ulong handler = parent.Signals.Handler[SignalActions.SigChld];
+                    if (handler != SignalState.Default && handler != SignalState.Ignore)
+                        parent.Signals.Pending |= 1UL << (SignalActions.SigChld - 1);
+                    parent.Process.ChildChanged.Set();
+                }
             }
             if (world.UserState is UserProgram program && program.Space != null)
             {

@@ -1,8 +1,7 @@
-// SignalActions.cs -- what a signal does to a process. There is no delivery to handlers yet: a signal whose
-// disposition is the default acts by its default (SIGCHLD, SIGURG, SIGWINCH and SIGCONT are ignored, SIGSTOP and
-// the other stop signals are ignored too until job control exists, everything else terminates); an ignored signal
-// or one with a handler installed is dropped (a program that catches SIGTERM to clean up is not killed by it).
-// SIGKILL always terminates.
+// SignalActions.cs -- what a signal does to a process: with a handler installed it becomes pending and the handler
+// runs at the end of the process's next system call (SignalDelivery); ignored, nothing; by default SIGCHLD, SIGURG,
+// SIGWINCH and SIGCONT are ignored, SIGSTOP and the other stop signals are ignored too until job control exists,
+// and everything else terminates. SIGKILL always terminates.
 using Kernel.Worlds;
 
 namespace Kernel.User
@@ -29,7 +28,18 @@ namespace Kernel.User
         /// <summary>Sends <paramref name="signal"/> to a process's world: it ends, with the signal as its status.</summary>
         public static void Send(World world, UserProgram program, int signal)
         {
-            if (signal == 0 || !Terminates(program, signal))
+            if (signal == 0 || world == null)
+                return;
+            ulong handler = program.Signals.Handler[signal];
+            if (signal != SigKill && handler != SignalState.Default && handler != SignalState.Ignore)
+            {
+                // A handler: pending until the process's next system call ends (SignalDelivery); a wait4 or pause
+                // in progress wakes to let it run.
+                program.Signals.Pending |= 1UL << (signal - 1);
+                program.Process.ChildChanged.Set();
+                return;
+            }
+            if (!Terminates(program, signal))
                 return;
             if (world == Scheduler.Current)
                 program.Files?.CloseAll();   // in its own world the files close with the lock (else the reaper does it)

@@ -13,6 +13,8 @@ namespace Kernel.User
         public readonly ulong[] Restorer = new ulong[Count + 1];
         public readonly ulong[] Mask = new ulong[Count + 1];
         public ulong Blocked;
+        /// <summary>Signals sent while a handler is installed, not yet delivered (SignalDelivery).</summary>
+        public ulong Pending;
 
         public SignalState CopyForFork()
         {

@@ -187,6 +187,70 @@ static void groups_and_vfork(void)
     printf("groups: setpgid, getpgid; vfork\n");
 }
 
+static volatile sig_atomic_t caught, caught_signal, children_ended;
+static void on_usr1(int signal) { caught++; caught_signal = signal; }
+static void on_chld(int signal) { (void)signal; children_ended++; }
+
+static void handlers(void)
+{
+    /* raise: the handler runs before raise returns, and the code around it goes on with its values. */
+    signal(SIGUSR1, on_usr1);
+    volatile long before = 123456789;
+    CHECK(raise(SIGUSR1) == 0 && caught == 1 && caught_signal == SIGUSR1, "raise SIGUSR1: caught %d", (int)caught);
+    CHECK(before == 123456789, "values survive the handler");
+    /* Blocked: pending until unblocked. */
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    raise(SIGUSR1);
+    CHECK(caught == 1, "blocked: not yet");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    CHECK(caught == 2, "unblocked: delivered (%d)", (int)caught);
+    /* sigaction with SA_SIGINFO-less handler and SA_RESETHAND: the second one is the default again. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGUSR2, &sa, NULL);
+    raise(SIGUSR2);
+    CHECK(caught == 3 && caught_signal == SIGUSR2, "SA_RESETHAND first delivery");
+    struct sigaction now;
+    sigaction(SIGUSR2, NULL, &now);
+    CHECK(now.sa_handler == SIG_DFL, "SA_RESETHAND reset it");
+    /* Another process's handler: the child pauses until SIGUSR1 arrives, its handler runs, it exits 55. */
+    int ready[2];
+    pipe(ready);
+    pid_t child = fork();
+    if (child == 0) {
+        caught = 0;
+        write(ready[1], "r", 1);
+        while (!caught)
+            pause();
+        _exit(caught_signal == SIGUSR1 ? 55 : 56);
+    }
+    char c;
+    read(ready[0], &c, 1);
+    close(ready[0]);
+    close(ready[1]);
+    CHECK(kill(child, SIGUSR1) == 0, "kill SIGUSR1");
+    int status;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 55, "the child's handler ran: %#x", status);
+    /* SIGCHLD with a handler: it runs when a child ends. */
+    signal(SIGCHLD, on_chld);
+    child = fork();
+    if (child == 0)
+        _exit(0);
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    struct timespec nap = { 0, 1000000 };
+    nanosleep(&nap, NULL);
+    CHECK(children_ended >= 1, "SIGCHLD handler: %d", (int)children_ended);
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
+    printf("handlers: raise, blocked and pending, SA_RESETHAND, a child's handler, SIGCHLD\n");
+}
+
 static void exec_self(const char *self)
 {
     int keep = open("/dev/null", O_RDONLY);
@@ -229,6 +293,7 @@ int main(int argc, char **argv)
     signals();
     pipes();
     groups_and_vfork();
+    handlers();
     exec_self(argv[0]);
     if (failures == 0)
         printf("procs: all passed\n");
