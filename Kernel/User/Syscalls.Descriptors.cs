@@ -142,7 +142,11 @@ namespace Kernel.User
                 case TcSets:
                 case TcSetsw:
                 case TcSetsf:
-                    return 0;   // the console's line discipline is fixed (canonical, echo); accepted, as a pty would
+                    byte* wanted = stackalloc byte[36];
+                    if (!UserMemory.CopyIn(wanted, argument, 36))
+                        return -EFAULT;
+                    TerminalSettings.Read(wanted);   // only the local modes (ICANON, ECHO, ISIG) change
+                    return 0;
                 case TiocGwinsz:
                     ushort* size = stackalloc ushort[4];
                     size[0] = 25;

@@ -139,6 +139,8 @@ namespace Kernel.User
                 case 13: return DoSigaction(p, a0, f->Arg1, f->Arg2, f->Arg3);
                 case 14: return DoSigprocmask(p, a0, f->Arg1, f->Arg2, f->Arg3);
                 case 15: return SignalDelivery.Return(p, f);
+                case 7: return DoPoll(p, f->Arg0, f->Arg1, (int)f->Arg2);
+                case 271: return DoPpoll(p, f->Arg0, f->Arg1, f->Arg2);
                 case 24:   // sched_yield
                     Scheduler.Yield();
                     return 0;

@@ -45,6 +45,7 @@ namespace Kernel.User
             program.WorkingDirectory = workingDirectory ?? "/";
             program.ExecutablePath = Kernel.VisorFs.FsPath.Absolute(program.WorkingDirectory, path);
             program.Files = StandardFiles(output);
+            TerminalSettings.Reset();
             string name = path.Substring(path.LastIndexOf('/') + 1);
             World world = Scheduler.Create(name, WorldType.User, group, &Enter, program, out error);
             if (world == null)

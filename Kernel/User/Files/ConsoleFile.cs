@@ -25,10 +25,23 @@ namespace Kernel.User
                 return -LinuxError.EBADF;
             if (into.Length == 0)
                 return 0;
-            int n = ConsoleInput.ReadLine(into, _output);
+            int n = ConsoleInput.Read(into, _output);
             if (n < 0)
-                Scheduler.Exit(128 + 2);   // Ctrl-C: SIGINT's default action (until signals are delivered)
+            {
+                // Ctrl-C: SIGINT for the reader (its default ends it; a shell's handler runs and the read is EINTR).
+                if (Scheduler.Current.UserState is UserProgram program)
+                    SignalActions.Send(Scheduler.Current, program, SignalActions.SigInt);
+                return -LinuxError.EINTR;
+            }
             return n;
+        }
+
+        public override short Poll(short events)
+        {
+            short ready = (short)(events & PollOut);
+            if ((events & PollIn) != 0 && CanRead && ConsoleInput.Poll(_output))
+                ready |= PollIn;
+            return ready;
         }
 
         public override long Write(ReadOnlySpan<byte> data)

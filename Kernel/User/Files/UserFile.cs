@@ -50,6 +50,11 @@ namespace Kernel.User
         /// <summary>Whether it is a terminal (ioctl TCGETS succeeds: the C library line-buffers it).</summary>
         public virtual bool IsTerminal => false;
 
+        public const short PollIn = 1, PollOut = 4, PollErr = 8, PollHup = 16;
+
+        /// <summary>poll's revents for <paramref name="events"/>: a file is always ready, pipes and the terminal say.</summary>
+        public virtual short Poll(short events) => (short)(events & (PollIn | PollOut));
+
         /// <summary>A pipe, the terminal, a device: a read returns what is there, rather than filling the buffer.</summary>
         public virtual bool IsStream => true;
     }

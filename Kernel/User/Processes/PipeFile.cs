@@ -48,6 +48,15 @@ namespace Kernel.User
             return n;
         }
 
+        public override short Poll(short events)
+        {
+            if (_readEnd)
+                return (short)((_pipe.Available > 0 ? events & PollIn : 0) | (_pipe.Writers == 0 ? PollHup : 0));
+            if (_pipe.Readers == 0)
+                return PollErr;
+            return (short)(_pipe.Available < Pipe.Capacity ? events & PollOut : 0);
+        }
+
         public override FileStatus Status() => new FileStatus
         {
             Mode = FileStatus.TypeFifo | 0x180,   // prw-------

@@ -73,6 +73,41 @@ public sealed class UserProcessTests
         await guest.PowerOffAsync();
     }
 
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task InteractiveBusyboxSh_ReadsTheConsole_CtrlCInterruptsTheLine_ExitStatusReturns()
+    {
+        byte[] busybox = File.ReadAllBytes("/bin/busybox");
+        using var modules = new BootModules();
+        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcessTests));
+        await guest.ExpectPromptAsync();
+        var shPrompt = new Regex(@"[#$] $");
+        int start = guest.Session.Length;
+        await guest.Session.SendLineAsync("/bin/busybox sh");
+        await guest.ExpectAsync(shPrompt, TimeSpan.FromSeconds(60), start, "busybox sh's prompt");
+        start = guest.Session.Length;
+        await guest.Session.SendLineAsync("echo $((6 * 7)) | cat");
+        await guest.ExpectAsync(new Regex(@"^42\r?$", RegexOptions.Multiline), TimeSpan.FromSeconds(60), start, "arithmetic through a pipe");
+        await guest.ExpectAsync(shPrompt, TimeSpan.FromSeconds(30), start, "the prompt again");
+        // Ctrl-C on a half-typed line: SIGINT to the shell, whose handler drops the line; the shell goes on.
+        start = guest.Session.Length;
+        await guest.Session.SendAsync("echo never");
+        await guest.Session.SendAsync("\u0003");
+        await guest.ExpectAsync(shPrompt, TimeSpan.FromSeconds(30), start, "a prompt after Ctrl-C");
+        start = guest.Session.Length;
+        await guest.Session.SendLineAsync("echo still here");
+        await guest.ExpectAsync(new Regex(@"^still here\r?$", RegexOptions.Multiline), TimeSpan.FromSeconds(30), start, "the shell after Ctrl-C");
+        await guest.ExpectAsync(shPrompt, TimeSpan.FromSeconds(30), start, "the prompt");
+        start = guest.Session.Length;
+        await guest.Session.SendLineAsync("exit 4");
+        await guest.ExpectAsync(new Regex("/bin/busybox: exit status 4"), TimeSpan.FromSeconds(30), start, "the exit status in the kernel shell");
+        await guest.ExpectPromptAsync(startAt: start);
+        string after = await guest.RunAsync("uname");
+        guest.Check(after.Contains("VMkernel", StringComparison.Ordinal), $"the kernel shell after busybox sh:\n{after}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
+
     private static (string Output, int Status) RunOnHost(string line)
     {
         string dir = Directory.CreateTempSubdirectory("vmk-sh-").FullName;
