@@ -98,6 +98,37 @@ k_enter_user:
     swapgs
     iretq
 
+; k_resume_user(frame): enters ring 3 with the registers of a SyscallFrame (Kernel/User/SyscallFrame.cs) and rax 0:
+; a forked child continues where its parent's fork/clone/vfork returned. rcx and r11 hold the user rip and rflags,
+; as sysret would leave them; rflags keeps only the arithmetic flags and DF, with IF on. Never returns.
+global k_resume_user
+k_resume_user:
+    cli
+    push USER_SS
+    push qword [rdi + 15*8]           ; Rsp
+    mov r11, [rdi + 14*8]             ; Rflags
+    and r11, 0xCD5                    ; CF PF AF ZF SF DF OF
+    or r11, 0x202                     ; IF
+    push r11
+    push USER_CS
+    mov rcx, [rdi + 13*8]             ; Rip
+    push rcx
+    mov r15, [rdi + 0*8]
+    mov r14, [rdi + 1*8]
+    mov r13, [rdi + 2*8]
+    mov r12, [rdi + 3*8]
+    mov rbp, [rdi + 4*8]
+    mov rbx, [rdi + 5*8]
+    mov r9,  [rdi + 6*8]
+    mov r8,  [rdi + 7*8]
+    mov r10, [rdi + 8*8]
+    mov rdx, [rdi + 9*8]
+    mov rsi, [rdi + 10*8]
+    mov rdi, [rdi + 11*8]
+    xor eax, eax
+    swapgs
+    iretq
+
 ; k_user_copy(dst, src, len) -> 0, or 1 when a page fault hit the copy (Exceptions redirects a #PF at
 ; k_user_copy_fault_ip to k_user_copy_recover). With SMAP on, the caller brackets it with k_stac/k_clac.
 global k_user_copy, k_user_copy_fault_ip, k_user_copy_recover

@@ -49,7 +49,7 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
-            World world = UserProgram.Start(path, words, file, new ShellOutput(shell), group, out string reason);
+            World world = UserProgram.Start(path, words, file, new ShellOutput(shell), group, shell.WorkingDirectory, out string reason);
             if (world == null)
             {
                 shell.WriteError(string.Concat("sh: ", path, ": ", reason));

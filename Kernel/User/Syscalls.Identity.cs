@@ -25,23 +25,12 @@ namespace Kernel.User
             return UserMemory.CopyOut(oldLimit, limit, 16) ? 0 : -EFAULT;
         }
 
-        private static ulong s_randomState;
-
         private static long DoGetRandom(ulong buffer, ulong length)
         {
             if (length > 256)
                 length = 256;
             byte* bytes = stackalloc byte[256];
-            ulong state = s_randomState ^ Arch.Cpu.ReadTimestampCounter();
-            for (ulong i = 0; i < length; i++)
-            {
-                state += 0x9E3779B97F4A7C15UL;                 // splitmix64
-                ulong z = state;
-                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                bytes[i] = (byte)(z ^ (z >> 31));
-            }
-            s_randomState = state;
+            RandomBytes.Fill(new System.Span<byte>(bytes, (int)length));
             return UserMemory.CopyOut(buffer, bytes, length) ? (long)length : -EFAULT;
         }
     }

@@ -1,51 +1,111 @@
-// Syscalls.Io.cs -- write and writev: fd 1 and 2 go to the program's output (the shell's terminal), copied in
-// through UserMemory in small chunks so a bad pointer is -EFAULT and a large write needs no large buffer.
+// Syscalls.Io.cs -- reading and writing through the program's file descriptors: read, write, readv, writev,
+// pread64, pwrite64. Data passes through a kernel buffer of at most 16 KiB at a time, copied with UserMemory, so a
+// bad pointer is -EFAULT (or the count done so far) and a large transfer needs no large buffer. A short read (the
+// end of a file, one console line) ends the call, as on Linux.
+using System;
+
 namespace Kernel.User
 {
     public static unsafe partial class Syscalls
     {
-        private const int Chunk = 256;
+        private const int Chunk = 16384;
 
-        private static long DoWrite(UserProgram program, int fd, ulong buffer, ulong count)
+        private static UserFile FileOf(UserProgram program, int fd) => program?.Files?.Get(fd);
+
+        private static long DoRead(UserProgram program, int fd, ulong buffer, ulong count, long offset = -1)
         {
-            if (fd != 1 && fd != 2)
+            UserFile file = FileOf(program, fd);
+            if (file == null || !file.CanRead)
                 return -EBADF;
             if (count > int.MaxValue)
                 count = int.MaxValue;
             if (!UserMemory.IsUserRange(buffer, count))
                 return -EFAULT;
-            byte* bytes = stackalloc byte[Chunk];
-            char[] text = new char[Chunk];
+            byte[] bounce = new byte[count < Chunk ? (int)count : Chunk];
             ulong done = 0;
             while (done < count)
             {
-                int n = count - done < Chunk ? (int)(count - done) : Chunk;
-                if (!UserMemory.CopyIn(bytes, buffer + done, (ulong)n))
-                    return done > 0 ? (long)done : -EFAULT;
-                for (int i = 0; i < n; i++)
-                    text[i] = (char)bytes[i];
-                program?.Output?.Write(new string(text, 0, n));
+                int want = count - done < (ulong)bounce.Length ? (int)(count - done) : bounce.Length;
+                Span<byte> into = new Span<byte>(bounce, 0, want);
+                long n = offset >= 0 ? file.ReadAt(into, offset + (long)done) : file.Read(into);
+                if (n < 0)
+                    return done > 0 ? (long)done : n;
+                fixed (byte* b = bounce)
+                    if (n > 0 && !UserMemory.CopyOut(buffer + done, b, (ulong)n))
+                        return done > 0 ? (long)done : -EFAULT;
                 done += (ulong)n;
+                if (n < want || file.IsStream)
+                    break;   // a pipe or the terminal: what is there now, never a wait for more
             }
             return (long)done;
         }
 
-        private static long DoWritev(UserProgram program, int fd, ulong vector, ulong count)
+        private static long DoWrite(UserProgram program, int fd, ulong buffer, ulong count, long offset = -1)
+        {
+            UserFile file = FileOf(program, fd);
+            if (file == null || !file.CanWrite)
+                return -EBADF;
+            if (count > int.MaxValue)
+                count = int.MaxValue;
+            if (!UserMemory.IsUserRange(buffer, count))
+                return -EFAULT;
+            byte[] bounce = new byte[count < Chunk ? (int)count : Chunk];
+            ulong done = 0;
+            while (done < count)
+            {
+                int n = count - done < (ulong)bounce.Length ? (int)(count - done) : bounce.Length;
+                fixed (byte* b = bounce)
+                    if (!UserMemory.CopyIn(b, buffer + done, (ulong)n))
+                        return done > 0 ? (long)done : -EFAULT;
+                ReadOnlySpan<byte> data = new ReadOnlySpan<byte>(bounce, 0, n);
+                long written = offset >= 0 ? file.WriteAt(data, offset + (long)done) : file.Write(data);
+                if (written < 0)
+                    return done > 0 ? (long)done : written;
+                done += (ulong)written;
+                if (written < n)
+                    break;
+            }
+            return (long)done;
+        }
+
+        // readv and writev: every iovec is read and checked first (a range outside user memory anywhere is -EFAULT
+        // before anything moves, as Linux's import_iovec does); then one at a time, a short transfer ends the call.
+        private static long DoVector(UserProgram program, int fd, ulong vector, ulong count, bool write)
         {
             if (count > 1024)
                 return -EINVAL;
+            if (FileOf(program, fd) == null)
+                return -EBADF;
+            if (count == 0)
+                return 0;
+            ulong[] iov = new ulong[count * 2];
+            fixed (ulong* v = iov)
+                if (!UserMemory.CopyIn(v, vector, count * 16))
+                    return -EFAULT;
+            for (ulong i = 0; i < count; i++)
+                if (!UserMemory.IsUserRange(iov[i * 2], iov[i * 2 + 1]))
+                    return -EFAULT;
             long total = 0;
-            ulong* iov = stackalloc ulong[2];
             for (ulong i = 0; i < count; i++)
             {
-                if (!UserMemory.CopyIn(iov, vector + i * 16, 16))
-                    return total > 0 ? total : -EFAULT;
-                long written = DoWrite(program, fd, iov[0], iov[1]);
-                if (written < 0)
-                    return total > 0 ? total : written;
-                total += written;
+                ulong length = iov[i * 2 + 1];
+                if (length == 0)
+                    continue;
+                long n = write ? DoWrite(program, fd, iov[i * 2], length) : DoRead(program, fd, iov[i * 2], length);
+                if (n < 0)
+                    return total > 0 ? total : n;
+                total += n;
+                if ((ulong)n < length)
+                    break;
             }
             return total;
+        }
+
+        private static long DoPositioned(UserProgram program, int fd, ulong buffer, ulong count, long offset, bool write)
+        {
+            if (offset < 0)
+                return -EINVAL;
+            return write ? DoWrite(program, fd, buffer, count, offset) : DoRead(program, fd, buffer, count, offset);
         }
     }
 }

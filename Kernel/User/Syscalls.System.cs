@@ -75,5 +75,14 @@ namespace Kernel.User
             ts[1] = nanoseconds % 1000000000UL;
             return UserMemory.CopyOut(timespec, ts, 16) ? 0 : -EFAULT;
         }
+
+        // time(2): the wall clock's seconds, also stored through the pointer when one is given.
+        private static long DoTime(ulong address)
+        {
+            long seconds = Time.Clock.WallMilliseconds / 1000;
+            if (address != 0 && !UserMemory.CopyOut(address, &seconds, 8))
+                return -EFAULT;
+            return seconds;
+        }
     }
 }

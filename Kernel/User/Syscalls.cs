@@ -14,7 +14,7 @@ namespace Kernel.User
 
         public const int Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Writev = 20, GetPid = 39,
             Exit = 60, Uname = 63, GetUid = 102, GetGid = 104, GetEuid = 107, GetEgid = 108, GetPpid = 110, ArchPrctl = 158,
-            GetTid = 186, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
+            GetTid = 186, TimeCall = 201, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
             GetRandom = 318;
 
         private const int MaxNumber = 512;
@@ -27,6 +27,8 @@ namespace Kernel.User
             try
             {
                 result = Run(frame);
+                if (Scheduler.Current.UserState is UserProgram program && SignalDelivery.HasDeliverable(program))
+                    result = SignalDelivery.Deliver(program, frame, result);
             }
             catch (OutOfMemoryException)
             {
@@ -53,15 +55,15 @@ namespace Kernel.User
             UserProgram program = Scheduler.Current.UserState as UserProgram;
             switch ((long)f->Number)
             {
-                case Write: return DoWrite(program, (int)f->Arg0, f->Arg1, f->Arg2);
-                case Writev: return DoWritev(program, (int)f->Arg0, f->Arg1, f->Arg2);
                 case Exit:
                 case ExitGroup:
+                    if (program != null)
+                        program.Exit((int)(f->Arg0 & 0xFF));
                     Scheduler.Exit((int)(f->Arg0 & 0xFF));
                     return 0;
                 case GetPid: return Scheduler.Current.CartelId;
                 case GetTid: return Scheduler.Current.Id;
-                case GetPpid: return program != null ? program.ParentId : 0;
+                case GetPpid: return program != null ? DoGetppid(program) : 0;
                 case SetTidAddress: return Scheduler.Current.Id;
                 case Uname: return DoUname(f->Arg0);
                 case ArchPrctl: return DoArchPrctl((int)f->Arg0, f->Arg1);
@@ -69,6 +71,7 @@ namespace Kernel.User
                 case Mmap: return DoMmap(program, f->Arg0, f->Arg1, (int)f->Arg2, (int)f->Arg3, (int)f->Arg4);
                 case Munmap: return DoMunmap(program, f->Arg0, f->Arg1);
                 case ClockGetTime: return DoClockGetTime((int)f->Arg0, f->Arg1);
+                case TimeCall: return DoTime(f->Arg0);
                 case Mprotect: return DoMprotect(program, f->Arg0, f->Arg1, (int)f->Arg2);
                 case GetUid:
                 case GetGid:
@@ -79,8 +82,98 @@ namespace Kernel.User
                 case Prlimit64: return DoPrlimit((int)f->Arg0, (int)f->Arg1, f->Arg2, f->Arg3);
                 case GetRandom: return DoGetRandom(f->Arg0, f->Arg1);
                 default:
+                    if (program != null && program.Files != null)
+                    {
+                        long result = RunFileCall(program, f);
+                        if (result != -ENOSYS)
+                            return result;
+                    }
                     ReportMissing(f->Number);
                     return -ENOSYS;
+            }
+        }
+
+        // The file system calls (Syscalls.Io, .Descriptors, .Paths, .Stat): Linux x86-64 numbers.
+        private static long RunFileCall(UserProgram p, SyscallFrame* f)
+        {
+            int a0 = (int)f->Arg0;
+            switch ((long)f->Number)
+            {
+                case 0: return DoRead(p, a0, f->Arg1, f->Arg2);
+                case 1: return DoWrite(p, a0, f->Arg1, f->Arg2);
+                case 2: return DoOpenAt(p, AtFdCwd, f->Arg0, (int)f->Arg1, (int)f->Arg2);
+                case 3: return DoClose(p, a0);
+                case 4: return DoStatAt(p, AtFdCwd, f->Arg0, f->Arg1, 0, false);
+                case 5: return DoFstat(p, a0, f->Arg1);
+                case 6: return DoStatAt(p, AtFdCwd, f->Arg0, f->Arg1, AtSymlinkNoFollow, false);
+                case 8: return DoLseek(p, a0, (long)f->Arg1, (int)f->Arg2);
+                case 16: return DoIoctl(p, a0, (uint)f->Arg1, f->Arg2);
+                case 17: return DoPositioned(p, a0, f->Arg1, f->Arg2, (long)f->Arg3, false);
+                case 18: return DoPositioned(p, a0, f->Arg1, f->Arg2, (long)f->Arg3, true);
+                case 19: return DoVector(p, a0, f->Arg1, f->Arg2, false);
+                case 20: return DoVector(p, a0, f->Arg1, f->Arg2, true);
+                case 21: return DoAccessAt(p, AtFdCwd, f->Arg0, (int)f->Arg1);
+                case 32: return DoDup(p, a0, 0, false);
+                case 33: return DoDup3(p, a0, (int)f->Arg1, 0, true);
+                case 72: return DoFcntl(p, a0, (int)f->Arg1, f->Arg2);
+                case 77: return DoFtruncate(p, a0, (long)f->Arg1);
+                case 79: return DoGetcwd(p, f->Arg0, f->Arg1);
+                case 80: return DoChdir(p, f->Arg0);
+                case 81: return DoFchdir(p, a0);
+                case 82: return DoRenameAt(p, AtFdCwd, f->Arg0, AtFdCwd, f->Arg1, 0);
+                case 83: return DoMkdirAt(p, AtFdCwd, f->Arg0, (int)f->Arg1);
+                case 84: return DoUnlinkAt(p, AtFdCwd, f->Arg0, AtRemoveDir);
+                case 85: return DoOpenAt(p, AtFdCwd, f->Arg0, 0x241, (int)f->Arg1);   // creat: O_CREAT|O_WRONLY|O_TRUNC
+                case 87: return DoUnlinkAt(p, AtFdCwd, f->Arg0, 0);
+                case 88: return DoSymlinkAt(p, f->Arg0, AtFdCwd, f->Arg1);
+                case 89: return DoReadlinkAt(p, AtFdCwd, f->Arg0, f->Arg1, f->Arg2);
+                case 95: return DoUmask(p, a0);
+                case 217: return DoGetdents(p, a0, f->Arg1, f->Arg2);
+                case 257: return DoOpenAt(p, a0, f->Arg1, (int)f->Arg2, (int)f->Arg3);
+                case 258: return DoMkdirAt(p, a0, f->Arg1, (int)f->Arg2);
+                case 262: return DoStatAt(p, a0, f->Arg1, f->Arg2, (int)f->Arg3, false);
+                case 263: return DoUnlinkAt(p, a0, f->Arg1, (int)f->Arg2);
+                case 264: return DoRenameAt(p, a0, f->Arg1, (int)f->Arg2, f->Arg3, 0);
+                case 266: return DoSymlinkAt(p, f->Arg0, (int)f->Arg1, f->Arg2);
+                case 267: return DoReadlinkAt(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 269:
+                case 439: return DoAccessAt(p, a0, f->Arg1, (int)f->Arg2);
+                case 292: return DoDup3(p, a0, (int)f->Arg1, (int)f->Arg2, false);
+                case 316: return DoRenameAt(p, a0, f->Arg1, (int)f->Arg2, f->Arg3, (uint)f->Arg4);
+                case 332: return DoStatAt(p, a0, f->Arg1, f->Arg4, (int)f->Arg2, true);
+                // Processes, pipes and signals (Kernel/User/Processes).
+                case 13: return DoSigaction(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 14: return DoSigprocmask(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 15: return SignalDelivery.Return(p, f);
+                case 7: return DoPoll(p, f->Arg0, f->Arg1, (int)f->Arg2);
+                case 271: return DoPpoll(p, f->Arg0, f->Arg1, f->Arg2);
+                case 24:   // sched_yield
+                    Scheduler.Yield();
+                    return 0;
+                case 34:   // pause: until a signal's handler is to run (or the signal ends the process)
+                    while (!SignalDelivery.HasDeliverable(p))
+                        Scheduler.Sleep(10);
+                    return -LinuxError.EINTR;
+                case 131: return 0;   // sigaltstack: accepted (no handler ever runs on it yet)
+                case 22: return DoPipe(p, f->Arg0, 0);
+                case 293: return DoPipe(p, f->Arg0, (int)f->Arg1);
+                case 35: return DoNanosleep(f->Arg0, 0, 1);
+                case 230: return DoNanosleep(f->Arg2, (int)f->Arg1, a0);
+                case 56: return ForkedProcess.Fork(p, f, f->Arg0, f->Arg1, f->Arg2, f->Arg3, f->Arg4);
+                case 57: return ForkedProcess.Fork(p, f, 17, 0, 0, 0, 0);
+                case 58: return ForkedProcess.Fork(p, f, 0x4000 | 0x100 | 17, 0, 0, 0, 0);
+                case 59: return DoExecve(p, AtFdCwd, f->Arg0, f->Arg1, f->Arg2);
+                case 322: return DoExecve(p, a0, f->Arg1, f->Arg2, f->Arg3);
+                case 61: return DoWait4(p, a0, f->Arg1, (int)f->Arg2, f->Arg3);
+                case 62: return DoKill(p, a0, (int)f->Arg1);
+                case 200: return DoKill(p, a0, (int)f->Arg1);                      // tkill: one thread per process
+                case 234: return DoKill(p, (int)f->Arg1, (int)f->Arg2);            // tgkill
+                case 109: return DoSetpgid(p, a0, (int)f->Arg1);
+                case 111: return p.Process.ProcessGroup;                           // getpgrp
+                case 112: return DoSetsid(p);
+                case 121: return DoGetpgid(p, a0);
+                case 124: return DoGetsid(p, a0);
+                default: return -ENOSYS;
             }
         }
 

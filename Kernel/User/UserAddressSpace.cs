@@ -67,6 +67,26 @@ namespace Kernel.User
             return true;
         }
 
+        /// <summary>Maps a new page at <paramref name="address"/> holding a copy of <paramref name="contents"/> (one page,
+        /// kernel-readable), with the given Writable/NoExecute rights; charged like MapZeroed. False when out of memory.</summary>
+        public bool MapCopy(ulong address, byte* contents, ulong rights)
+        {
+            if (Owner != null && !WorldMemory.ChargeUserPages(1))
+                return false;
+            ulong physical = PhysicalMemory.AllocatePage();
+            if (physical == 0 || !Paging.MapUserPage(Root, address, physical, rights))
+            {
+                if (physical != 0)
+                    PhysicalMemory.FreePages(physical, 1);
+                if (Owner != null)
+                    WorldMemory.UnchargeUserPages(Owner, 1);
+                return false;
+            }
+            Buffer.MemoryCopy(contents, DirectMap.Pointer(physical), (long)PageSize, (long)PageSize);
+            PagesMapped++;
+            return true;
+        }
+
         /// <summary>Sets the rights of the mapped pages of [start, end); false at the first page that is not mapped.
         /// Runs in the space's own world, so its TLB entries are the ones to drop.</summary>
         public bool Protect(ulong start, ulong end, bool writable, bool executable)

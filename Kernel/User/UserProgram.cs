@@ -23,6 +23,13 @@ namespace Kernel.User
         public UserAddressSpace Space { get; private set; }
         public IUserOutput Output { get; private set; }
         public int ParentId { get; private set; }
+        public FileTable Files { get; private set; }
+        public string WorkingDirectory { get; set; } = "/";
+        public int Umask { get; set; } = 0x12;   // 022
+        public ProcessState Process { get; } = new ProcessState();
+        /// <summary>The running image's absolute path: what /proc/self/exe names (busybox re-executes itself by it).</summary>
+        public string ExecutablePath { get; set; }
+        public SignalState Signals { get; set; } = new SignalState();
         private byte[] _file;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_enter_user")]
@@ -31,17 +38,67 @@ namespace Kernel.User
         private static bool s_hooksInstalled;
 
         /// <summary>Creates the program's world (its file already read); null with the reason when it cannot start.</summary>
-        public static World Start(string path, string[] arguments, byte[] file, IUserOutput output, ResourceGroup group, out string error)
+        public static World Start(string path, string[] arguments, byte[] file, IUserOutput output, ResourceGroup group, string workingDirectory, out string error)
         {
             InstallHooks();
             var program = new UserProgram { Path = path, Arguments = arguments, _file = file, Output = output, ParentId = Scheduler.Current.Id };
+            program.WorkingDirectory = workingDirectory ?? "/";
+            program.ExecutablePath = Kernel.VisorFs.FsPath.Absolute(program.WorkingDirectory, path);
+            program.Files = StandardFiles(output);
+            TerminalSettings.Reset();
             string name = path.Substring(path.LastIndexOf('/') + 1);
             World world = Scheduler.Create(name, WorldType.User, group, &Enter, program, out error);
             if (world == null)
                 return null;
             world.UserState = program;
+            program.Process.Pid = program.Process.ProcessGroup = program.Process.Session = world.CartelId;
             Scheduler.Start(world);
             return world;
+        }
+
+        // fd 0, 1 and 2: one read-write terminal description, shared as a login shell's are.
+        private static FileTable StandardFiles(IUserOutput output)
+        {
+            var table = new FileTable();
+            var console = new ConsoleFile(output, UserFile.ReadWrite);
+            table.Add(console, false);
+            table.Add(console.Share(), false);
+            table.Add(console.Share(), false);
+            return table;
+        }
+
+        /// <summary>exit and exit_group: the files close here, in the program's own world (closing takes FsLock, which
+        /// the reaper cannot), then the world ends.</summary>
+        public void Exit(int status)
+        {
+            Process.ExitCalled = true;
+            Process.WaitStatus = (status & 0xFF) << 8;
+            Files?.CloseAll();
+            Scheduler.Exit(status);
+        }
+
+        /// <summary>A copy for fork: the same files (shared descriptions), directory, umask, signal dispositions and
+        /// arguments; its memory is copied by the child's world (ForkedProcess).</summary>
+        public UserProgram ForkChild()
+        {
+            var child = new UserProgram { Path = Path, Arguments = Arguments, Output = Output, ParentId = Process.Pid };
+            child.Files = Files.Clone();
+            child.WorkingDirectory = WorkingDirectory;
+            child.ExecutablePath = ExecutablePath;
+            child.Umask = Umask;
+            child.Signals = Signals.CopyForFork();
+            child.Process.Parent = this;
+            child.Process.ProcessGroup = Process.ProcessGroup;
+            child.Process.Session = Process.Session;
+            return child;
+        }
+
+        /// <summary>execve: the new image's name and arguments.</summary>
+        public void Replace(string path, string[] arguments, UserAddressSpace space)
+        {
+            Path = path;
+            Arguments = arguments;
+            Space = space;
         }
 
         private static void InstallHooks()
@@ -94,6 +151,27 @@ namespace Kernel.User
         // On another world's stack, after the program's world died (exit, fault or kill): nothing loads its tables.
         private static void Reap(World world)
         {
+            // A program killed or faulted still has its files: their pins drop here, with interrupts off. Its parent
+            // learns how it ended; its children are orphans now (nobody waits for them).
+            if (world.UserState is UserProgram dead)
+            {
+                dead.Files?.CloseAll();
+                ProcessState p = dead.Process;
+                if (!p.ExitCalled)
+                    p.WaitStatus = ProcessState.StatusFromWorld(world.ExitStatus);
+                p.Ended = true;
+                p.VforkRelease.Set();
+                for (int i = 0; i < p.Children.Count; i++)
+                    p.Children[i].Process.Parent = null;
+                UserProgram parent = p.Parent;
+                if (parent != null)
+                {
+                    ulong handler = parent.Signals.Handler[SignalActions.SigChld];
+                    if (handler != SignalState.Default && handler != SignalState.Ignore)
+                        parent.Signals.Pending |= 1UL << (SignalActions.SigChld - 1);
+                    parent.Process.ChildChanged.Set();
+                }
+            }
             if (world.UserState is UserProgram program && program.Space != null)
             {
                 world.AddressSpaceRoot = 0;

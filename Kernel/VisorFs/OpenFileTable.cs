@@ -102,7 +102,7 @@ namespace Kernel.VisorFs
         /// <summary>True when a file of this tardisk is open (unmount must wait).</summary>
         public static bool IsBusy(Tardisk disk) => disk.OpenCount > 0;
 
-        private static void Pin(FsNode node, int delta)
+        internal static void Pin(FsNode node, int delta)
         {
             if (node.Ram != null)
             {

@@ -1,0 +1,97 @@
+// Pipe.cs -- the buffer between a pipe's two ends: 64 KiB, as Linux's default. A read waits while it is empty and a
+// writer remains (then 0: end of file); a write waits for room while a reader remains (none: EPIPE, and SIGPIPE for
+// the writer). Writes of up to PIPE_BUF (4096) bytes are atomic: they wait for room for all of them. The state is
+// changed with interrupts off (one CPU: nothing interleaves); waiters sleep on manual-reset events and check again.
+using System;
+using Kernel.Sync;
+
+namespace Kernel.User
+{
+    public sealed class Pipe
+    {
+        public const int Capacity = 65536, AtomicBytes = 4096;
+
+        private readonly byte[] _data = new byte[Capacity];
+        private int _start, _count;
+        public int Readers, Writers;
+        private readonly Event _readable = new Event(manualReset: true);
+        private readonly Event _writable = new Event(manualReset: true);
+
+        public int Available => _count;
+
+        /// <summary>Bytes read (0: no writer is left), or -EAGAIN when empty and nonblocking.</summary>
+        public long Read(Span<byte> into, bool nonBlocking)
+        {
+            while (true)
+            {
+                ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+                if (_count > 0 || Writers == 0)
+                {
+                    int n = into.Length < _count ? into.Length : _count;
+                    for (int i = 0; i < n; i++)
+                        into[i] = _data[(_start + i) % Capacity];
+                    _start = (_start + n) % Capacity;
+                    _count -= n;
+                    if (_count == 0)
+                        _start = 0;
+                    _writable.Set();
+                    Arch.Cpu.RestoreInterrupts(flags);
+                    return n;
+                }
+                _readable.Reset();
+                Arch.Cpu.RestoreInterrupts(flags);
+                if (nonBlocking)
+                    return -LinuxError.EAGAIN;
+                _readable.Wait();
+            }
+        }
+
+        /// <summary>Bytes written (all of them, blocking), -EPIPE when no reader is left, -EAGAIN when nonblocking and full.</summary>
+        public long Write(ReadOnlySpan<byte> data, bool nonBlocking)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+                if (Readers == 0)
+                {
+                    Arch.Cpu.RestoreInterrupts(flags);
+                    return done > 0 ? done : -LinuxError.EPIPE;
+                }
+                int room = Capacity - _count;
+                int left = data.Length - done;
+                bool fits = data.Length <= AtomicBytes ? room >= left : room > 0;
+                if (fits)
+                {
+                    int n = left < room ? left : room;
+                    for (int i = 0; i < n; i++)
+                        _data[(_start + _count + i) % Capacity] = data[done + i];
+                    _count += n;
+                    done += n;
+                    _readable.Set();
+                    Arch.Cpu.RestoreInterrupts(flags);
+                    continue;
+                }
+                _writable.Reset();
+                Arch.Cpu.RestoreInterrupts(flags);
+                if (nonBlocking)
+                    return done > 0 ? done : -LinuxError.EAGAIN;
+                _writable.Wait();
+            }
+            return done;
+        }
+
+        /// <summary>An end closed: whoever waits on the other side looks again (end of file, EPIPE).</summary>
+        public void Closed(bool readEnd)
+        {
+            ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
+            if (readEnd)
+                Readers--;
+            else
+                Writers--;
+            _readable.Set();
+            _writable.Set();
+            Arch.Cpu.RestoreInterrupts(flags);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+// Syscalls.Process.cs -- processes: fork/vfork/clone (ForkedProcess), wait4, kill, getppid, setpgid/getpgid/
+// getpgrp/setsid/getsid. wait4 takes a child that has ended (its status word as Linux encodes it), or waits for one
+// to end (WNOHANG: 0 at once); -ECHILD when there is no such child.
+using Kernel.Worlds;
+
+namespace Kernel.User
+{
+    public static unsafe partial class Syscalls
+    {
+        private const int WNoHang = 1, SigChldFlag = 17;
+
+        private static long DoWait4(UserProgram program, int pid, ulong statusAddress, int options, ulong rusage)
+        {
+            if ((options & ~(WNoHang | 2 | 8 | 0x40000000 | unchecked((int)0x80000000))) != 0)
+                return -EINVAL;
+            ProcessState self = program.Process;
+            while (true)
+            {
+                bool any = false;
+                for (int i = 0; i < self.Children.Count; i++)
+                {
+                    ProcessState child = self.Children[i].Process;
+                    if (!Matches(self, child, pid))
+                        continue;
+                    any = true;
+                    if (!child.Ended)
+                        continue;
+                    int status = child.WaitStatus;
+                    if (statusAddress != 0 && !UserMemory.CopyOut(statusAddress, &status, 4))
+                        return -EFAULT;
+                    if (rusage != 0)
+                    {
+                        byte* zero = stackalloc byte[144];
+                        for (int b = 0; b < 144; b++)
+                            zero[b] = 0;
+                        if (!UserMemory.CopyOut(rusage, zero, 144))
+                            return -EFAULT;
+                    }
+                    self.Children.RemoveAt(i);
+                    return child.Pid;
+                }
+                if (!any)
+                    return -LinuxError.ECHILD;
+                if ((options & WNoHang) != 0)
+                    return 0;
+                if (SignalDelivery.HasDeliverable(program))
+                    return -LinuxError.EINTR;
+                self.ChildChanged.Wait();
+            }
+        }
+
+        // pid > 0: that child; -1: any; 0: the caller's group; < -1: group -pid.
+        private static bool Matches(ProcessState parent, ProcessState child, int pid) =>
+            pid > 0 ? child.Pid == pid : pid == -1 || child.ProcessGroup == (pid == 0 ? parent.ProcessGroup : -pid);
+
+        private static long DoKill(UserProgram program, int pid, int signal)
+        {
+            if (signal < 0 || signal > SignalState.Count)
+                return -EINVAL;
+            if (pid <= 0)
+            {
+                // A process group: the caller's children in it (and the caller itself last, if it belongs to it).
+                int group = pid == 0 || pid == -1 ? program.Process.ProcessGroup : -pid;
+                bool found = false;
+                for (int i = 0; i < program.Process.Children.Count; i++)
+                {
+                    UserProgram child = program.Process.Children[i];
+                    if (child.Process.Ended || (pid != -1 && child.Process.ProcessGroup != group))
+                        continue;
+                    found = true;
+                    SignalActions.Send(Scheduler.Find(child.Process.Pid), child, signal);
+                }
+                if (pid != -1 && program.Process.ProcessGroup == group)
+                {
+                    found = true;
+                    SignalActions.Send(Scheduler.Current, program, signal);
+                }
+                return found ? 0 : -ESRCH;
+            }
+            World target = Scheduler.Find(pid);
+            if (target == null || target.UserState is not UserProgram targetProgram || targetProgram.Process.Ended)
+                return -ESRCH;
+            SignalActions.Send(target, targetProgram, signal);
+            return 0;
+        }
+
+        private static UserProgram ProcessById(UserProgram self, int pid)
+        {
+            if (pid == 0 || pid == self.Process.Pid)
+                return self;
+            World world = Scheduler.Find(pid);
+            return world?.UserState as UserProgram;
+        }
+
+        private static long DoSetpgid(UserProgram program, int pid, int group)
+        {
+            if (group < 0)
+                return -EINVAL;
+            UserProgram target = ProcessById(program, pid);
+            if (target == null || (target != program && target.Process.Parent != program))
+                return -ESRCH;
+            target.Process.ProcessGroup = group == 0 ? target.Process.Pid : group;
+            return 0;
+        }
+
+        private static long DoGetpgid(UserProgram program, int pid)
+        {
+            UserProgram target = ProcessById(program, pid);
+            return target == null ? -ESRCH : target.Process.ProcessGroup;
+        }
+
+        private static long DoGetsid(UserProgram program, int pid)
+        {
+            UserProgram target = ProcessById(program, pid);
+            return target == null ? -ESRCH : target.Process.Session;
+        }
+
+        private static long DoSetsid(UserProgram program)
+        {
+            ProcessState p = program.Process;
+            if (p.ProcessGroup == p.Pid)
+                return -EPERM;   // a group leader cannot start a session
+            p.Session = p.ProcessGroup = p.Pid;
+            return p.Pid;
+        }
+
+        private static long DoGetppid(UserProgram program) =>
+            program.Process.Parent != null ? program.Process.Parent.Process.Pid : program.ParentId;
+    }
+}
