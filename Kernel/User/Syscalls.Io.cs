@@ -12,16 +12,27 @@ namespace Kernel.User
 
         private static UserFile FileOf(UserProgram program, int fd) => program?.Files?.Get(fd);
 
-        private static long DoRead(UserProgram program, int fd, ulong buffer, ulong count, long offset = -1)
+        // What read and write check first, in Linux's order: the descriptor (-EBADF), then the buffer (-EFAULT); the
+        // count is clamped as Linux clamps it (MAX_RW_COUNT, near 2 GiB). 0 when the transfer may start.
+        private static long BeginTransfer(UserProgram program, int fd, ulong buffer, ref ulong count, bool write, out UserFile file, out byte[] bounce)
         {
-            UserFile file = FileOf(program, fd);
-            if (file == null || !file.CanRead)
+            bounce = null;
+            file = FileOf(program, fd);
+            if (file == null || !(write ? file.CanWrite : file.CanRead))
                 return -EBADF;
             if (count > int.MaxValue)
                 count = int.MaxValue;
             if (!UserMemory.IsUserRange(buffer, count))
                 return -EFAULT;
-            byte[] bounce = new byte[count < Chunk ? (int)count : Chunk];
+            bounce = new byte[count < Chunk ? (int)count : Chunk];
+            return 0;
+        }
+
+        private static long DoRead(UserProgram program, int fd, ulong buffer, ulong count, long offset = -1)
+        {
+            long refused = BeginTransfer(program, fd, buffer, ref count, write: false, out UserFile file, out byte[] bounce);
+            if (refused != 0)
+                return refused;
             ulong done = 0;
             while (done < count)
             {
@@ -42,14 +53,9 @@ namespace Kernel.User
 
         private static long DoWrite(UserProgram program, int fd, ulong buffer, ulong count, long offset = -1)
         {
-            UserFile file = FileOf(program, fd);
-            if (file == null || !file.CanWrite)
-                return -EBADF;
-            if (count > int.MaxValue)
-                count = int.MaxValue;
-            if (!UserMemory.IsUserRange(buffer, count))
-                return -EFAULT;
-            byte[] bounce = new byte[count < Chunk ? (int)count : Chunk];
+            long refused = BeginTransfer(program, fd, buffer, ref count, write: true, out UserFile file, out byte[] bounce);
+            if (refused != 0)
+                return refused;
             ulong done = 0;
             while (done < count)
             {
