@@ -1,7 +1,9 @@
 // ProgramRunner.cs -- a command word with a slash that is no built-in (`/bin/hello`, `./tool`) runs the file as a
 // user program: a static ELF executable from VisorFS in its own userworld (Kernel/User), in the foreground. The shell
 // waits for it; a program killed by a fault is reported as sh reports a signal, any other nonzero exit status with
-// its number. Userworlds run in host/user/uw (user memory: past the limit the program is the one that goes).
+// its number. Userworlds run in host/user/uw (user memory: past the limit the program is the one that goes), or where
+// an ESXi-style placement as the first argument says (`/bin/prog ++group=PATH,max=MB ARGS`: GroupPlacement); the
+// program does not see that argument, as on ESXi.
 using Kernel.Arch;
 using Kernel.Resources;
 using Kernel.User;
@@ -39,13 +41,21 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
-            ResourceGroupTree tree = Scheduler.Groups;
-            GroupsLock.LockTree();
-            GroupError error = tree.AddPath(GroupPath, out ResourceGroup group);
-            GroupsLock.UnlockTree();
+            var placement = new GroupPlacement { Path = GroupPath };
+            if (words.Length > 1 && words[1].StartsWith(GroupPlacement.Prefix))
+            {
+                if (!GroupPlacement.TryParse(words[1], GroupPath, out placement, out string bad))
+                {
+                    shell.WriteError(string.Concat("sh: ", path, ": invalid placement '", bad, "'"));
+                    status = 126;
+                    return true;
+                }
+                words = WithoutPlacement(words);
+            }
+            GroupError error = placement.Apply(out ResourceGroup group, out string fullPath);
             if (error != GroupError.None)
             {
-                shell.WriteError(string.Concat("sh: ", path, ": ", ResourceGroupTree.Describe(error)));
+                shell.WriteError(string.Concat("sh: ", path, ": ", fullPath, ": ", ResourceGroupTree.Describe(error)));
                 status = 126;
                 return true;
             }
@@ -64,6 +74,15 @@ namespace Kernel.Shell
             else if (status != 0)
                 shell.WriteLine(string.Concat(path, ": exit status ", status.ToString()));
             return true;
+        }
+
+        private static string[] WithoutPlacement(string[] words)
+        {
+            var argv = new string[words.Length - 1];
+            argv[0] = words[0];
+            for (int i = 2; i < words.Length; i++)
+                argv[i - 1] = words[i];
+            return argv;
         }
 
         private static string SignalName(int signal) => signal switch

@@ -16,11 +16,10 @@ namespace Kernel.Shell.Commands
         public override int Run(Shell shell, string[] args)
         {
             int next = 1;
-            string path = "host/user/run";
-            var settings = default(GroupSettings);
-            if (args.Length > 1 && args[1].StartsWith("++"))
+            var placement = new GroupPlacement { Path = "host/user/run" };
+            if (args.Length > 1 && args[1].StartsWith(GroupPlacement.Prefix))
             {
-                if (!ParsePlacement(args[1].Substring(2), ref path, ref settings, out string bad))
+                if (!GroupPlacement.TryParse(args[1], placement.Path, out placement, out string bad))
                 {
                     shell.WriteLine(string.Concat("run: invalid placement '", bad, "'"));
                     return 1;
@@ -43,13 +42,7 @@ namespace Kernel.Shell.Commands
                 }
             }
 
-            ResourceGroupTree tree = Scheduler.Groups;
-            string fullPath = path.StartsWith("host/") || path == "host" ? path : string.Concat("host/user/", path);
-            GroupsLock.LockTree();
-            GroupError error = tree.AddPath(fullPath, out ResourceGroup group);
-            if (error == GroupError.None)
-                error = settings.ApplyTo(tree, group);
-            GroupsLock.UnlockTree();
+            GroupError error = placement.Apply(out ResourceGroup group, out string fullPath);
             if (error != GroupError.None)
             {
                 shell.WriteLine(string.Concat("run: ", fullPath, ": ", ResourceGroupTree.Describe(error)));
@@ -69,42 +62,6 @@ namespace Kernel.Shell.Commands
             Scheduler.Start(world);
             shell.WriteLine(string.Concat("started world ", id.ToString(), " (", workload, string.Concat(") in ", group.Path)));
             return 0;
-        }
-
-        // `group=PATH,min=N,max=N,...` (ESXi: `++group=host/vim/vmvisor/boot,min=0`).
-        private static bool ParsePlacement(string text, ref string path, ref GroupSettings settings, out string bad)
-        {
-            bad = null;
-            int start = 0;
-            while (start < text.Length)
-            {
-                int comma = text.IndexOf(',', start);
-                int end = comma < 0 ? text.Length : comma;
-                string item = text.Substring(start, end - start);
-                int eq = item.IndexOf('=');
-                if (eq <= 0)
-                {
-                    bad = item;
-                    return false;
-                }
-                string key = item.Substring(0, eq), value = item.Substring(eq + 1);
-                if (key == "group")
-                {
-                    if (value.Length == 0)
-                    {
-                        bad = item;
-                        return false;
-                    }
-                    path = value;
-                }
-                else if (!settings.Set(key, value))
-                {
-                    bad = item;
-                    return false;
-                }
-                start = end + 1;
-            }
-            return true;
         }
     }
 }

@@ -113,6 +113,31 @@ public sealed class UserWorldTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task GroupPlacementInArgv_PutsTheProgramInItsGroup_ItsLimitBinds_TheProgramDoesNotSeeIt()
+    {
+        // ESXi's `++group=PATH,max=MB` as the first argument: the kernel places the process and takes the argument away.
+        byte[] busybox = File.ReadAllBytes("/bin/busybox");
+        using var modules = new BootModules();
+        var members = new[] { BootModules.File("bin/busybox", busybox, 0x1ED), BootModules.File("bin/memhog", UserPrograms.Read("memhog"), 0x1ED) };
+        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar(members.ToList())));
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserWorldTests));
+        await guest.ExpectPromptAsync();
+        string echo = await guest.RunAsync("/bin/busybox ++group=eg echo a b");
+        guest.Check(System.Text.RegularExpressions.Regex.IsMatch(echo, @"^a b\r?$", System.Text.RegularExpressions.RegexOptions.Multiline), $"argv kept the placement:\n{echo}");
+        string hog = await guest.RunAsync("/bin/memhog ++group=uw8,max=8");
+        guest.Check(hog.Contains("Admission failure in path: host/user/uw8:memhog", StringComparison.Ordinal), $"no admission failure in host/user/uw8:\n{hog}");
+        guest.Check(hog.Contains("/bin/memhog: killed by signal 9 (Killed)", StringComparison.Ordinal), $"the memory policy's kill:\n{hog}");
+        string memstats = await guest.RunAsync("memstats -r group-stats");
+        guest.Check(System.Text.RegularExpressions.Regex.IsMatch(memstats, @"^\s*\d+\s+eg\s", System.Text.RegularExpressions.RegexOptions.Multiline)
+            && !System.Text.RegularExpressions.Regex.IsMatch(memstats, @"^\s*\d+\s+uw\s", System.Text.RegularExpressions.RegexOptions.Multiline),
+            $"the programs did not run in their own groups:\n{memstats}");
+        string bad = await guest.RunAsync("/bin/busybox ++group=eg,max=lots echo x");
+        guest.Check(bad.Contains("invalid placement 'max=lots'", StringComparison.Ordinal), $"a bad placement:\n{bad}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task DebianBusyboxStatic_RunsItsApplets()
     {
         // Debian's busybox-static (tools/ensure-host-tools.sh installs it): a real glibc static executable, whose
