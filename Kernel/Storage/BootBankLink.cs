@@ -8,6 +8,9 @@
 // Precedence: a state.tgz boot module (a loader's last module, the harness's --state) was restored already and wins.
 // Otherwise state.tgz on the volume, or state.tgz.new when a power cut came between writing the new copy and putting
 // it in place (StickyState.Backup). A damaged file is logged and skipped by StickyState.Restore; the boot goes on.
+//
+// /scratch: ESXi's persistent scratch location is a link to a volume on the boot device. A FAT volume labelled
+// SCRATCH on the booted bank's disk (the disk image's fifth partition), else any SCRATCH volume, becomes /scratch.
 using Kernel.Logging;
 using Kernel.VisorFs;
 
@@ -15,7 +18,7 @@ namespace Kernel.Storage
 {
     public static class BootBankLink
     {
-        private const string BankPath = "/bootbank", AltBankPath = "/altbootbank";
+        private const string BankPath = "/bootbank", AltBankPath = "/altbootbank", ScratchPath = "/scratch", ScratchLabel = "SCRATCH";
         private const long MaxStateBytes = 64L << 20;
 
         /// <param name="bootedSerial">the bootbank= option ("" or null when the loader gave none)</param>
@@ -55,12 +58,31 @@ namespace Kernel.Storage
             // The other bank, as ESXi shows it: /altbootbank (what an update writes; a rollback boots it).
             if (alt >= 0)
                 Link(root, VolumePath(root.VolumeAt(alt), serialGiven), AltBankPath);
+            int scratch = FindScratch(candidates, bank < 0 ? null : candidates[bank].Disk);
+            if (scratch >= 0)
+                Link(root, VolumePath(root.VolumeAt(scratch), serialGiven), ScratchPath);
             string volume = bank < 0 ? null : Link(root, VolumePath(root.VolumeAt(bank), serialGiven), BankPath);
             if (volume == null || StickyState.RestoredFromModule)
                 return;
             if (TryRestore(root, StickyState.BackupPath) || TryRestore(root, StickyState.PendingBackupPath))
                 return;
             Log.Info("Storage", string.Concat("no state.tgz on ", volume, ": the configuration is the image's"));
+        }
+
+        // The SCRATCH volume on the booted disk, else the first one anywhere; -1 when there is none.
+        private static int FindScratch(BankCandidate[] candidates, string bootDisk)
+        {
+            int any = -1;
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                if (candidates[i].Label != ScratchLabel)
+                    continue;
+                if (bootDisk != null && candidates[i].Disk == bootDisk)
+                    return i;
+                if (any < 0)
+                    any = i;
+            }
+            return any;
         }
 
         private static string VolumePath(MountedVolume volume, bool byUuid) =>

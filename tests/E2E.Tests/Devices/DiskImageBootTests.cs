@@ -15,6 +15,7 @@ internal static class DiskImageBoots
     public const string Setting = "/adv/Misc/HostName = esx-installed";
 
     public static string Bank1Uuid => DiskImage.Bank1.Serial.ToString("x8") + "-" + DiskImage.Bank1.FirstLba.ToString("x8");
+    public static string ScratchUuid => DiskImage.Scratch.Serial.ToString("x8") + "-" + DiskImage.Scratch.FirstLba.ToString("x8");
     public static string Bank2Uuid => DiskImage.Bank2.Serial.ToString("x8") + "-" + DiskImage.Bank2.FirstLba.ToString("x8");
 
     /// <summary>A private copy of the built image: the guest writes it in place.</summary>
@@ -45,6 +46,10 @@ internal static class DiskImageBoots
         string links = await guest.RunAsync("ls -l /");
         guest.Check(links.Contains("bootbank -> /vmfs/volumes/" + Bank1Uuid, StringComparison.Ordinal)
             && links.Contains("altbootbank -> /vmfs/volumes/" + Bank2Uuid, StringComparison.Ordinal), $"the bank links:\n{links}");
+        guest.Check(links.Contains("scratch -> /vmfs/volumes/" + ScratchUuid, StringComparison.Ordinal), $"the scratch link:\n{links}");
+        await guest.RunAsync("echo kept > /scratch/note");
+        string scratch = await guest.RunAsync("cat /scratch/note");
+        guest.Check(scratch.Contains("kept", StringComparison.Ordinal), $"/scratch is not writable:\n{scratch}");
         string bank = await guest.RunAsync("ls /bootbank");
         guest.Check(bank.Contains("kernel.elf", StringComparison.Ordinal) && bank.Contains("boot.cfg", StringComparison.Ordinal)
             && bank.Contains("s.v00", StringComparison.Ordinal), $"/bootbank does not hold the image:\n{bank}");
@@ -63,6 +68,8 @@ internal static class DiskImageBoots
             "the disk's state.tgz was not restored");
         string conf = await guest.RunAsync("cat /etc/vmware/esx.conf");
         guest.Check(conf.Contains(Setting, StringComparison.Ordinal), $"the change did not survive the reboot:\n{conf}");
+        string scratch = await guest.RunAsync("cat /scratch/note");
+        guest.Check(scratch.Contains("kept", StringComparison.Ordinal), $"/scratch did not keep its file across the reboot:\n{scratch}");
         await guest.PowerOffAsync();
     }
 
