@@ -253,9 +253,9 @@ namespace Kernel.Shell.Commands
         {
             const int Chains = 1024;
             s_live = new object[Chains];
-            ulong start = Allocator.Heap.BytesInUse;
+            ulong start = GarbageCollector.BytesInUse;   // every collected heap: the shell's `new` is its group's
             int i = 0;
-            while (Allocator.Heap.BytesInUse - start < bytes)
+            while (GarbageCollector.BytesInUse - start < bytes)
             {
                 var node = new LiveNode { Next = (LiveNode)s_live[i % Chains], Value = i };
                 node.Payload = mixed
