@@ -68,6 +68,14 @@ public sealed class UserProcFsTests
         guest.Check(fields.Length == 52 && fields[1] == "(busybox)" && fields[2] == "R" && fields.All(f => f.Length > 0), $"stat: '{stat}'");
         guest.Check(Regex.IsMatch(fields[0], @"^\d+$") && fields[4] == fields[0] || Regex.IsMatch(fields[4], @"^\d+$"), $"stat's pgrp: '{stat}'");
 
+        // Read 5 bytes at a time (dd bs=5): the pieces come from the one text generated at open, so they join into one
+        // well-formed line. Writing is refused: /proc is read-only.
+        string pieces = Lines(await guest.RunAsync("/bin/busybox sh -c \"/bin/busybox dd if=/proc/self/stat bs=5 2>/dev/null\"")).Single();
+        string[] pieceFields = pieces.Split(' ');
+        guest.Check(pieceFields.Length == 52 && pieceFields[1] == "(busybox)", $"stat read in pieces: '{pieces}'");
+        string refused = await guest.RunAsync("/bin/busybox sh -c \"echo x > /proc/meminfo\"");
+        guest.Check(refused.Contains("/proc/meminfo: Permission denied"), $"writing /proc/meminfo:\n{refused}");
+
         // maps: the image, the heap and the stack, in Linux's columns.
         string[] maps = Lines(await guest.RunAsync("/bin/busybox cat /proc/self/maps"));
         var mapsLine = new Regex(@"^[0-9a-f]{8,}-[0-9a-f]{8,} [r-][w-][x-]p [0-9a-f]{8} 00:00 0(\s+(\S+))?$");
