@@ -35,9 +35,9 @@ namespace Kernel.User
             UserFile dir = FileOf(program, dirfd);
             if (dir == null)
                 return -EBADF;
-            if (dir is not DirectoryFile)
+            if (dir is not DirectoryFile && dir is not Proc.ProcDirectoryFile)
                 return -LinuxError.ENOTDIR;
-            cwd = dir.Path;
+            cwd = dir.Path;   // a /proc directory too: openat(/proc/PID fd, "stat") reaches ProcFs by the absolute path
             return 0;
         }
 
@@ -109,7 +109,7 @@ namespace Kernel.User
             UserFile file = FileOf(program, fd);
             if (file == null)
                 return -EBADF;
-            if (file is not DirectoryFile)
+            if (file is not DirectoryFile && file is not Proc.ProcDirectoryFile)
                 return -LinuxError.ENOTDIR;   // before the buffer is looked at, as Linux's iterate_dir
             if (count > 65536)
                 count = 65536;

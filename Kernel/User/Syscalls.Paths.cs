@@ -168,14 +168,26 @@ namespace Kernel.User
                 return e;
             if ((long)size <= 0)
                 return -EINVAL;
-            FsLock.Enter();
-            Errno r = VisorFsRoot.Instance.Resolve(cwd, path, false, out FsNode node);
-            FsLock.Exit();
-            if (r != Errno.Ok)
-                return Fs(r);
-            if (node.Kind != FileKind.Symlink)
-                return -EINVAL;
-            string target = node.LinkTarget ?? "";
+            string target;
+            if (Proc.ProcFs.Lookup(FsPath.Absolute(cwd, path), false, out Proc.ProcNode proc))
+            {
+                if (proc.Kind == Proc.ProcKind.Missing)
+                    return -ENOENT;
+                if (proc.Kind != Proc.ProcKind.Link)
+                    return -EINVAL;
+                target = proc.Target ?? "";
+            }
+            else
+            {
+                FsLock.Enter();
+                Errno r = VisorFsRoot.Instance.Resolve(cwd, path, false, out FsNode node);
+                FsLock.Exit();
+                if (r != Errno.Ok)
+                    return Fs(r);
+                if (node.Kind != FileKind.Symlink)
+                    return -EINVAL;
+                target = node.LinkTarget ?? "";
+            }
             int n = (ulong)target.Length < size ? target.Length : (int)size;
             byte[] bytes = new byte[n];
             for (int i = 0; i < n; i++)
@@ -194,6 +206,17 @@ namespace Kernel.User
                 return e;
             if (DeviceNodes.TryStatus(FsPath.Absolute(cwd, path), out _))
                 return 0;
+            if (Proc.ProcFs.Lookup(FsPath.Absolute(cwd, path), true, out Proc.ProcNode proc))
+            {
+                if (proc.Kind == Proc.ProcKind.Missing)
+                    return -ENOENT;
+                if ((mode & 2) != 0 && proc.Kind != Proc.ProcKind.Link)
+                    return -LinuxError.EACCES;   // /proc is read-only
+                if (proc.Kind != Proc.ProcKind.Link)
+                    return (mode & 1) != 0 && proc.Kind == Proc.ProcKind.File ? -LinuxError.EACCES : 0;
+                cwd = "/";
+                path = proc.Target;
+            }
             FsLock.Enter();
             Errno r = VisorFsRoot.Instance.Resolve(cwd, path, true, out FsNode node);
             FsLock.Exit();

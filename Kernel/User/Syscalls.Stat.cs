@@ -38,6 +38,17 @@ namespace Kernel.User
                 return e;
             if (DeviceNodes.TryStatus(FsPath.Absolute(cwd, path), out FileStatus device))
                 return CopyOutStat(device, buffer, statx);
+            bool follow = (flags & AtSymlinkNoFollow) == 0;
+            if (Proc.ProcFs.Lookup(FsPath.Absolute(cwd, path), follow, out Proc.ProcNode proc))
+            {
+                if (proc.Kind != Proc.ProcKind.Link || !follow)
+                {
+                    e = Proc.ProcFs.Status(proc, out FileStatus procStatus);
+                    return e != 0 ? e : CopyOutStat(procStatus, buffer, statx);
+                }
+                cwd = "/";   // /proc/PID/exe followed: the image's file
+                path = proc.Target;
+            }
             FsLock.Enter();
             Errno r = VisorFsRoot.Instance.Resolve(cwd, path, (flags & AtSymlinkNoFollow) == 0, out FsNode node);
             FileStatus status = r == Errno.Ok ? FileStatus.Of(node) : default;

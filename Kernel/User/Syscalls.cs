@@ -66,6 +66,7 @@ namespace Kernel.User
                 case GetPpid: return program != null ? DoGetppid(program) : 0;
                 case SetTidAddress: return Scheduler.Current.Id;
                 case Uname: return DoUname(f->Arg0);
+                case 99: return DoSysinfo(f->Arg0);
                 case ArchPrctl: return DoArchPrctl((int)f->Arg0, f->Arg1);
                 case Brk: return DoBrk(program, f->Arg0);
                 case Mmap: return DoMmap(program, f->Arg0, f->Arg1, (int)f->Arg2, (int)f->Arg3, (int)f->Arg4);

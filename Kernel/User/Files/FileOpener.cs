@@ -19,6 +19,13 @@ namespace Kernel.User
             UserFile device = DeviceNodes.Open(FsPath.Absolute(cwd, path), status, console);
             if (device != null)
                 return device;
+            if (Proc.ProcFs.Lookup(FsPath.Absolute(cwd, path), (flags & NoFollow) == 0, out Proc.ProcNode proc))
+            {
+                if (proc.Kind != Proc.ProcKind.Link || (flags & NoFollow) != 0)
+                    return Proc.ProcFs.Open(proc, flags, out error);
+                cwd = "/";   // /proc/PID/exe: the image's file in VisorFS
+                path = proc.Target;
+            }
             VisorFsRoot root = VisorFsRoot.Instance;
             if (root == null)
             {

@@ -32,8 +32,15 @@ namespace Kernel.User
                 return e;
             if (path.Length == 0)
                 return -ENOENT;
-            if (path == "/proc/self/exe")   // there is no /proc yet; this one link is what busybox needs
-                path = program.ExecutablePath;
+            // /proc/self/exe (busybox re-executes itself by it) and /proc/PID/exe: the image's file in VisorFS.
+            if (Proc.ProcFs.Lookup(FsPath.Absolute(cwd, path), true, out Proc.ProcNode proc))
+            {
+                if (proc.Kind == Proc.ProcKind.Missing)
+                    return -ENOENT;
+                if (proc.Kind != Proc.ProcKind.Link)
+                    return -LinuxError.EACCES;
+                path = proc.Target;
+            }
             e = ReadExecutable(cwd, path, out byte[] file, out string canonical);
             if (e != 0)
                 return e;
