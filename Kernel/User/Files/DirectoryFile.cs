@@ -72,21 +72,10 @@ namespace Kernel.User
                     inode = FileStatus.InodeOf(entry.Node.Path ?? FsPath.Child(_node.Path, entry.Name));
                     type = FileStatus.DirentType(entry.Node.Kind);
                 }
-                int length = (19 + name.Length + 1 + 7) & ~7;
-                if (used + length > into.Length)
+                int after = LinuxDirent.Append(into, used, inode, _next + 1, type, name);
+                if (after < 0)
                     return used == 0 ? -LinuxError.EINVAL : used;
-                Span<byte> record = into.Slice(used, length);
-                record.Clear();
-                fixed (byte* r = record)
-                {
-                    *(ulong*)r = inode;
-                    *(long*)(r + 8) = _next + 1;
-                    *(ushort*)(r + 16) = (ushort)length;
-                    r[18] = type;
-                    for (int i = 0; i < name.Length; i++)
-                        r[19 + i] = (byte)name[i];
-                }
-                used += length;
+                used = after;
                 _next++;
             }
             return used;

@@ -39,21 +39,10 @@ namespace Kernel.User.Proc
                 string name = _next == 0 ? "." : _next == 1 ? ".." : _names[_next - 2];
                 byte type = _next < 2 ? (byte)4 : _types[_next - 2];
                 string full = _next == 0 ? _path : _next == 1 ? Kernel.VisorFs.FsPath.Parent(_path) : string.Concat(_path, "/", name);
-                int length = (19 + name.Length + 1 + 7) & ~7;
-                if (used + length > into.Length)
+                int after = LinuxDirent.Append(into, used, FileStatus.InodeOf(full), _next + 1, type, name);
+                if (after < 0)
                     return used == 0 ? -LinuxError.EINVAL : used;
-                Span<byte> record = into.Slice(used, length);
-                record.Clear();
-                fixed (byte* r = record)
-                {
-                    *(ulong*)r = FileStatus.InodeOf(full);
-                    *(long*)(r + 8) = _next + 1;
-                    *(ushort*)(r + 16) = (ushort)length;
-                    r[18] = type;
-                    for (int i = 0; i < name.Length; i++)
-                        r[19 + i] = (byte)name[i];
-                }
-                used += length;
+                used = after;
                 _next++;
             }
             return used;
