@@ -364,6 +364,43 @@ namespace Kernel.Memory
 
         /// <summary>Frees an address space: every page its lower half maps (they all belong to it), its tables and its
         /// PML4. It must not be the loaded one.</summary>
+        /// <summary>
+        /// Visits every page mapped in an address space's lower half in address order: visit(context, virtual address,
+        /// its page-table entry). A false return stops the walk, and this returns false. A table is followed only
+        /// while the page allocator counts its page in use, so a space torn down meanwhile (a process exiting on
+        /// another CPU) can make a reader's view stale but never lead the walk outside RAM.
+        /// </summary>
+        public static bool ForEachUserPage(ulong root, object context, delegate*<object, ulong, ulong, bool> visit)
+        {
+            ulong* pml4 = (ulong*)DirectMap.Pointer(root);
+            for (int i = 0; i < SharedSlotsFirst; i++)
+                if ((pml4[i] & Present) != 0 && !VisitUserTable(pml4[i] & AddressMask, 2, (ulong)i << 39, context, visit))
+                    return false;
+            return true;
+        }
+
+        // A table at `level` (2 = PDPT ... 0 = page table) mapping from `baseAddress`.
+        private static bool VisitUserTable(ulong table, int level, ulong baseAddress, object context, delegate*<object, ulong, ulong, bool> visit)
+        {
+            if (!PhysicalMemory.IsAllocated(table))
+                return true;
+            ulong* entries = (ulong*)DirectMap.Pointer(table);
+            int shift = 12 + 9 * level;
+            for (int i = 0; i < 512; i++)
+            {
+                ulong entry = entries[i];
+                if ((entry & Present) == 0)
+                    continue;
+                ulong address = baseAddress + ((ulong)i << shift);
+                if (!(level > 0 ? VisitUserTable(entry & AddressMask, level - 1, address, context, visit) : visit(context, address, entry)))
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>The physical page a leaf entry maps.</summary>
+        public static ulong FrameOf(ulong entry) => entry & AddressMask;
+
         public static void FreeAddressSpace(ulong root)
         {
             ulong* pml4 = (ulong*)DirectMap.Pointer(root);

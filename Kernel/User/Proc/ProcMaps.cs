@@ -10,10 +10,12 @@ namespace Kernel.User.Proc
 {
     public static unsafe class ProcMaps
     {
-        private const ulong AddressMask = 0x000F_FFFF_FFFF_F000UL;
-
-        private struct Run
+        // The run of pages being gathered, and where its lines go.
+        private sealed class Walk
         {
+            public StringBuilder Text;
+            public UserProgram Program;
+            public UserAddressSpace Space;
             public ulong Start, End, Rights;
         }
 
@@ -23,65 +25,42 @@ namespace Kernel.User.Proc
             UserAddressSpace space = program.Space;
             if (space == null || space.Root == 0)
                 return "";
-            var run = new Run();
-            var context = new Walk { Text = text, Program = program, Space = space };
-            ulong* pml4 = (ulong*)DirectMap.Pointer(space.Root);
-            for (int i = 0; i < 256; i++)
-                if ((pml4[i] & Paging.Present) != 0)
-                    WalkTable(pml4[i] & AddressMask, 2, (ulong)i << 39, ref run, context);
-            Flush(ref run, context);
+            var walk = new Walk { Text = text, Program = program, Space = space };
+            Paging.ForEachUserPage(space.Root, walk, &AddPage);
+            Flush(walk);
             return text.ToString();
         }
 
-        private sealed class Walk
+        // A page extends the run when it follows it with the same rights in the same region; else the run is written.
+        private static bool AddPage(object context, ulong address, ulong entry)
         {
-            public StringBuilder Text;
-            public UserProgram Program;
-            public UserAddressSpace Space;
-        }
-
-        private static void WalkTable(ulong table, int level, ulong baseAddress, ref Run run, Walk context)
-        {
-            if (!PhysicalMemory.IsAllocated(table))
-                return;
-            ulong* entries = (ulong*)DirectMap.Pointer(table);
-            int shift = 12 + 9 * level;
-            for (int i = 0; i < 512; i++)
+            var walk = (Walk)context;
+            ulong rights = entry & (Paging.Writable | Paging.NoExecute);
+            if (walk.End == address && walk.Rights == rights && Region(walk.Space, address) == Region(walk.Space, walk.Start))
             {
-                ulong entry = entries[i];
-                if ((entry & Paging.Present) == 0)
-                    continue;
-                ulong address = baseAddress + ((ulong)i << shift);
-                if (level > 0)
-                {
-                    WalkTable(entry & AddressMask, level - 1, address, ref run, context);
-                    continue;
-                }
-                ulong rights = entry & (Paging.Writable | Paging.NoExecute);
-                if (run.End == address && run.Rights == rights && Region(context.Space, address) == Region(context.Space, run.Start))
-                {
-                    run.End += UserAddressSpace.PageSize;
-                    continue;
-                }
-                Flush(ref run, context);
-                run = new Run { Start = address, End = address + UserAddressSpace.PageSize, Rights = rights };
+                walk.End += UserAddressSpace.PageSize;
+                return true;
             }
+            Flush(walk);
+            walk.Start = address;
+            walk.End = address + UserAddressSpace.PageSize;
+            walk.Rights = rights;
+            return true;
         }
 
-        private static void Flush(ref Run run, Walk context)
+        private static void Flush(Walk walk)
         {
-            if (run.End == 0)
+            if (walk.End == 0)
                 return;
-            int region = Region(context.Space, run.Start);
-            string name = region switch
+            string name = Region(walk.Space, walk.Start) switch
             {
-                0 => context.Program.ExecutablePath,
+                0 => walk.Program.ExecutablePath,
                 1 => "[heap]",
                 3 => "[stack]",
                 _ => null,
             };
-            ProcFormat.MapsLine(context.Text, run.Start, run.End, (run.Rights & Paging.Writable) != 0, (run.Rights & Paging.NoExecute) == 0, name);
-            run = new Run();
+            ProcFormat.MapsLine(walk.Text, walk.Start, walk.End, (walk.Rights & Paging.Writable) != 0, (walk.Rights & Paging.NoExecute) == 0, name);
+            walk.Start = walk.End = walk.Rights = 0;
         }
 
         // 0 the image, 1 the brk heap, 2 anonymous mmap, 3 the stack.
