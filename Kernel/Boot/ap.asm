@@ -83,6 +83,7 @@ k_ap_trampoline_layout_address:
 
 ; rdi = the AP's startup block: its GDT pointer first (the clone of the bootstrap CPU's GDT, with its own TSS).
 extern KApMain
+extern k_enable_avx
 ap_entry64:
     lgdt [rdi]
     mov ax, 0x10
@@ -102,20 +103,7 @@ ap_entry64:
     xor ebp, ebp                                ; terminates frame-pointer backtraces
     fninit
     mov r12, rdi
-    mov eax, 1                                  ; AVX state as boot.asm enables it
-    cpuid
-    bt ecx, 26
-    jnc .no_avx
-    bt ecx, 28
-    jnc .no_avx
-    mov rax, cr4
-    or rax, (1 << 18)                           ; OSXSAVE
-    mov cr4, rax
-    xor ecx, ecx
-    mov eax, 7
-    xor edx, edx
-    xsetbv
-.no_avx:
+    call k_enable_avx                           ; AVX state, as boot.asm enables it on cpu0
     mov rdi, r12
     call KApMain                                ; never returns
 .hang:

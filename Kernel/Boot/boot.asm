@@ -216,21 +216,7 @@ long_mode_entry:
     mov ax, 0x28
     ltr ax
 
-    ; AVX state if the CPU has XSAVE and AVX: the compiler may emit VEX-encoded instructions
-    mov eax, 1
-    cpuid
-    bt ecx, 26
-    jnc .no_avx
-    bt ecx, 28
-    jnc .no_avx
-    mov rax, cr4
-    or rax, (1 << 18)            ; OSXSAVE
-    mov cr4, rax
-    xor ecx, ecx
-    mov eax, 7                   ; x87 | SSE | AVX
-    xor edx, edx
-    xsetbv
-.no_avx:
+    call k_enable_avx
 
     mov edi, [boot_magic]
     mov esi, [boot_info]
@@ -239,6 +225,28 @@ long_mode_entry:
     cli
     hlt
     jmp .hang
+
+; AVX state if the CPU has XSAVE and AVX: the compiler may emit VEX-encoded instructions. Every CPU runs it once
+; (this boot path, and ap.asm for each application processor). Clobbers rax, rcx, rdx.
+global k_enable_avx
+k_enable_avx:
+    push rbx                     ; cpuid writes ebx
+    mov eax, 1
+    cpuid
+    pop rbx
+    bt ecx, 26
+    jnc .done
+    bt ecx, 28
+    jnc .done
+    mov rax, cr4
+    or rax, (1 << 18)            ; OSXSAVE
+    mov cr4, rax
+    xor ecx, ecx
+    mov eax, 7                   ; x87 | SSE | AVX
+    xor edx, edx
+    xsetbv
+.done:
+    ret
 
 ; ---------------------------------------------------------------------------------------------- data
 section .data
