@@ -87,8 +87,7 @@ namespace Kernel.User
             return true;
         }
 
-        /// <summary>Sets the rights of the mapped pages of [start, end); false at the first page that is not mapped.
-        /// Runs in the space's own world, so its TLB entries are the ones to drop.</summary>
+        /// <summary>Sets the rights of the mapped pages of [start, end); false at the first page that is not mapped.</summary>
         public bool Protect(ulong start, ulong end, bool writable, bool executable)
         {
             ulong flags = (writable ? Paging.Writable : 0) | (executable ? 0 : Paging.NoExecute);
@@ -98,7 +97,7 @@ namespace Kernel.User
                 if (existing == 0)
                     return false;
                 Paging.MapUserPage(Root, page, existing & 0x000F_FFFF_FFFF_F000UL, flags);
-                Arch.Cpu.InvalidatePage(page);
+                TlbShootdown.UserRange(Root, page, page + PageSize);
             }
             return true;
         }

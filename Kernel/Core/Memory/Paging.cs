@@ -358,7 +358,7 @@ namespace Kernel.Memory
             for (int level = 3; level > 0; level--)
                 table = *Entry(table, virtualAddress, level) & AddressMask;
             *Entry(table, virtualAddress, 0) = 0;
-            Cpu.InvalidatePage(virtualAddress);
+            TlbShootdown.UserRange(root, virtualAddress, virtualAddress + PhysicalMemory.PageSize);
             return e & AddressMask;
         }
 
