@@ -1,5 +1,6 @@
-// Mutex.cs -- a sleeping lock with an owner. A world that dies holding one releases it (the next waiter gets
-// it), so killing a world cannot deadlock the others.
+// Mutex.cs -- a sleeping lock with an owner. A kill waits until the owner has released its last mutex (so what the
+// mutex protects is never left half-changed); a world forced to die holding one (Scheduler.KillNow) releases it to
+// the next waiter, so a kill cannot deadlock the others.
 using Kernel.Worlds;
 
 namespace Kernel.Sync
@@ -42,9 +43,13 @@ namespace Kernel.Sync
         public void Unlock()
         {
             ulong flags = SchedulerLock.Enter();
-            if (_owner != null)
-                Release(_owner);
+            World owner = _owner;
+            if (owner != null)
+                Release(owner);
             SchedulerLock.Exit(flags);
+            // A kill that arrived while the owner held mutexes takes effect at its last release (Scheduler.Kill).
+            if (owner != null && owner.KillRequested && owner == Scheduler.Current)
+                Scheduler.ExitIfKillPending();
         }
 
         /// <summary>Releases on behalf of a world (its owner, or a dying owner); interrupts must be off.</summary>

@@ -386,8 +386,43 @@ namespace Kernel.Worlds
             Panic.PanicScreen.Show("a dead world was scheduled again");
         }
 
-        /// <summary>Kills a world: it never runs again, its memory goes back, its mutexes and joiners are released.</summary>
-        public static bool Kill(World world, int status = -9)
+        /// <summary>
+        /// Kills a world: it never runs again, its memory goes back, its joiners are released. A world that holds a
+        /// mutex is in the middle of changing what the mutex protects (VisorFS, the group tree, a `lock` block), so it
+        /// is not stopped there: the kill is recorded and the world ends as it releases its last mutex
+        /// (<see cref="ExitIfKillPending"/>), leaving the protected state whole. Returns false if the world was
+        /// already dead; true if it is dead now or will die at its last unlock (<see cref="World.KillRequested"/>).
+        /// </summary>
+        public static bool Kill(World world, int status = -9) => Kill(world, status, force: false);
+
+        /// <summary>
+        /// Kills a world at once even if it holds mutexes (they are released to their next waiters, and the state
+        /// they protected may be half-changed). For an operator whose deferred kill did not finish: a world that
+        /// holds a mutex and never lets go.
+        /// </summary>
+        public static bool KillNow(World world, int status = -9) => Kill(world, status, force: true);
+
+        /// <summary>
+        /// Kills a world and waits up to <paramref name="graceMilliseconds"/> for it to end; a world still inside a
+        /// mutex by then is ended with <see cref="KillNow"/> (<paramref name="forced"/>). False if it was not alive.
+        /// </summary>
+        public static bool Terminate(World world, int graceMilliseconds, out bool forced)
+        {
+            forced = false;
+            ulong generation = world.Generation;
+            if (!Kill(world))
+                return false;
+            for (int waited = 0; waited < graceMilliseconds && !HasEnded(world, generation); waited += 10)
+                Sleep(10);
+            if (!HasEnded(world, generation))
+                forced = KillNow(world);
+            return true;
+        }
+
+        private static bool HasEnded(World world, ulong generation) =>
+            world.Generation != generation || world.State == WorldState.Dead;
+
+        private static bool Kill(World world, int status, bool force)
         {
             if (world == null || world.IsIdle || world.StackBase == 0)
                 return false;
@@ -397,18 +432,40 @@ namespace Kernel.Worlds
                 SchedulerLock.Exit(flags);
                 return false;
             }
+            if (!world.KillRequested)
+                world.PendingKillStatus = status;
             world.KillRequested = true;
+            if (!force && world.HeldMutexes.Count > 0)
+            {
+                SchedulerLock.Exit(flags);
+                return true;
+            }
             if (world == s_cpu.Current)
-                Exit(status);
+                Exit(world.PendingKillStatus);
             s_cpu.Ready.Remove(world);
             s_sleepers.Remove(world);
             world.WaitingOn?.Remove(world);
             world.WaitingOn = null;
-            world.ExitStatus = status;
+            world.ExitStatus = world.PendingKillStatus;
             Finish(world);
             Reap(world);
             SchedulerLock.Exit(flags);
             return true;
+        }
+
+        /// <summary>
+        /// Ends the current world if a kill was deferred while it held mutexes and it now holds none (Mutex.Unlock
+        /// calls this after its last release). Not while this CPU holds a spinlock: a world must never die inside a
+        /// spinlock's section; such a world is ended by the next kill of it instead.
+        /// </summary>
+        internal static void ExitIfKillPending()
+        {
+            World self = s_cpu.Current;
+            if (self == null || !self.KillRequested || self.HeldMutexes.Count > 0 || self.IsIdle)
+                return;
+            if (Internal.Runtime.LockChecks.HeldByThisCpu != 0)
+                return;
+            Exit(self.PendingKillStatus);
         }
 
         /// <summary>Waits until a world has exited; returns its exit status (-1 if its object was reused meanwhile).</summary>

@@ -41,6 +41,8 @@ namespace Kernel.Worlds
         public ulong Switches { get; internal set; }
         public ulong CreatedTick { get; internal set; }
         public bool KillRequested { get; internal set; }
+        /// <summary>The exit status a deferred kill ends the world with (Scheduler.Kill while it held a mutex).</summary>
+        internal int PendingKillStatus;
         public int ExitStatus { get; internal set; }
 
         // Memory held on the world's behalf (charged to its group), returned when it dies.
@@ -108,6 +110,7 @@ namespace Kernel.Worlds
             Switches = 0;
             CreatedTick = 0;
             KillRequested = false;
+            PendingKillStatus = 0;
             ExitStatus = 0;
             PageRuns.Clear();
             MemBytes = 0;

@@ -395,11 +395,11 @@ namespace Kernel.SelfTest.Tests
                 s.Counter = 1;
         }
 
-        // The holder dies inside the lock: the kill path releases its mutex and the waiting world gets in; the lock
-        // table forgets both.
+        // The holder is forced to die inside the lock (KillNow: an ordinary kill would wait for its unlock): the kill
+        // path releases its mutex and the waiting world gets in; the lock table forgets both.
         private sealed class LockHolderKilledTest : SelfTest
         {
-            public override string Name => "corelib: a world killed inside a lock lets the waiter in";
+            public override string Name => "corelib: a world forced to die inside a lock lets the waiter in";
 
             public override void Run(SelfTestContext t)
             {
@@ -409,7 +409,7 @@ namespace Kernel.SelfTest.Tests
                 World contender = Scheduler.Spawn("selftest-lock-waiter", WorldType.System, Group(), &FlaggingContender, s);
                 Scheduler.Sleep(20);
                 t.Check(contender.State == WorldState.Waiting && s.Counter == 0, "the contender waits");
-                t.Check(Scheduler.Kill(holder), "the holder is killed");
+                t.Check(Scheduler.KillNow(holder), "the holder is killed");
                 for (int i = 0; i < 200 && s.Counter == 0; i++)
                     Scheduler.Sleep(10);
                 t.Equal(1, s.Counter, "the contender got in after the holder died");

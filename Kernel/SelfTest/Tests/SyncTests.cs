@@ -1,5 +1,6 @@
-// SyncTests.cs -- mutex, semaphore and event under stress (no deadlock, no lost wake-up), a dying mutex owner
-// releasing its waiters, sleeps and timers never early and timers in deadline order.
+// SyncTests.cs -- mutex, semaphore and event under stress (no deadlock, no lost wake-up), a kill deferred to the
+// mutex owner's last unlock, a forced kill releasing the owner's waiters, sleeps and timers never early and timers in
+// deadline order.
 using System.Collections.Generic;
 using Kernel.Arch;
 using Kernel.Resources;
@@ -16,6 +17,7 @@ namespace Kernel.SelfTest.Tests
             tests.Add(new MutexStressTest());
             tests.Add(new SemaphoreAndEventTest());
             tests.Add(new KilledOwnerTest());
+            tests.Add(new DeferredKillTest());
             tests.Add(new TimersTest());
         }
 
@@ -166,9 +168,53 @@ namespace Kernel.SelfTest.Tests
                 World waiter = Scheduler.Spawn("selftest-waiter", WorldType.System, Group(), &WaitForLock, s);
                 Scheduler.Sleep(10);
                 t.Equal(0, s.Consumed, "the waiter is blocked while the owner lives");
-                Scheduler.Kill(holder);
+                // The owner never lets go: the deferred kill waits out its grace, then the owner is forced to die.
+                t.Check(Scheduler.Terminate(holder, 50, out bool forced) && forced, "the owner is forced to die after the grace");
                 Scheduler.Join(waiter);
                 t.Equal(42, s.Consumed, "the waiter got the lock after the owner was killed");
+            }
+        }
+
+        private sealed class TwoStepChange
+        {
+            public readonly Mutex Lock = new Mutex();
+            public readonly Event Halfway = new Event();
+            public readonly Event Finish = new Event();
+            public int First, Second;
+            public bool RanPastUnlock;
+        }
+
+        // Changes two fields under the mutex, waiting in between: the kill arrives while the change is half done.
+        private static void HalfwayHolder(object argument)
+        {
+            var s = (TwoStepChange)argument;
+            s.Lock.Lock();
+            s.First = 1;
+            s.Halfway.Set();
+            s.Finish.Wait(5000);
+            s.Second = 1;
+            s.Lock.Unlock();
+            s.RanPastUnlock = true;
+        }
+
+        private sealed class DeferredKillTest : SelfTest
+        {
+            public override string Name => "sync: a kill waits for the mutex owner's last unlock";
+
+            public override void Run(SelfTestContext t)
+            {
+                var s = new TwoStepChange();
+                World holder = Scheduler.Spawn("selftest-halfway", WorldType.System, Group(), &HalfwayHolder, s);
+                t.Check(s.Halfway.Wait(5000), "the holder is inside its mutex");
+                t.Check(Scheduler.Kill(holder, -15), "the kill is accepted");
+                Scheduler.Sleep(10);
+                t.Check(holder.State != WorldState.Dead, "the holder is not stopped inside its mutex");
+                s.Finish.Set();
+                int status = Scheduler.Join(holder);
+                t.Equal(1, s.Second, "the holder finished the change its mutex protects");
+                t.Check(!s.RanPastUnlock, "the holder died at its unlock, not later");
+                t.Equal(-15, status, "the deferred kill's status");
+                t.Check(s.Lock.Owner == null, "the mutex is free");
             }
         }
 

@@ -146,7 +146,14 @@ public sealed partial class WorldsTests
         await guest.ExpectAsync(new Regex(@"memhog: allocated 12 MB of 12 MB in host/user/pool/poor"), TimeSpan.FromSeconds(30), what: "the poor hog's report");
         await guest.RunAsync("run ++group=pool/rich,shares=8000 memhog 30");
         await guest.ExpectAsync(new Regex(@"Out of memory in host/user/pool/poor: killing world \d+ \(memhog"), TimeSpan.FromSeconds(30), what: "the poor hog killed");
+        // The policy logs before it kills (it may be killing the world it runs in), so the shell can list the worlds
+        // in between: give the kill a moment to land.
         string ps = await guest.RunAsync("ps");
+        for (int i = 0; i < 10 && ps.Contains("host/user/pool/poor", StringComparison.Ordinal); i++)
+        {
+            await guest.RunAsync("sleep 100ms");
+            ps = await guest.RunAsync("ps");
+        }
         guest.Check(ps.Contains("host/user/pool/rich", StringComparison.Ordinal) && !ps.Contains("host/user/pool/poor", StringComparison.Ordinal),
             $"the wrong hog died:\n{ps}");
         string memstats = await guest.RunAsync("memstats -r group-stats");
