@@ -129,6 +129,8 @@ namespace Kernel.User
                 case 88: return DoSymlinkAt(p, f->Arg0, AtFdCwd, f->Arg1);
                 case 89: return DoReadlinkAt(p, AtFdCwd, f->Arg0, f->Arg1, f->Arg2);
                 case 95: return DoUmask(p, a0);
+                case 137: return DoStatfs(p, f->Arg0, f->Arg1);
+                case 138: return DoFstatfs(p, a0, f->Arg1);
                 case 217: return DoGetdents(p, a0, f->Arg1, f->Arg2);
                 case 257: return DoOpenAt(p, a0, f->Arg1, (int)f->Arg2, (int)f->Arg3);
                 case 258: return DoMkdirAt(p, a0, f->Arg1, (int)f->Arg2);

@@ -31,9 +31,8 @@ namespace Kernel.Memory
         }
 
         // A `new` that may fail was refused by its world's group (GroupHeaps): the same policy as for the world's
-        // pages (WorldMemory) -- ESXi's admission failure line and, in a user group, the OOM victim's death (this
-        // world's own, when it is the largest: then it does not return). Its own strings come from the kernel heap
-        // (the group's is full); the world's heap is put back unless the world died here.
+        // pages (WorldMemory.OnRefused, whose strings come from the kernel heap) -- ESXi's admission failure line and,
+        // in a user group, the OOM victim's death (this world's own, when it is the largest: then it does not return).
         private static void OnRefused()
         {
             World self = Scheduler.Current;
@@ -41,10 +40,7 @@ namespace Kernel.Memory
             if (refusing == null || self.ManagedHeap == null)
                 return;
             self.LastRefusingGroup = null;
-            SizeClassHeap* heap = self.ManagedHeap;
-            self.ManagedHeap = null;
             WorldMemory.OnRefused(self, refusing);
-            self.ManagedHeap = heap;
         }
 
         // Called with interrupts off (inside the heap's slow path or after it): reads fields only, allocates nothing.

@@ -173,7 +173,18 @@ namespace Kernel.Worlds
 
         // A user world's allocation was refused by `refusing` (its own group's limit, an ancestor's, or the host's
         // memory): memory shares pick the group under `refusing` that gives memory back, and its largest world dies.
-        internal static void OnRefused(World self, ResourceGroup refusing)
+        // The policy's own strings (its log lines) come from the kernel heap: the world's group heap is charged to the
+        // group that is full, and a refusal inside the refusal path would throw out of a page charge. The world's heap
+        // is put back unless the world died here.
+        internal static unsafe void OnRefused(World self, ResourceGroup refusing)
+        {
+            Internal.Runtime.SizeClassHeap* heap = self.ManagedHeap;
+            self.ManagedHeap = null;
+            ApplyPolicy(self, refusing);
+            self.ManagedHeap = heap;
+        }
+
+        private static void ApplyPolicy(World self, ResourceGroup refusing)
         {
             Log.Warning("MemSched", string.Concat("Admission failure in path: ", self.Group.Path, ":", self.Name, string.Concat(".", self.Id.ToString())));
             if (!OomPolicy.KillsOnExhaustion(self.Group))

@@ -13,7 +13,7 @@ namespace Kernel.User
         public long Size;
         public ulong Inode;
         public long ModificationTime;
-        public ulong Device;       // st_dev: which layer (1 ramdisk/tardisk root, 2 volumes, 5 devices, 9 pipes)
+        public ulong Device;       // st_dev: the file system (FileSystemOf: a ramdisk or volume), 5 devices, 9 pipes
         public ulong RawDevice;    // st_rdev of a device node
         public int Links;
 
@@ -33,7 +33,7 @@ namespace Kernel.User
                 Size = node.IsDirectory ? 4096 : node.Size,   // a directory's size as ext4 shows one block
                 Inode = InodeOf(node.Path),
                 ModificationTime = node.ModificationTime,
-                Device = node.Volume != null ? 2UL : 1UL,
+                Device = FileSystemOf.Find(node, out _, out _),
                 Links = node.IsDirectory ? 2 : 1,
             };
         }

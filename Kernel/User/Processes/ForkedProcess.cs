@@ -69,12 +69,24 @@ namespace Kernel.User
             var start = (ForkedProcess)argument;
             UserProgram program = start._child;
             World self = Scheduler.Current;
-            UserAddressSpace space = UserAddressSpace.Create(self);
-            bool ok = space != null && AddressSpaceCopy.Copy(start._source, space);
-            if (space != null)
-                program.Replace(program.Path, program.Arguments, space);
-            start._copyFailed = !ok;
-            start._copied.Set();
+            UserAddressSpace space = null;
+            bool ok = false;
+            try
+            {
+                space = UserAddressSpace.Create(self);
+                ok = space != null && AddressSpaceCopy.Copy(start._source, space);
+            }
+            catch (System.OutOfMemoryException)
+            {
+                // The copy's own bookkeeping was refused by the group (its memory policy has run): fork fails, ENOMEM.
+            }
+            finally
+            {
+                if (space != null)
+                    program.Replace(program.Path, program.Arguments, space);
+                start._copyFailed = !ok;
+                start._copied.Set();   // the parent waits for this whatever happened here
+            }
             if (!ok)
                 program.Exit(128 + SignalActions.SigKill);
             ulong flags = Arch.Cpu.SaveAndDisableInterrupts();
