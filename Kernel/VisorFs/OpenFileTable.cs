@@ -1,5 +1,6 @@
 // OpenFileTable.cs -- the system-wide table of open files. An open file pins what it reads: its tardisk (so
-// `rm /tardisks/NAME` fails with EBUSY) or its ramdisk inode and ramdisk (so neither is freed under a reader).
+// `rm /tardisks/NAME` fails with EBUSY) or its ramdisk inode and ramdisk (so neither is freed under a reader: an
+// inode unlinked while open is freed by its last unpin).
 using System;
 using Internal.Runtime;
 
@@ -108,6 +109,8 @@ namespace Kernel.VisorFs
             {
                 node.Ram.OpenCount += delta;
                 node.Ram.Owner.OpenCount += delta;
+                if (node.Ram.OpenCount == 0 && node.Ram.Unlinked)
+                    Ramdisk.FreeOrphan(node.Ram);
             }
             else if (node.TardiskFile != null)
             {

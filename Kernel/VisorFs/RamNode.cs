@@ -31,6 +31,7 @@ namespace Kernel.VisorFs
 
         public string LinkTarget;
         public int OpenCount;
+        public bool Unlinked;               // removed while open: no name any more, freed at the last close
 
         // A mount point: the directory whose contents are this volume's (the walk forwards below it).
         public MountedVolume Volume;

@@ -159,6 +159,17 @@ namespace Kernel.VisorFs
 
         /// <summary>Releases what a node and (for a directory) everything below it hold: file pages and file-table
         /// slots. The node objects themselves are left to the collector.</summary>
+        /// <summary>
+        /// Frees a file that was unlinked while open, at its last close: its pages and its file-table slot. No list
+        /// and no lock: the last close may be a killed program's, run by the reaper.
+        /// </summary>
+        public static void FreeOrphan(RamNode file)
+        {
+            file.Unlinked = false;
+            file.Owner.Truncate(file, 0);
+            file.Owner.ReleaseInode();
+        }
+
         public static void FreeTree(RamNode node)
         {
             // A loop over an explicit list, not recursion: a tree may be 2,000 levels deep (64 KiB world stacks).

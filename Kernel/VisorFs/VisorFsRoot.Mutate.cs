@@ -590,10 +590,12 @@ namespace Kernel.VisorFs
         }
 
 
-        // Drops the upper node (if any) and hides the lower entry (if any).
+        // Drops the upper node (if any) and hides the lower entry (if any). An open file loses its name at once and
+        // its data at its last close, as POSIX has it (gzip and sed -i unlink files they still hold open); an open
+        // directory stays busy.
         private Errno Remove(FsNode node)
         {
-            if (node.Ram != null && node.Ram.OpenCount > 0)
+            if (node.Ram != null && node.Ram.OpenCount > 0 && node.Ram.Kind != RamNodeKind.File)
                 return Errno.EBUSY;
             bool lower = LowerHas(node.Path);
             if (node.Ram != null)
@@ -602,8 +604,17 @@ namespace Kernel.VisorFs
                 string name = node.Ram.Name;
                 Ramdisk owner = node.Ram.Owner;
                 dir.Children.Remove(node.Ram);
-                Ramdisk.FreeTree(node.Ram);
-                // The freed file-table slot is the whiteout's, so hiding the tardisk entry cannot fail.
+                if (node.Ram.OpenCount > 0)
+                {
+                    node.Ram.Unlinked = true;   // OpenFileTable.Pin frees it when the last opener lets go
+                    node.Ram.Parent = null;
+                }
+                else
+                {
+                    Ramdisk.FreeTree(node.Ram);
+                }
+                // The freed file-table slot is the whiteout's, so hiding the tardisk entry cannot fail (unless the
+                // file is still open and holds its slot, and the table is full: then the tardisk's copy shows again).
                 if (lower && owner.TryTakeInode(node.Path))
                     dir.Children.Add(owner.NewNode(dir, name, RamNodeKind.Whiteout, 0, Now));
                 return Errno.Ok;

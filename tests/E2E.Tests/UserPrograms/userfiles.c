@@ -296,6 +296,25 @@ static void bad_pointers(void)
     printf("errors: EFAULT for bad pointers, EINVAL, EBADF, ENOTDIR, ENOTTY, ESPIPE\n");
 }
 
+/* POSIX: unlink removes the name at once; an open descriptor keeps the data until its last close. */
+static void unlink_while_open(void)
+{
+    int fd = open("/tmp/uf/open.txt", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    CHECK(fd >= 3 && write(fd, "still here", 10) == 10, "create open.txt");
+    CHECK(unlink("/tmp/uf/open.txt") == 0, "unlink an open file");
+    struct stat st;
+    ERRNO_IS(stat("/tmp/uf/open.txt", &st), ENOENT);
+    char buf[16] = {0};
+    CHECK(pread(fd, buf, sizeof buf, 0) == 10 && memcmp(buf, "still here", 10) == 0, "read after unlink: '%s'", buf);
+    CHECK(pwrite(fd, "!", 1, 10) == 1 && fstat(fd, &st) == 0 && st.st_size == 11, "write after unlink: size %ld", (long)st.st_size);
+    int again = open("/tmp/uf/open.txt", O_CREAT | O_RDWR | O_EXCL, 0644);
+    CHECK(again >= 3, "a new file under the old name");
+    CHECK(fstat(again, &st) == 0 && st.st_size == 0, "the new file is empty: %ld", (long)st.st_size);
+    CHECK(close(fd) == 0 && close(again) == 0, "close both");
+    CHECK(unlink("/tmp/uf/open.txt") == 0, "unlink the new one");
+    printf("unlink: an open file keeps its data until its last close\n");
+}
+
 int main(void)
 {
     umask(022);
@@ -308,6 +327,7 @@ int main(void)
     names();
     devices_and_tardisk();
     bad_pointers();
+    unlink_while_open();
     unlink("/tmp/uf/a.txt");
     unlink("/tmp/uf/d.txt");
     unlink("/tmp/uf/out.txt");
