@@ -140,7 +140,7 @@ namespace Internal.Runtime
             // locals than registers keeps the loop free of spill reloads.
             nuint* sp = _stack + _count;
             uint* entries = _mapEntries;
-            nuint mapBase = _mapBase;
+            nuint mapBase = _mapBase, mapChunks = _mapChunks;
             byte* obj = null;
             while (true)
             {
@@ -166,7 +166,7 @@ namespace Internal.Runtime
                 for (; p < stop; p++)
                 {
                     nuint child = *p;
-                    if (!SizeClassHeap.MarkReference(child, mapBase, _mapChunks, entries))
+                    if (!SizeClassHeap.MarkReference(child, mapBase, mapChunks, entries))
                         continue;
                     MarkedObjects++;
                     if (!(*(MethodTable**)child)->ContainsGCPointers)
