@@ -21,6 +21,7 @@ public unsafe class SizeClassHeapCollectorTests
     public void The_header_with_both_bitmaps_fits_and_covers_every_slot()
     {
         Assert.True(SizeClassHeap.HeaderStructBytes <= SizeClassHeap.HeaderBytes);
+        Assert.True(SizeClassHeap.MarksOffsetMatchesLayout);
         Assert.Equal(0, SizeClassHeap.HeaderBytes % 16);
         Assert.True((SizeClassHeap.SlabBytes - SizeClassHeap.HeaderBytes) / 16 <= SizeClassHeap.MaxSlots);
     }

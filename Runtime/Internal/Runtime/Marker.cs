@@ -129,7 +129,8 @@ namespace Internal.Runtime
         /// written for the instruction count (`bench gc`, docs/GarbageCollector.md). An object of fixed size whose
         /// references are one run of fields (one GCDesc series: most classes) takes the fast path: the stack pointer
         /// and the map's fields live in locals (registers: the struct's fields would be reloaded after every mark
-        /// store, which could alias them), each field goes through SizeClassHeap.MarkReference, and of the children
+        /// store, which could alias them), the last such type's series is remembered (a list is one type), each field
+        /// goes through SizeClassHeap.MarkReference, and of the children
         /// it newly marks, the last one with references of its own is traced next without a push and a pop (a linked
         /// list is walked, not stacked). Anything else (arrays, several series) takes the general walk.
         /// </summary>
@@ -140,7 +141,11 @@ namespace Internal.Runtime
             // locals than registers keeps the loop free of spill reloads.
             nuint* sp = _stack + _count;
             uint* entries = _mapEntries;
-            nuint mapBase = _mapBase;
+            nuint mapBase = _mapBase, mapChunks = _mapChunks;
+            // The last fast-path type's series as offsets from the object: a list or a tree is mostly one type, so
+            // its series is read and checked once, not per object.
+            MethodTable* lastType = null;
+            nint seriesStart = 0, seriesEnd = 0;
             byte* obj = null;
             while (true)
             {
@@ -151,22 +156,28 @@ namespace Internal.Runtime
                     obj = (byte*)*--sp;
                 }
                 MethodTable* mt = *(MethodTable**)obj;
-                if (GCDesc.SeriesCount(mt) != 1 || mt->HasComponentSize)
+                if (mt != lastType)
                 {
-                    _count = (int)(sp - _stack);
-                    TraceReferences(obj, verifying: false);
-                    sp = _stack + _count;
-                    obj = null;
-                    continue;
+                    if (GCDesc.SeriesCount(mt) != 1 || mt->HasComponentSize)
+                    {
+                        _count = (int)(sp - _stack);
+                        TraceReferences(obj, verifying: false);
+                        sp = _stack + _count;
+                        obj = null;
+                        continue;
+                    }
+                    // The one series: { size - object size, offset } at mt - 3 words, as offsets from the object.
+                    lastType = mt;
+                    seriesStart = ((nint*)mt)[-2];
+                    seriesEnd = seriesStart + ((nint*)mt)[-3] + (nint)mt->BaseSize;
                 }
-                // The one series: { size - object size, offset } at mt - 3 words.
-                nuint* p = (nuint*)(obj + ((nint*)mt)[-2]);
-                nuint* stop = (nuint*)((byte*)p + ((nint*)mt)[-3] + (nint)mt->BaseSize);
+                nuint* p = (nuint*)(obj + seriesStart);
+                nuint* stop = (nuint*)(obj + seriesEnd);
                 byte* next = null;
                 for (; p < stop; p++)
                 {
                     nuint child = *p;
-                    if (!SizeClassHeap.MarkReference(child, mapBase, _mapChunks, entries))
+                    if (!SizeClassHeap.MarkReference(child, mapBase, mapChunks, entries))
                         continue;
                     MarkedObjects++;
                     if (!(*(MethodTable**)child)->ContainsGCPointers)

@@ -1,7 +1,7 @@
 // SizeClassHeap.cs -- the kernel heap: size-class slabs for small objects, whole page runs for large ones.
 //
 // Design (why it looks like this):
-// - Every slab and every large block is a 16 KiB-aligned run of pages with a 336-byte header at its start, so
+// - Every slab and every large block is a 16 KiB-aligned run of pages with a 1,232-byte header at its start, so
 //   Free(ptr) finds the header with one mask (ptr & ~(SlabBytes-1)): no per-object header, no page table walk.
 // - Several heaps can coexist (the kernel's, and one per world that owns its memory): every block records its
 //   heap, so an object is freed into the heap it came from whoever frees it, and every block is on its heap's
@@ -12,13 +12,16 @@
 // - A slab that becomes empty is returned to the page source unless it is the class's only slab (a one-slab cache
 //   stops alloc/free ping-pong at a slab boundary from hitting the page allocator every time).
 // - Large objects get their own page run and give it back on free.
-// - Every slab header holds two bitmaps with one bit per 16-byte granule of the block (header included; an object's
-//   bit is its first granule's): allocated and marked. The allocated bit makes a double free an exact check and lets
+// - Every block header holds, per 16-byte granule of the block (header included; an object's is its first
+//   granule's), an allocated bit and a mark state byte. The allocated bit makes a double free an exact check and lets
 //   the collector answer "is this word inside a live object, and which one" for conservative roots (address ->
-//   block via the HeapBlockMap -> slot -> its granule's allocated bit); the mark bit is the collector's, so marking
-//   never allocates. Granules rather than slots: a precise reference (an object start) finds its bit with a shift
-//   instead of a division by the object size, and a header's granules are never set. A large block has one object:
-//   InUse and mark bit 0 (a header granule, never a slab object's).
+//   block via the HeapBlockMap -> slot -> its granule's allocated bit). The mark state is the collector's: 0 (no
+//   object of a collected heap starts here: a free or never-used slot, the header, any raw heap's object), 1
+//   (allocated, unmarked) or 2 (marked). A byte rather than a bit so that marking a precise reference is one compare
+//   and one store, with the allocated test folded in (state 1) and no bit arithmetic: the marker's hot path
+//   (docs/GarbageCollector.md has the instruction counts; it costs 1 KiB per 16 KiB block). Granules rather than
+//   slots: a reference (an object start) finds its state with a shift instead of a division by the object size. A
+//   large block has one object: InUse, and its first granule's state.
 // - A freed slot keeps the free-list link in its first word and its bit index in its second, so taking it off
 //   the free list sets its allocated bit without arithmetic.
 // - Sweep (the collector's second phase) frees every allocated, unmarked object of a collected heap, clears the
@@ -32,13 +35,15 @@
 // address must not change once it has blocks (they point back to it): heaps live in static or unmanaged memory.
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Internal.Runtime
 {
     public unsafe struct SizeClassHeap
     {
         public const int SlabBytes = 16 * 1024;
-        public const int HeaderBytes = 336;
+        public const int HeaderBytes = 1232;   // the fields, the allocated bitmap and one mark state byte per granule
         public const int MaxSmallSize = 2048;
         public const int NumClasses = 24;   // 8 classes of 16..128, then 4 per power of two up to 2048
         public const int MaxSlots = (SlabBytes - HeaderBytes) / 16;
@@ -48,6 +53,9 @@ namespace Internal.Runtime
         private const uint LargeMagic = 0x4C524745;  // "LRGE"
         public const byte PoisonByte = 0xDD;
         private const byte CollectedSlab = 1, CollectedLarge = 2;
+        private const byte StateUnmarked = 1, StateMarked = 2;   // mark states; 0: no collected object starts here
+        private const int Granules = SlabBytes / Granule;
+        private const int LargeObjectGranule = HeaderBytes / Granule;
 
         /// <summary>Header at the start of every slab or large block.</summary>
         private struct BlockHeader
@@ -71,7 +79,23 @@ namespace Internal.Runtime
             public BlockHeader* AllNext;  // every block of the heap (for ReleaseAll and Sweep)
             public BlockHeader* AllPrev;
             public fixed ulong Allocated[BitmapWords];
-            public fixed ulong Marked[BitmapWords];
+            public fixed byte Marks[Granules];   // mark state per granule (StateUnmarked / StateMarked / 0)
+        }
+
+        // The mark states start at this offset in the header (the marker's one addressing mode: block + granule + it).
+        // A constant, not the field's address: the compiler null-checks a fixed buffer reached through a pointer.
+        private const int AllocatedOffset = 80;
+        private const int MarksOffset = AllocatedOffset + BitmapWords * 8;
+
+        /// <summary>Where the layout really puts the mark states (tests check it is <see cref="MarksOffset"/>).</summary>
+        public static bool MarksOffsetMatchesLayout
+        {
+            get
+            {
+                BlockHeader header = default;
+                return (byte*)header.Marks - (byte*)&header == MarksOffset
+                    && (byte*)header.Allocated - (byte*)&header == AllocatedOffset;
+            }
         }
 
         /// <summary>Size of the block header as laid out (tests check it fits in <see cref="HeaderBytes"/>).</summary>
@@ -232,7 +256,18 @@ namespace Internal.Runtime
         {
             IsCollected = collected;
             for (BlockHeader* block = _allBlocks; block != null; block = block->AllNext)
+            {
                 block->Collected = !collected ? (byte)0 : block->Magic == LargeMagic ? CollectedLarge : CollectedSlab;
+                // The objects it already has get the state a collected heap's allocation gives (or lose it).
+                byte state = collected ? StateUnmarked : (byte)0;
+                if (block->Magic == LargeMagic)
+                {
+                    block->Marks[LargeObjectGranule] = block->InUse != 0 ? state : (byte)0;
+                    continue;
+                }
+                for (uint granule = 0; granule < Granules; granule++)
+                    block->Marks[granule] = TestBit(block->Allocated, granule) ? state : (byte)0;
+            }
         }
 
         private void* AllocateSmall(int classIndex)
@@ -262,6 +297,7 @@ namespace Internal.Runtime
                 pristine = _runsAreZeroed;
             }
             slab->Allocated[bit >> 6] |= 1UL << (int)(bit & 63);
+            slab->Marks[bit] = slab->Collected;   // CollectedSlab is StateUnmarked; a raw heap's objects stay 0
             slab->InUse++;
             if (slab->FreeList == null && slab->BumpOffset + slab->ObjectSize > SlabBytes)
                 Unlink(slab, classIndex);
@@ -298,6 +334,7 @@ namespace Internal.Runtime
                 block->Collected = CollectedLarge;
             block->Bytes = bytes;
             block->InUse = 1;
+            block->Marks[LargeObjectGranule] = block->Collected != 0 ? StateUnmarked : (byte)0;
             BytesInUse += bytes - HeaderBytes;
             byte* obj = (byte*)block + HeaderBytes;
             if (!_runsAreZeroed)
@@ -402,7 +439,7 @@ namespace Internal.Runtime
         private void FreeSlot(BlockHeader* slab, byte* obj, uint slot)
         {
             slab->Allocated[slot >> 6] &= ~(1UL << (int)(slot & 63));
-            slab->Marked[slot >> 6] &= ~(1UL << (int)(slot & 63));   // a slot's next object starts unmarked
+            slab->Marks[slot] = 0;   // no object here until the slot is handed out again
             *(byte**)obj = slab->FreeList;
             ((ulong*)obj)[1] = slot;
             if (_poisonFreed)
@@ -503,33 +540,33 @@ namespace Internal.Runtime
                 return null;
             if (block->Magic != SlabMagic)
             {
-                // A large block: one object, allocated while InUse, marked by bit 0.
-                if (block->InUse == 0 || (block->Marked[0] & 1) != 0)
+                // A large block: one object, in use while its state is unmarked or marked.
+                if (block->Marks[LargeObjectGranule] != StateUnmarked)
                     return null;
-                block->Marked[0] |= 1;
+                block->Marks[LargeObjectGranule] = StateMarked;
                 return start;
             }
             nuint index = (address - (nuint)start) / block->ObjectSize;
             if (index >= block->Slots)
                 return null;
             nuint offset = index * block->ObjectSize;
-            uint granule = (uint)((offset + HeaderBytes) / Granule);
-            uint word = granule >> 6;
-            ulong bit = 1UL << (int)(granule & 63);
-            if ((block->Allocated[word] & bit) == 0 || (block->Marked[word] & bit) != 0)
+            byte* state = block->Marks + (offset + HeaderBytes) / Granule;
+            if (*state != StateUnmarked)   // not allocated, or already marked
                 return null;
-            block->Marked[word] |= bit;
+            *state = StateMarked;
             return start + offset;
         }
 
         /// <summary>
         /// The marker's path for a precise reference (a reference field of a traced object), everything inline:
         /// marks the object at <paramref name="obj"/> and returns true if this call marked it; false for anything
-        /// else (not in a heap block's first chunk: null, the image's frozen objects; a raw heap's block, a free
-        /// slot, already marked). A precise reference is an object start (gcverify checks that every one is), and
-        /// every object starts in its block's first chunk, so the block is the reference with its low 14 bits
-        /// cleared once the map (whose fields the caller passes, kept in registers) says that chunk is a block's
-        /// first: no walk back and no interior pointers. About 30 instructions for a slab object newly marked.
+        /// else (not in a heap block's first chunk: null, the image's frozen objects; a raw heap's object, a free
+        /// slot, already marked: their state is not StateUnmarked). A precise reference is an object start (gcverify
+        /// checks that every one is), and every object starts in its block's first chunk, so the block is the
+        /// reference with its low 14 bits cleared once the map (whose fields the caller passes, kept in registers)
+        /// says that chunk is a block's first: no walk back, no interior pointers, no slab-or-large test (a large
+        /// block's object has a granule state like a slab's). Sixteen instructions for an object newly marked, seven of
+        /// them the map's.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool MarkReference(nuint obj, nuint mapBase, nuint mapChunks, uint* mapEntries)
@@ -537,30 +574,11 @@ namespace Internal.Runtime
             nuint chunk = (obj - mapBase) / SlabBytes;   // wraps to a huge value below the base (null included)
             if (chunk >= mapChunks || mapEntries[chunk] != 1)
                 return false;
-            BlockHeader* header = (BlockHeader*)(obj & ~(nuint)(SlabBytes - 1));
-            nuint offset = obj & (SlabBytes - 1);
-            if (header->Collected != CollectedSlab)
-                return MarkLarge(header, offset - HeaderBytes);
-            // The bit is the object's granule: no division. Only an object start has its allocated bit set (the
-            // header's granules and an object's later ones never do), so that one test also refuses a bad pointer.
-            nuint word = offset / (Granule * 64);
-            ulong bit = 1UL << (int)(offset / Granule);     // the shift count is taken mod 64
-            ulong* marked = header->Marked + word;
-            ulong marks = *marked;
-            if ((marks & bit) != 0 || (header->Allocated[word] & bit) == 0)
+            // block + MarksOffset + granule: a pointer into the header finds one of the header's own states, always 0.
+            byte* state = (byte*)(obj & ~(nuint)(SlabBytes - 1)) + MarksOffset + (obj & (SlabBytes - 1)) / Granule;
+            if (*state != StateUnmarked)
                 return false;
-            *marked = marks | bit;
-            return true;
-        }
-
-        // A large block of a collected heap: its one object, allocated while InUse, marked by bit 0. Not a collected
-        // heap's block (Collected 0): nothing. Inlined: a call in the marker's loop makes it spill its registers.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool MarkLarge(BlockHeader* header, nuint offset)
-        {
-            if (header->Collected != CollectedLarge || offset != 0 || header->InUse == 0 || (header->Marked[0] & 1) != 0)
-                return false;
-            header->Marked[0] |= 1;
+            *state = StateMarked;
             return true;
         }
 
@@ -571,14 +589,13 @@ namespace Internal.Runtime
         /// </summary>
         public static bool TryMark(HeapBlockMap* map, nuint address, out byte* obj)
         {
-            obj = Resolve(map, address, out BlockHeader* block, out uint slot);
+            obj = Resolve(map, address, out BlockHeader* block, out _);
             if (obj == null || block->Collected == 0)
                 return false;
-            ulong bit = 1UL << (int)(slot & 63);
-            ref ulong word = ref block->Marked[slot >> 6];
-            if ((word & bit) != 0)
+            byte* state = StateOf(block, obj);
+            if (*state != StateUnmarked)
                 return false;
-            word |= bit;
+            *state = StateMarked;
             return true;
         }
 
@@ -586,15 +603,18 @@ namespace Internal.Runtime
         /// (a weak reference to it must be cleared). False for frozen objects, raw blocks and marked objects.</summary>
         public static bool IsCollectableAndUnmarked(HeapBlockMap* map, void* obj)
         {
-            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out uint slot);
-            return start != null && block->Collected != 0 && !TestBit(block->Marked, slot);
+            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out _);
+            return start != null && block->Collected != 0 && *StateOf(block, start) != StateMarked;
         }
+
+        // An object's mark state: its first granule's (a large block's object is at HeaderBytes like a slab's first).
+        private static byte* StateOf(BlockHeader* block, byte* obj) => block->Marks + (nuint)(obj - (byte*)block) / Granule;
 
         /// <summary>Whether the object at <paramref name="obj"/> (an object start) carries a mark.</summary>
         public static bool IsMarked(HeapBlockMap* map, void* obj)
         {
-            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out uint slot);
-            return start == obj && TestBit(block->Marked, slot);
+            byte* start = Resolve(map, (nuint)obj, out BlockHeader* block, out _);
+            return start == obj && *StateOf(block, start) == StateMarked;
         }
 
         /// <summary>Calls <paramref name="visit"/>(context, object) for every marked object (mark-stack overflow
@@ -611,18 +631,19 @@ namespace Internal.Runtime
                 byte* start = (byte*)block + HeaderBytes;
                 if (block->Magic == LargeMagic)
                 {
-                    if (marked ? (block->Marked[0] & 1) != 0 : block->InUse != 0)
+                    if (marked ? block->Marks[LargeObjectGranule] == StateMarked : block->InUse != 0)
                         visit(context, start);
                     continue;
                 }
                 for (uint w = 0; w * 64 * Granule < block->BumpOffset; w++)
                 {
-                    ulong bits = marked ? block->Marked[w] : block->Allocated[w];
+                    ulong bits = block->Allocated[w];
                     while (bits != 0)
                     {
                         uint granule = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(bits);
                         bits &= bits - 1;
-                        visit(context, (byte*)block + granule * Granule);
+                        if (!marked || block->Marks[granule] == StateMarked)
+                            visit(context, (byte*)block + granule * Granule);
                     }
                 }
             }
@@ -636,20 +657,23 @@ namespace Internal.Runtime
         public ulong Sweep(out ulong freedBytes)
         {
             ulong objectsBefore = LiveObjects, bytesBefore = BytesInUse;
+            ulong* pattern = stackalloc ulong[2];   // sixteen StateMarked bytes (no Vector128.Create in the core library)
+            pattern[0] = pattern[1] = 0x0202020202020202UL;
+            Vector128<byte> marked = Sse2.LoadVector128((byte*)pattern);
             BlockHeader* block = _allBlocks;
             while (block != null)
             {
                 BlockHeader* next = block->AllNext;
                 if (block->Magic == LargeMagic)
                 {
-                    if ((block->Marked[0] & 1) != 0)
-                        block->Marked[0] = 0;
+                    if (block->Marks[LargeObjectGranule] == StateMarked)
+                        block->Marks[LargeObjectGranule] = StateUnmarked;
                     else if (block->InUse != 0)
                         FreeLarge(block);
                 }
                 else
                 {
-                    SweepSlab(block);
+                    SweepSlab(block, marked);
                 }
                 block = next;
             }
@@ -657,14 +681,24 @@ namespace Internal.Runtime
             return objectsBefore - LiveObjects;
         }
 
-        private void SweepSlab(BlockHeader* slab)
+        // One slab: per 64 granules, the allocated bits less the marked states are the garbage. The states of a
+        // word with no allocated granule are all 0 and are skipped; the others are read and reset 16 at a time.
+        private void SweepSlab(BlockHeader* slab, Vector128<byte> marked)
         {
             bool wasFull = IsFull(slab);
             bool freedAny = false;
-            for (uint w = 0; w * 64 * Granule < slab->BumpOffset; w++)
+            byte* states = (byte*)slab + MarksOffset;
+            ulong* allocatedWords = (ulong*)((byte*)slab + AllocatedOffset);
+            uint words = (slab->BumpOffset + 64 * Granule - 1) / (64 * Granule);
+            for (uint w = 0; w < words; w++)
             {
-                ulong garbage = slab->Allocated[w] & ~slab->Marked[w];
-                slab->Marked[w] = 0;
+                ulong allocated = allocatedWords[w];
+                if (allocated == 0)
+                    continue;
+                byte* p = states + w * 64;
+                ulong live = Unmark16(p, marked) | Unmark16(p + 16, marked) << 16
+                    | Unmark16(p + 32, marked) << 32 | Unmark16(p + 48, marked) << 48;
+                ulong garbage = allocated & ~live;
                 while (garbage != 0)
                 {
                     uint granule = w * 64 + (uint)System.Numerics.BitOperations.TrailingZeroCount(garbage);
@@ -675,6 +709,18 @@ namespace Internal.Runtime
             }
             if (freedAny)
                 AfterSlotsFreed(slab, wasFull);
+        }
+
+        // Sixteen mark states at p: a bit per marked one, and each marked one back to unmarked for the next
+        // collection (PCMPEQB against StateMarked, PMOVMSKB; PADDB of the 0xFF lanes turns 2 into 1), so the
+        // sweep costs well under an instruction per live granule.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Unmark16(byte* p, Vector128<byte> marked)
+        {
+            Vector128<byte> states = Sse2.LoadVector128(p);
+            Vector128<byte> isMarked = Sse2.CompareEqual(states, marked);
+            Sse2.Store(p, Sse2.Add(states, isMarked));
+            return (uint)Sse2.MoveMask(isMarked);
         }
 
         private static void Zero(byte* p, nuint bytes) => Unsafe.InitBlockUnaligned(p, 0, (uint)bytes);

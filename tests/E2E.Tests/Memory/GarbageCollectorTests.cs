@@ -87,6 +87,36 @@ public sealed partial class GarbageCollectorTests
         return m.Success ? m.Groups[1].Value : null;
     }
 
+    /// <summary>
+    /// The pause goal, as a cost: under -icount the TSC counts guest instructions, so `bench gc` gives the same
+    /// figures on any host. Every live heap it builds (1, 16 and 64 MiB of 48-byte nodes, and of mixed objects) must be
+    /// collected in at most one guest instruction per live byte, and the mixed heaps in well under that.
+    /// </summary>
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task BenchGc_PauseIsAtMostOneInstructionPerLiveByte_UnderIcount()
+    {
+        var config = Guest.Config(BootKind.Direct) with { InstructionCount = true };
+        await using var guest = await Guest.StartAsync(config, nameof(GarbageCollectorTests));
+        await guest.ExpectPromptAsync();
+        string output = await guest.RunAsync("bench gc", TimeSpan.FromSeconds(400));
+        // Rows: MiB, live objects, live bytes, pause cycles, pause instructions, instructions per live byte, mark.
+        var rows = output.Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 7 && f.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            .Select(f => f.Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray())
+            .ToList();
+        guest.Check(rows.Count == 6, $"expected six pause rows (small and mixed, 1/16/64 MiB):\n{output}");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            double[] r = rows[i];
+            guest.Check(r[0] == (i % 3 == 0 ? 1 : i % 3 == 1 ? 16 : 64), $"row {i} is not the heap size expected:\n{output}");
+            guest.Check(r[2] >= r[0] * 1024 * 1024, $"row {i}: the live heap is smaller than asked:\n{output}");
+            double perByte = r[4] / r[2];
+            guest.Check(perByte <= (i < 3 ? 1.0 : 0.35), $"row {i}: {perByte:F3} instructions per live byte:\n{output}");
+        }
+        await guest.PowerOffAsync();
+    }
+
     // 2,000 commands in the suite; the full 10,000 with VMK_SOAK_COMMANDS=10000 (docs/GarbageCollector.md has
     // the result of a full run).
     private static int SoakCommands =>

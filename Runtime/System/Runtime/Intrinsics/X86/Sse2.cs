@@ -26,6 +26,14 @@ namespace System.Runtime.Intrinsics.X86
         [Intrinsic]
         public static Vector128<ushort> Add(Vector128<ushort> left, Vector128<ushort> right) => Add(left, right);
 
+        /// <summary>PADDB: lane-wise 8-bit addition, wrapping.</summary>
+        [Intrinsic]
+        public static Vector128<byte> Add(Vector128<byte> left, Vector128<byte> right) => Add(left, right);
+
+        /// <summary>MOVDQU: 16 bytes to any address.</summary>
+        [Intrinsic]
+        public static unsafe void Store(byte* address, Vector128<byte> source) => Store(address, source);
+
         /// <summary>PEXTRW: one 16-bit lane.</summary>
         [Intrinsic]
         public static ushort Extract(Vector128<ushort> value, byte index) => Extract(value, index);
