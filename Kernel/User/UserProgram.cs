@@ -159,6 +159,8 @@ namespace Kernel.User
             // memory policy) takes its process with it, as a fatal signal does on Linux.
             if (world.UserState is UserProgram owner && !owner.Threads.Remove(world, out UserThread thread))
             {
+                if (owner.Space != null && owner.Space.Owner == world)
+                    owner.Space.HandOver(owner.Threads.AnyWorld());
                 if ((thread == null || !thread.ExitedAlone) && !owner.Threads.GroupExiting && owner.Threads.Killing == 0)
                     owner.Threads.KillAllButCurrent(world.ExitStatus);
                 world.AddressSpaceRoot = 0;

@@ -63,6 +63,15 @@ namespace Kernel.User
             return any;
         }
 
+        /// <summary>Any thread's world (null when none is left).</summary>
+        public World AnyWorld()
+        {
+            ulong flags = SchedulerLock.Enter();
+            World world = _threads.Count > 0 ? _threads[0].World : null;
+            SchedulerLock.Exit(flags);
+            return world;
+        }
+
         /// <summary>The reap hook: forgets <paramref name="world"/>; true when no thread is left (the process is over).</summary>
         public bool Remove(World world, out UserThread removed)
         {
