@@ -15,7 +15,7 @@ namespace Kernel.User
         public const int Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Writev = 20, GetPid = 39,
             Exit = 60, Uname = 63, GetUid = 102, GetGid = 104, GetEuid = 107, GetEgid = 108, GetPpid = 110, ArchPrctl = 158,
             GetTid = 186, TimeCall = 201, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
-            GetRandom = 318;
+            GetRandom = 318, Futex = 202;
 
         private const int MaxNumber = 512;
         private static readonly bool[] s_reported = new bool[MaxNumber];
@@ -43,6 +43,9 @@ namespace Kernel.User
                 Scheduler.Exit(128 + UserFaults.SigSegv);
                 result = -EFAULT;
             }
+            // A sibling thread decided the process ends (exit_group, a fault, a fatal signal) while this one ran here.
+            if (Scheduler.Current.UserState is UserProgram ending && ending.Threads.GroupExiting)
+                Scheduler.Exit(ending.Threads.GroupExitStatus);
             // sysret to a non-canonical address would fault in ring 0: nothing here moves Rip, but a program could
             // have entered from the last page of the lower half.
             if (frame->Rip >= Kernel.Memory.Paging.UserSpaceEnd - 4096)
@@ -56,15 +59,19 @@ namespace Kernel.User
             switch ((long)f->Number)
             {
                 case Exit:
+                    if (program != null)
+                        ThreadExit.ExitThread(program, (int)(f->Arg0 & 0xFF));
+                    Scheduler.Exit((int)(f->Arg0 & 0xFF));
+                    return 0;
                 case ExitGroup:
                     if (program != null)
-                        program.Exit((int)(f->Arg0 & 0xFF));
+                        ThreadExit.ExitGroup(program, (int)(f->Arg0 & 0xFF));
                     Scheduler.Exit((int)(f->Arg0 & 0xFF));
                     return 0;
                 case GetPid: return Scheduler.Current.CartelId;
                 case GetTid: return Scheduler.Current.Id;
                 case GetPpid: return program != null ? DoGetppid(program) : 0;
-                case SetTidAddress: return Scheduler.Current.Id;
+                case SetTidAddress: return DoSetTidAddress(program, f->Arg0);
                 case Uname: return DoUname(f->Arg0);
                 case 99: return DoSysinfo(f->Arg0);
                 case ArchPrctl: return DoArchPrctl((int)f->Arg0, f->Arg1);
@@ -79,9 +86,10 @@ namespace Kernel.User
                 case GetEuid:
                 case GetEgid:
                     return 0;
-                case SetRobustList: return f->Arg1 == 24 ? 0 : -EINVAL;
+                case SetRobustList: return DoSetRobustList(program, f->Arg0, f->Arg1);
                 case Prlimit64: return DoPrlimit((int)f->Arg0, (int)f->Arg1, f->Arg2, f->Arg3);
                 case GetRandom: return DoGetRandom(f->Arg0, f->Arg1);
+                case Futex: return DoFutex(program, f->Arg0, (int)f->Arg1, (uint)f->Arg2, f->Arg3, f->Arg4, (uint)f->Arg5);
                 default:
                     if (program != null && program.Files != null)
                     {

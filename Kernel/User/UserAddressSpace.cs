@@ -138,6 +138,15 @@ namespace Kernel.User
             return true;
         }
 
+        /// <summary>The owning thread is reaped while others go on: the space's pages are given back through
+        /// <paramref name="next"/> (same group) when it is freed, never through a pooled World object another world
+        /// may reuse. Per-world counters then differ from what each thread charged; the group's total is exact.</summary>
+        public void HandOver(World next)
+        {
+            if (Owner != null && next != null)
+                Owner = next;
+        }
+
         /// <summary>Gives every page and table back. The space must not be loaded on any CPU.</summary>
         public void Free()
         {

@@ -31,6 +31,8 @@ namespace Kernel.User
                 string.Concat("world ", self.Id.ToString(), " (", self.Name, ") cartel ", self.CartelId.ToString(), ": "),
                 string.Concat(what, " at rip 0x", frame->Rip.ToString("x"), detail),
                 string.Concat(" rsp 0x", frame->Rsp.ToString("x"), " error 0x", frame->ErrorCode.ToString("x"), "; world killed")));
+            // The signal a fault raises is fatal to the process, not only to the faulting thread.
+            ThreadExit.KillOtherThreads(self.UserState as UserProgram, SignalFor(vector));
             Scheduler.Exit(128 + SignalFor(vector));
         }
     }

@@ -1,6 +1,6 @@
-// UserProgram.cs -- one running userworld (a cartel of one world for now): its address space, brk and mmap state,
-// and where its stdout/stderr go. Start creates the world; the world's first kernel code (Enter) builds the
-// address space from the ELF file, the initial stack, and drops to ring 3. The reap hook frees the address space.
+// UserProgram.cs -- one running userworld process (a cartel: one world per thread, ThreadList): its address space,
+// brk and mmap state, and where its stdout/stderr go. Start creates the world; the world's first kernel code (Enter) builds the
+// address space from the ELF file, the initial stack, and drops to ring 3. The reap hook frees the address space when the last thread is reaped.
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -30,6 +30,8 @@ namespace Kernel.User
         /// <summary>The running image's absolute path: what /proc/self/exe names (busybox re-executes itself by it).</summary>
         public string ExecutablePath { get; set; }
         public SignalState Signals { get; set; } = new SignalState();
+        /// <summary>The worlds running this image: one per thread (clone with CLONE_THREAD), the first one's id the pid.</summary>
+        public ThreadList Threads { get; } = new ThreadList();
         private byte[] _file;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_enter_user")]
@@ -51,6 +53,7 @@ namespace Kernel.User
             if (world == null)
                 return null;
             world.UserState = program;
+            program.Threads.Add(world);
             program.Process.Pid = program.Process.ProcessGroup = program.Process.Session = world.CartelId;
             Scheduler.Start(world);
             return world;
@@ -151,6 +154,18 @@ namespace Kernel.User
         // On another world's stack, after the program's world died (exit, fault or kill): nothing loads its tables.
         private static void Reap(World world)
         {
+            FutexTable.Forget(world);
+            // A thread of a process that goes on: only the world goes. One that was killed (a signal, `kill WID`, the
+            // memory policy) takes its process with it, as a fatal signal does on Linux.
+            if (world.UserState is UserProgram owner && !owner.Threads.Remove(world, out UserThread thread))
+            {
+                if (owner.Space != null && owner.Space.Owner == world)
+                    owner.Space.HandOver(owner.Threads.AnyWorld());
+                if ((thread == null || !thread.ExitedAlone) && !owner.Threads.GroupExiting && owner.Threads.Killing == 0)
+                    owner.Threads.KillAllButCurrent(world.ExitStatus);
+                world.AddressSpaceRoot = 0;
+                return;
+            }
             // A program killed or faulted still has its files: their pins drop here, with interrupts off. Its parent
             // learns how it ended; its children are orphans now (nobody waits for them).
             if (world.UserState is UserProgram dead)

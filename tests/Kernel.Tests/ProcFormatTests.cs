@@ -65,6 +65,15 @@ public sealed class ProcFormatTests
     }
 
     [Fact]
+    public void ThreadCount_IsNumThreadsAndTheThreadsLine()
+    {
+        ProcessFacts p = Sample;
+        p.Threads = 9;
+        Assert.Equal("9", ProcFormat.Stat(p).Split(' ')[19]);
+        Assert.Contains("\nThreads:\t9\n", ProcFormat.Status(p));
+    }
+
+    [Fact]
     public void Stat_Has52FieldsWhereProc5PutsThem()
     {
         string line = ProcFormat.Stat(Sample);

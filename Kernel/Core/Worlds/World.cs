@@ -12,7 +12,7 @@ namespace Kernel.Worlds
 
         /// <summary>Bumped each time the pooled object is reused, so a stale reference can tell.</summary>
         internal ulong Generation;
-        public int CartelId { get; internal set; }           // user worlds: their cartel (process); 0 for kernel worlds
+        public int CartelId { get; set; }                    // user worlds: their cartel (process; a thread joins its creator's); 0 for kernel worlds
         public string Name { get; internal set; }
         public WorldType Type { get; internal set; }
         public WorldState State { get; internal set; }

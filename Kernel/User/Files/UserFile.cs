@@ -17,15 +17,16 @@ namespace Kernel.User
         public bool CanRead => (StatusFlags & AccessMask) != WriteOnly;
         public bool CanWrite => (StatusFlags & AccessMask) != ReadOnly;
 
+        // Atomic: the threads of a process (and a forking sibling) share and release descriptions at once.
         public UserFile Share()
         {
-            _references++;
+            System.Threading.Interlocked.Increment(ref _references);
             return this;
         }
 
         public void Release()
         {
-            if (--_references == 0)
+            if (System.Threading.Interlocked.Decrement(ref _references) == 0)
                 Closed();
         }
 

@@ -71,7 +71,7 @@ namespace Kernel.User.Proc
             Zeros(text, 3);                            // 15-17 stime cutime cstime
             Field(text, 20);                           // 18 priority
             Field(text, 0);                            // 19 nice
-            Field(text, 1);                            // 20 num_threads
+            Field(text, p.Threads < 1 ? 1 : p.Threads); // 20 num_threads
             Field(text, 0);                            // 21 itrealvalue
             Field(text, p.StartTicks);                 // 22 starttime
             Field(text, p.VirtualBytes);               // 23 vsize
@@ -107,7 +107,7 @@ namespace Kernel.User.Proc
             StatusKb(text, "VmPeak", p.VirtualBytes / 1024);
             StatusKb(text, "VmSize", p.VirtualBytes / 1024);
             StatusKb(text, "VmRSS", p.ResidentPages * 4);
-            text.Append("Threads:\t1\n");
+            text.Append("Threads:\t").Append(p.Threads < 1 ? 1 : p.Threads).Append('\n');
             text.Append("SigPnd:\t").Append(Hex(p.SignalsPending, 16)).Append('\n');
             text.Append("ShdPnd:\t0000000000000000\n");
             text.Append("SigBlk:\t").Append(Hex(p.SignalsBlocked, 16)).Append('\n');

@@ -61,6 +61,7 @@ namespace Kernel.User.Proc
                 SignalsIgnored = ignored,
                 SignalsCaught = caught,
                 Umask = program.Umask,
+                Threads = program.Threads.Count,
             };
         }
     }

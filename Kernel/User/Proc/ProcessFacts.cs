@@ -16,5 +16,7 @@ namespace Kernel.User.Proc
         public int TerminalDevice;
         public ulong SignalsPending, SignalsBlocked, SignalsIgnored, SignalsCaught;
         public int Umask;
+        /// <summary>The process's live threads (at least 1).</summary>
+        public int Threads;
     }
 }

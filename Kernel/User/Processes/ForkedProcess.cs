@@ -1,8 +1,8 @@
-// ForkedProcess.cs -- fork, vfork and clone (processes only): a child world whose program copies the parent's
+// ForkedProcess.cs -- fork, vfork and clone for processes (CLONE_THREAD goes to ClonedThread): a child world whose program copies the parent's
 // (UserProgram.ForkChild) and whose first kernel code copies the parent's memory (AddressSpaceCopy), then enters
 // ring 3 with the parent's registers at the system call and rax 0. The parent waits for the copy (its memory must
-// hold still), and with CLONE_VFORK until the child execs or exits. Threads (CLONE_VM without CLONE_VFORK) are not
-// supported yet: -EINVAL.
+// hold still), and with CLONE_VFORK until the child execs or exits. CLONE_VM without CLONE_THREAD or CLONE_VFORK (a
+// second process on the same memory) is -EINVAL.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Kernel.Sync;
@@ -30,8 +30,10 @@ namespace Kernel.User
         {
             if (parent == null || parent.Space == null)
                 return -LinuxError.EINVAL;
-            if ((flags & CloneThread) != 0 || ((flags & CloneVm) != 0 && (flags & CloneVfork) == 0))
-                return -LinuxError.EINVAL;
+            if ((flags & CloneThread) != 0)
+                return ClonedThread.Start(parent, frame, flags, newStack, parentTid, childTid, tls);
+            if ((flags & CloneVm) != 0 && (flags & CloneVfork) == 0)
+                return -LinuxError.EINVAL;   // shared memory without a shared cartel: not supported
             UserProgram child = parent.ForkChild();
             var start = new ForkedProcess { _child = child, _source = parent.Space, _frame = *frame };
             if (newStack != 0)
@@ -46,6 +48,7 @@ namespace Kernel.User
                 return -LinuxError.EAGAIN;
             }
             world.UserState = child;
+            child.Threads.Add(world);
             world.UserFsBase = (flags & CloneSettls) != 0 ? tls : self.UserFsBase;
             child.Process.Pid = world.CartelId;
             parent.Process.Children.Add(child);

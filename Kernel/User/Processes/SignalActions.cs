@@ -37,6 +37,7 @@ namespace Kernel.User
                 // in progress wakes to let it run.
                 program.Signals.Pending |= 1UL << (signal - 1);
                 program.Process.ChildChanged.Set();
+                FutexTable.Interrupt(program);
                 return;
             }
             if (!Terminates(program, signal))

@@ -71,7 +71,8 @@ namespace Kernel.User
                 space.Free();
                 return -ENOMEM;
             }
-            // The point of no return.
+            // The point of no return. The other threads go first (Linux's de_thread): the new image has one.
+            ThreadExit.KillOtherThreads(program, SignalActions.SigKill, processEnds: false);
             UserAddressSpace old = program.Space;
             program.Replace(path, argv, space);
             program.ExecutablePath = canonical;
