@@ -44,7 +44,7 @@ namespace Kernel.User
                 if ((options & WNoHang) != 0)
                     return 0;
                 if (SignalDelivery.HasDeliverable(program))
-                    return -LinuxError.EINTR;
+                    return -SignalDelivery.ERestartSys;   // EINTR, or restarted after an SA_RESTART handler
                 self.ChildChanged.Wait();
             }
         }

@@ -26,13 +26,16 @@ namespace Kernel.User
             if (into.Length == 0)
                 return 0;
             int n = ConsoleInput.Read(into, _output);
-            if (n < 0)
+            if (n == ConsoleInput.CtrlC)
             {
-                // Ctrl-C: SIGINT for the reader (its default ends it; a shell's handler runs and the read is EINTR).
+                // Ctrl-C: SIGINT for the reader (its default ends it; a shell's handler runs and the read is EINTR,
+                // or restarts after an SA_RESTART handler, as n_tty_read's -ERESTARTSYS).
                 if (Scheduler.Current.UserState is UserProgram program)
                     SignalActions.Send(Scheduler.Current, program, SignalActions.SigInt);
-                return -LinuxError.EINTR;
+                return -SignalDelivery.ERestartSys;
             }
+            if (n == ConsoleInput.Interrupted)
+                return -SignalDelivery.ERestartSys;
             return n;
         }
 

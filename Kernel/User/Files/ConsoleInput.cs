@@ -21,17 +21,22 @@ namespace Kernel.User
         private static bool s_ready;      // reads take from the buffer (a finished line, raw bytes, or end of file)
         private static bool s_interrupted;
 
-        /// <summary>Blocks until input is ready; returns how many bytes were copied (0: end of file), or -1 for Ctrl-C.</summary>
+        public const int CtrlC = -1, Interrupted = -2;
+
+        /// <summary>Blocks until input is ready; returns how many bytes were copied (0: end of file), CtrlC, or
+        /// Interrupted when the reader has a signal handler to run (looked for every 10 ticks).</summary>
         public static int Read(Span<byte> into, IUserOutput echo)
         {
             while (!Pump(echo))
             {
                 if (TakeInterrupt())
-                    return -1;
-                KernelInput.WaitForInput();
+                    return CtrlC;
+                if (SignalDelivery.CurrentInterrupted())
+                    return Interrupted;
+                KernelInput.WaitForInput(10);
             }
             if (TakeInterrupt())
-                return -1;
+                return CtrlC;
             int n = s_length - s_start;
             if (n > into.Length)
                 n = into.Length;

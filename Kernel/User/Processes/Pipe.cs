@@ -1,7 +1,8 @@
 // Pipe.cs -- the buffer between a pipe's two ends: 64 KiB, as Linux's default. A read waits while it is empty and a
 // writer remains (then 0: end of file); a write waits for room while a reader remains (none: EPIPE, and SIGPIPE for
 // the writer). Writes of up to PIPE_BUF (4096) bytes are atomic: they wait for room for all of them. The state is
-// changed with interrupts off (one CPU: nothing interleaves); waiters sleep on manual-reset events and check again.
+// changed with interrupts off (one CPU: nothing interleaves); waiters sleep on manual-reset events and check again,
+// and a handler to run interrupts the wait (-ERESTARTSYS, a partial write returns what it wrote).
 using System;
 using Kernel.Sync;
 
@@ -10,6 +11,9 @@ namespace Kernel.User
     public sealed class Pipe
     {
         public const int Capacity = 65536, AtomicBytes = 4096;
+        // A waiter looks for a signal to handle this often (ticks): then the call ends with -ERESTARTSYS (EINTR, or
+        // restarted after an SA_RESTART handler), as Linux's pipe_read/pipe_write.
+        private const ulong SignalCheckTicks = 10;
 
         private readonly byte[] _data = new byte[Capacity];
         private int _start, _count;
@@ -42,7 +46,9 @@ namespace Kernel.User
                 Arch.Cpu.RestoreInterrupts(flags);
                 if (nonBlocking)
                     return -LinuxError.EAGAIN;
-                _readable.Wait();
+                if (SignalDelivery.CurrentInterrupted())
+                    return -SignalDelivery.ERestartSys;
+                _readable.Wait(SignalCheckTicks);
             }
         }
 
@@ -76,7 +82,9 @@ namespace Kernel.User
                 Arch.Cpu.RestoreInterrupts(flags);
                 if (nonBlocking)
                     return done > 0 ? done : -LinuxError.EAGAIN;
-                _writable.Wait();
+                if (SignalDelivery.CurrentInterrupted())
+                    return done > 0 ? done : -SignalDelivery.ERestartSys;
+                _writable.Wait(SignalCheckTicks);
             }
             return done;
         }
