@@ -41,7 +41,7 @@ namespace Kernel.User
                     if (ready > 0 || timeoutMs == 0 || (timeoutMs > 0 && (long)waited >= timeoutMs))
                         return count == 0 || UserMemory.CopyOut(fds, e, count * 8) ? ready : -EFAULT;
                 }
-                if (SignalDelivery.HasDeliverable(program))
+                if (SignalDelivery.MustLeaveWait(program))
                     return -SignalDelivery.ERestartNoHand;   // EINTR after a handler, SA_RESTART or not
                 Scheduler.Sleep(10);
                 waited += 10;

@@ -29,7 +29,7 @@ namespace Kernel.User
                 UserProgram program = Scheduler.Current.UserState as UserProgram;
                 // rt_sigreturn needs the entry's fxsave area (the FPU state comes back from the signal frame).
                 result = frame->Number == RtSigreturn && program != null ? SignalDelivery.Return(program, frame, fpu) : Run(frame);
-                if (program != null && (SignalDelivery.HasDeliverable(program) || SignalDelivery.IsRestartCode(result)))
+                if (program != null && (SignalDelivery.MustLeaveWait(program) || SignalDelivery.IsRestartCode(result)))
                     result = SignalDelivery.AtSyscallEnd(program, frame, fpu, result);
             }
             catch (OutOfMemoryException)
@@ -153,7 +153,7 @@ namespace Kernel.User
                     Scheduler.Yield();
                     return 0;
                 case 34:   // pause: until a signal's handler is to run (or the signal ends the process)
-                    while (!SignalDelivery.HasDeliverable(p))
+                    while (!SignalDelivery.MustLeaveWait(p))
                         Scheduler.Sleep(10);
                     return -SignalDelivery.ERestartNoHand;
                 case 131: return DoSigaltstack(p, f->Arg0, f->Arg1, f->Rsp);

@@ -39,8 +39,11 @@ namespace Kernel.User
 
         public static bool HasDeliverable(UserProgram program) => (program.Signals.Pending & ~program.Signals.Blocked) != 0;
 
-        /// <summary>True when the running process has a handler to run: an interruptible wait ends (with a restart code).</summary>
-        public static bool CurrentInterrupted() => Scheduler.Current?.UserState is UserProgram p && HasDeliverable(p);
+        /// <summary>Whether an interruptible wait must end (with a restart code): a handler to run, or a stop.</summary>
+        public static bool MustLeaveWait(UserProgram program) => HasDeliverable(program) || program.Process.Stopped;
+
+        /// <summary>MustLeaveWait for the running process.</summary>
+        public static bool CurrentInterrupted() => Scheduler.Current?.UserState is UserProgram p && MustLeaveWait(p);
 
         public static bool IsRestartCode(long result) =>
             result == -ERestartSys || result == -ERestartNoIntr || result == -ERestartNoHand || result == -ERestartRestartBlock;
@@ -48,6 +51,7 @@ namespace Kernel.User
         /// <summary>At a system call's end: applies the restart rules and enters a pending handler; returns rax.</summary>
         public static long AtSyscallEnd(UserProgram program, SyscallFrame* frame, byte* fpu, long result)
         {
+            JobControl.WaitWhileStopped(program);
             int signal = TakeHandled(program, false);
             bool fullRestore = frame->Number == SyscallFrame.FullRestore;   // after rt_sigreturn: rax, rcx, r11 are the program's
             if (!fullRestore && IsRestartCode(result))
@@ -85,8 +89,9 @@ namespace Kernel.User
         /// <summary>The interrupt path's hook (InterruptDispatch): before iretq to ring 3, a pending handler runs.</summary>
         public static void AtInterruptReturn(InterruptFrame* frame)
         {
-            if ((frame->Cs & 3) != 3 || !(Scheduler.Current?.UserState is UserProgram program) || !HasDeliverable(program))
+            if ((frame->Cs & 3) != 3 || !(Scheduler.Current?.UserState is UserProgram program) || !MustLeaveWait(program))
                 return;
+            JobControl.WaitWhileStopped(program);   // a stop sent to a process running user code
             int signal = TakeHandled(program, true);
             if (signal == 0)
                 return;

@@ -125,7 +125,7 @@ namespace Kernel.User
                 ulong now = Time.Clock.UptimeMicroseconds;
                 if (now >= deadlineUs)
                     return 0;
-                if (SignalDelivery.HasDeliverable(program))
+                if (SignalDelivery.MustLeaveWait(program))
                 {
                     if (absolute)
                         return -SignalDelivery.ERestartNoHand;
