@@ -18,12 +18,19 @@ section .text
 ; The CPU arrives from ring 3 with rcx = user rip, r11 = user rflags, interrupts masked (SFMASK), on the user's
 ; stack. Builds a SyscallFrame (Kernel/User/SyscallFrame.cs, in push order reversed) on the world's kernel stack,
 ; saves the user's SSE state (the kernel's C# uses XMM registers; Linux preserves them across syscalls), and calls
-; KSyscallDispatch(frame) with interrupts on. The return value goes back in rax.
+; KSyscallDispatch(frame, fxsave area) with interrupts on (the area is where a signal frame's FPU state is taken
+; from and rt_sigreturn puts it back). The return value goes back in rax. When the dispatcher sets the frame's
+; number slot to SYSCALL_FULL_RESTORE (rt_sigreturn to a point a timer interrupted: rcx and r11 are live there),
+; the way out is iretq with rcx and r11 from the frame's last two slots instead of sysret.
+SYSCALL_FULL_RESTORE equ -1
+
 global k_syscall_entry
 k_syscall_entry:
     swapgs
     mov [gs:PERCPU_USER_RSP], rsp
     mov rsp, [gs:PERCPU_KERNEL_STACK]
+    push 0                            ; r11 and rcx for a full restore (SyscallFrame.R11, .Rcx)
+    push 0
     push qword [gs:PERCPU_USER_RSP]   ; user rsp
     push r11                          ; user rflags
     push rcx                          ; user rip
@@ -47,6 +54,7 @@ k_syscall_entry:
     xor ebp, ebp                      ; backtraces end here
     sti
     mov rdi, r12
+    mov rsi, rsp                      ; the user's fxsave area
     call KSyscallDispatch             ; rax = result
     cli
     fxrstor64 [rsp]
@@ -64,11 +72,25 @@ k_syscall_entry:
     pop rsi
     pop rdi
     add rsp, 8                        ; the number (rax holds the result)
+    cmp qword [rsp - 8], SYSCALL_FULL_RESTORE
+    je .full_restore
     pop rcx                           ; user rip (the dispatcher checked it is canonical, in the lower half)
     pop r11                           ; user rflags
     pop rsp                           ; user rsp
     swapgs
     o64 sysret
+.full_restore:
+    ; [rsp] rip, [rsp+8] rflags, [rsp+16] user rsp, [rsp+24] rcx, [rsp+32] r11: an iretq frame below them. A push
+    ; with an rsp-based operand reads its address before rsp moves.
+    push USER_SS
+    push qword [rsp + 8 + 16]         ; user rsp
+    push qword [rsp + 16 + 8]         ; rflags (the dispatcher kept only the arithmetic flags and DF, with IF)
+    push USER_CS
+    push qword [rsp + 32]             ; rip
+    mov rcx, [rsp + 40 + 24]
+    mov r11, [rsp + 40 + 32]
+    swapgs
+    iretq
 
 ; k_enter_user(rip, rsp, arg0): leaves the kernel for ring 3 the first time, with every other register zero
 ; and interrupts on. Never returns: the world comes back through syscalls and interrupts.

@@ -124,6 +124,7 @@ namespace Kernel.Init
             Scheduler.Initialize(groups, groups.Find("host/system"), "init");
             AllocationFailurePolicy.Install();
             KernelInput.Initialize();
+            LoadAverage.Start();
             Uart16550.StartDriverWorld();
             Drivers.Input.Ps2Keyboard.StartDriverWorld();
             Log.Info("World", string.Concat("Scheduler started: ", Scheduler.WorldCount.ToString(), " worlds, ",

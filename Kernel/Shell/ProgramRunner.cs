@@ -1,6 +1,6 @@
 // ProgramRunner.cs -- a command word with a slash that is no built-in (`/bin/hello`, `./tool`) runs the file as a
 // user program: a static ELF executable from VisorFS in its own userworld (Kernel/User), in the foreground. The shell
-// waits for it; a program killed by a fault is reported as sh reports a signal, any other nonzero exit status with
+// waits for it (handing it the terminal: ControllingTerminal); a program killed by a fault is reported as sh reports a signal, any other nonzero exit status with
 // its number. Userworlds run in host/user/uw (user memory: past the limit the program is the one that goes), or where
 // an ESXi-style placement as the first argument says (`/bin/prog ++group=PATH,max=MB ARGS`: GroupPlacement); the
 // program does not see that argument, as on ESXi.
@@ -59,14 +59,25 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
-            World world = UserProgram.Start(path, words, file, new ShellOutput(shell), group, shell.WorkingDirectory, out string reason);
+            var output = new ShellOutput(shell);
+            World world = UserProgram.Start(path, words, file, output, group, shell.WorkingDirectory, out string reason);
             if (world == null)
             {
                 shell.WriteError(string.Concat("sh: ", path, ": ", reason));
                 status = 126;
                 return true;
             }
+            // The program's session gets the terminal (its group in the foreground: ^C, ^Z, job control); while it
+            // runs the shell takes typed bytes for it, so the signal characters work when nobody reads.
+            int id = world.Id;   // a world object reused for another world has another id
+            ControllingTerminal.Attach(world.UserState as UserProgram);
+            while (world.Id == id && world.State != WorldState.Dead)
+            {
+                ConsoleInput.Watch(output);
+                Scheduler.Sleep(10);
+            }
             status = Scheduler.Join(world);
+            ControllingTerminal.Detach();
             // A fault ends a program with 128 + the signal (UserFaults); a kill (the memory policy, `kill`) with -9.
             int signal = status > 128 && status < 160 ? status - 128 : status < 0 ? -status : 0;
             if (signal != 0)

@@ -1,6 +1,6 @@
 // Syscalls.Descriptors.cs -- the descriptor table's calls: openat (and open), close, lseek, dup, dup2, dup3,
 // fcntl (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL), ftruncate, getdents64, ioctl (the terminal
-// requests a C library and a shell make: TCGETS, TCSETS*, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP; -ENOTTY elsewhere).
+// requests a C library and a shell make: TCGETS, TCSETS*, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCGSID (ControllingTerminal); -ENOTTY elsewhere).
 using System;
 
 namespace Kernel.User
@@ -124,7 +124,7 @@ namespace Kernel.User
         }
 
         private const uint TcGets = 0x5401, TcSets = 0x5402, TcSetsw = 0x5403, TcSetsf = 0x5404, TiocGpgrp = 0x540F,
-            TiocSpgrp = 0x5410, TiocGwinsz = 0x5413;
+            TiocSpgrp = 0x5410, TiocGwinsz = 0x5413, TiocSctty = 0x540E, TiocNotty = 0x5422, TiocGsid = 0x5429;
 
         private static long DoIoctl(UserProgram program, int fd, uint request, ulong argument)
         {
@@ -154,10 +154,23 @@ namespace Kernel.User
                     size[2] = size[3] = 0;
                     return UserMemory.CopyOut(argument, size, 8) ? 0 : -EFAULT;
                 case TiocGpgrp:
-                    int group = Worlds.Scheduler.Current.CartelId;
+                    int group = ControllingTerminal.ForegroundFor(program);
                     return UserMemory.CopyOut(argument, &group, 4) ? 0 : -EFAULT;
                 case TiocSpgrp:
+                    int foreground;
+                    if (!UserMemory.CopyIn(&foreground, argument, 4))
+                        return -EFAULT;
+                    return ControllingTerminal.SetForeground(program, foreground);
+                case TiocSctty:
+                    ControllingTerminal.Attach(program);
                     return 0;
+                case TiocNotty:
+                    return 0;
+                case TiocGsid:
+                    int session = ControllingTerminal.Session;
+                    if (session == 0)
+                        return -LinuxError.ENOTTY;
+                    return UserMemory.CopyOut(argument, &session, 4) ? 0 : -EFAULT;
                 default:
                     return -LinuxError.ENOTTY;
             }

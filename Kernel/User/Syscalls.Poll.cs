@@ -1,6 +1,6 @@
 // Syscalls.Poll.cs -- poll and ppoll: each file says which of the asked events are ready now (UserFile.Poll); with
 // none ready the process sleeps a tick at a time (10 ms) until one is, the timeout passes, or a signal handler is to
-// run (-EINTR). Waiting by polling is simple and fine for a console and pipes; a wait queue per file would wake
+// run (-EINTR, whatever SA_RESTART says, as on Linux). Waiting by polling is simple and fine for a console and pipes; a wait queue per file would wake
 // sooner. ppoll's signal mask is not applied.
 using Kernel.Worlds;
 
@@ -41,8 +41,8 @@ namespace Kernel.User
                     if (ready > 0 || timeoutMs == 0 || (timeoutMs > 0 && (long)waited >= timeoutMs))
                         return count == 0 || UserMemory.CopyOut(fds, e, count * 8) ? ready : -EFAULT;
                 }
-                if (SignalDelivery.HasDeliverable(program))
-                    return -LinuxError.EINTR;
+                if (SignalDelivery.MustLeaveWait(program))
+                    return -SignalDelivery.ERestartNoHand;   // EINTR after a handler, SA_RESTART or not
                 Scheduler.Sleep(10);
                 waited += 10;
             }

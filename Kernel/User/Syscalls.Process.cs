@@ -1,13 +1,14 @@
 // Syscalls.Process.cs -- processes: fork/vfork/clone (ForkedProcess), wait4, kill, getppid, setpgid/getpgid/
 // getpgrp/setsid/getsid. wait4 takes a child that has ended (its status word as Linux encodes it), or waits for one
-// to end (WNOHANG: 0 at once); -ECHILD when there is no such child.
+// to end (WNOHANG: 0 at once), or with WUNTRACED/WCONTINUED one that stopped or continued (JobControl); -ECHILD
+// when there is no such child.
 using Kernel.Worlds;
 
 namespace Kernel.User
 {
     public static unsafe partial class Syscalls
     {
-        private const int WNoHang = 1, SigChldFlag = 17;
+        private const int WNoHang = 1, WUntraced = 2, WContinued = 8, SigChldFlag = 17;
 
         private static long DoWait4(UserProgram program, int pid, ulong statusAddress, int options, ulong rusage)
         {
@@ -24,29 +25,48 @@ namespace Kernel.User
                         continue;
                     any = true;
                     if (!child.Ended)
-                        continue;
-                    int status = child.WaitStatus;
-                    if (statusAddress != 0 && !UserMemory.CopyOut(statusAddress, &status, 4))
-                        return -EFAULT;
-                    if (rusage != 0)
                     {
-                        byte* zero = stackalloc byte[144];
-                        for (int b = 0; b < 144; b++)
-                            zero[b] = 0;
-                        if (!UserMemory.CopyOut(rusage, zero, 144))
-                            return -EFAULT;
+                        if ((options & WUntraced) != 0 && child.StopUnreported)
+                        {
+                            child.StopUnreported = false;
+                            return ReportChild(child, (child.StopSignal << 8) | 0x7F, statusAddress, rusage);
+                        }
+                        if ((options & WContinued) != 0 && child.ContinueUnreported)
+                        {
+                            child.ContinueUnreported = false;
+                            return ReportChild(child, 0xFFFF, statusAddress, rusage);
+                        }
+                        continue;
                     }
-                    self.Children.RemoveAt(i);
-                    return child.Pid;
+                    long reported = ReportChild(child, child.WaitStatus, statusAddress, rusage);
+                    if (reported > 0)
+                        self.Children.RemoveAt(i);
+                    return reported;
                 }
                 if (!any)
                     return -LinuxError.ECHILD;
                 if ((options & WNoHang) != 0)
                     return 0;
-                if (SignalDelivery.HasDeliverable(program))
-                    return -LinuxError.EINTR;
+                if (SignalDelivery.MustLeaveWait(program))
+                    return -SignalDelivery.ERestartSys;   // EINTR, or restarted after an SA_RESTART handler
                 self.ChildChanged.Wait();
             }
+        }
+
+        // The child's pid with its status word (and a zeroed rusage) copied out, or -EFAULT.
+        private static long ReportChild(ProcessState child, int status, ulong statusAddress, ulong rusage)
+        {
+            if (statusAddress != 0 && !UserMemory.CopyOut(statusAddress, &status, 4))
+                return -EFAULT;
+            if (rusage != 0)
+            {
+                byte* zero = stackalloc byte[144];
+                for (int b = 0; b < 144; b++)
+                    zero[b] = 0;
+                if (!UserMemory.CopyOut(rusage, zero, 144))
+                    return -EFAULT;
+            }
+            return child.Pid;
         }
 
         // pid > 0: that child; -1: any; 0: the caller's group; < -1: group -pid.
@@ -57,10 +77,12 @@ namespace Kernel.User
         {
             if (signal < 0 || signal > SignalState.Count)
                 return -EINVAL;
+            if (pid < -1 || pid == 0)
+                return ProcessGroups.Signal(pid == 0 ? program.Process.ProcessGroup : -pid, signal) ? 0 : -ESRCH;
             if (pid <= 0)
             {
-                // A process group: the caller's children in it (and the caller itself last, if it belongs to it).
-                int group = pid == 0 || pid == -1 ? program.Process.ProcessGroup : -pid;
+                // -1: the caller's children (and the caller itself last).
+                int group = program.Process.ProcessGroup;
                 bool found = false;
                 for (int i = 0; i < program.Process.Children.Count; i++)
                 {

@@ -1,5 +1,5 @@
 // Syscalls.Sysinfo.cs -- sysinfo(2): what `busybox free` and `busybox uptime` ask before (or instead of) reading
-// /proc: the uptime, the load averages (0: the scheduler keeps none, as /proc/loadavg says), memory in bytes
+// /proc: the uptime, the load averages (LoadAverage's, scaled to 16 bits as Linux's SI_LOAD_SHIFT), memory in bytes
 // (mem_unit 1; no swap, no shared or buffer memory, no high memory), the number of worlds. The same numbers as
 // /proc/meminfo and /proc/uptime (ProcSystemText).
 using Kernel.User.Proc;
@@ -16,7 +16,10 @@ namespace Kernel.User
             byte* info = stackalloc byte[SysinfoBytes];
             for (int i = 0; i < SysinfoBytes; i++)
                 info[i] = 0;
-            *(long*)info = (long)uptime;            // uptime; loads[3] at 8..31 stay 0
+            *(long*)info = (long)uptime;            // uptime
+            *(ulong*)(info + 8) = Worlds.LoadAverage.Load1 << (16 - Worlds.LoadAverage.FShift);    // loads[3]
+            *(ulong*)(info + 16) = Worlds.LoadAverage.Load5 << (16 - Worlds.LoadAverage.FShift);
+            *(ulong*)(info + 24) = Worlds.LoadAverage.Load15 << (16 - Worlds.LoadAverage.FShift);
             *(ulong*)(info + 32) = total;           // totalram
             *(ulong*)(info + 40) = free;            // freeram; sharedram, bufferram, totalswap, freeswap 0
             *(ushort*)(info + 80) = (ushort)(processes > 0xFFFF ? 0xFFFF : processes);   // procs

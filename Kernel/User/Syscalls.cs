@@ -15,20 +15,22 @@ namespace Kernel.User
         public const int Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Writev = 20, GetPid = 39,
             Exit = 60, Uname = 63, GetUid = 102, GetGid = 104, GetEuid = 107, GetEgid = 108, GetPpid = 110, ArchPrctl = 158,
             GetTid = 186, TimeCall = 201, SetTidAddress = 218, ClockGetTime = 228, ExitGroup = 231, SetRobustList = 273, Prlimit64 = 302,
-            GetRandom = 318, Futex = 202;
+            GetRandom = 318, Futex = 202, RtSigreturn = 15;
 
         private const int MaxNumber = 512;
         private static readonly bool[] s_reported = new bool[MaxNumber];
 
         [UnmanagedCallersOnly(EntryPoint = "KSyscallDispatch")]
-        private static long Dispatch(SyscallFrame* frame)
+        private static long Dispatch(SyscallFrame* frame, byte* fpu)
         {
             long result;
             try
             {
-                result = Run(frame);
-                if (Scheduler.Current.UserState is UserProgram program && SignalDelivery.HasDeliverable(program))
-                    result = SignalDelivery.Deliver(program, frame, result);
+                UserProgram program = Scheduler.Current.UserState as UserProgram;
+                // rt_sigreturn needs the entry's fxsave area (the FPU state comes back from the signal frame).
+                result = frame->Number == RtSigreturn && program != null ? SignalDelivery.Return(program, frame, fpu) : Run(frame);
+                if (program != null && (SignalDelivery.MustLeaveWait(program) || SignalDelivery.IsRestartCode(result)))
+                    result = SignalDelivery.AtSyscallEnd(program, frame, fpu, result);
             }
             catch (OutOfMemoryException)
             {
@@ -155,21 +157,21 @@ namespace Kernel.User
                 // Processes, pipes and signals (Kernel/User/Processes).
                 case 13: return DoSigaction(p, a0, f->Arg1, f->Arg2, f->Arg3);
                 case 14: return DoSigprocmask(p, a0, f->Arg1, f->Arg2, f->Arg3);
-                case 15: return SignalDelivery.Return(p, f);
                 case 7: return DoPoll(p, f->Arg0, f->Arg1, (int)f->Arg2);
                 case 271: return DoPpoll(p, f->Arg0, f->Arg1, f->Arg2);
                 case 24:   // sched_yield
                     Scheduler.Yield();
                     return 0;
                 case 34:   // pause: until a signal's handler is to run (or the signal ends the process)
-                    while (!SignalDelivery.HasDeliverable(p))
+                    while (!SignalDelivery.MustLeaveWait(p))
                         Scheduler.Sleep(10);
-                    return -LinuxError.EINTR;
-                case 131: return 0;   // sigaltstack: accepted (no handler ever runs on it yet)
+                    return -SignalDelivery.ERestartNoHand;
+                case 131: return DoSigaltstack(p, f->Arg0, f->Arg1, f->Rsp);
+                case 219: return DoRestartSleep(p);                               // restart_syscall
                 case 22: return DoPipe(p, f->Arg0, 0);
                 case 293: return DoPipe(p, f->Arg0, (int)f->Arg1);
-                case 35: return DoNanosleep(f->Arg0, 0, 1);
-                case 230: return DoNanosleep(f->Arg2, (int)f->Arg1, a0);
+                case 35: return DoNanosleep(p, f->Arg0, f->Arg1, 0, 1);
+                case 230: return DoNanosleep(p, f->Arg2, f->Arg3, (int)f->Arg1, a0);
                 case 56: return ForkedProcess.Fork(p, f, f->Arg0, f->Arg1, f->Arg2, f->Arg3, f->Arg4);
                 case 57: return ForkedProcess.Fork(p, f, 17, 0, 0, 0, 0);
                 case 58: return ForkedProcess.Fork(p, f, 0x4000 | 0x100 | 17, 0, 0, 0, 0);

@@ -38,6 +38,7 @@ namespace Kernel.User
             Cpu.WriteMsr(SfmaskMsr, MaskedFlags);
             Cpu.WriteMsr(EferMsr, Cpu.ReadMsr(EferMsr) | EferSyscallEnable);
             Exceptions.SetUserCopyRecovery(UserCopyFaultIp(), UserCopyRecover());
+            InterruptDispatch.SetUserReturnHook(&SignalDelivery.AtInterruptReturn);   // handlers run after a preemption too
 
             uint* r = stackalloc uint[4];
             Cpu.CpuId(0, 0, r);

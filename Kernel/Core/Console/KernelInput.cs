@@ -14,14 +14,16 @@ namespace Kernel.Console
 
         public static void Signal() => s_available?.Set();
 
-        public static void WaitForInput()
+        /// <summary>Waits for input; with a timeout (ticks) also returns when it passes, so a reader can look for
+        /// other reasons to stop (a userworld's signal).</summary>
+        public static void WaitForInput(ulong timeoutTicks = 0)
         {
             if (s_available == null || !Scheduler.IsRunning)
             {
                 Arch.Cpu.EnableInterruptsAndHalt();
                 return;
             }
-            s_available.Wait();
+            s_available.Wait(timeoutTicks);
         }
     }
 }

@@ -27,6 +27,12 @@ namespace Kernel.Interrupts
         /// <summary>Runs after every device interrupt's end-of-interrupt (the scheduler preempts here).</summary>
         public static void SetExitHook(delegate*<void> hook) => s_exitHook = hook;
 
+        private static delegate*<InterruptFrame*, void> s_userReturnHook;
+
+        /// <summary>Runs last before an interrupt returns to ring 3 (after any preemption): a userworld's pending
+        /// signal handler is entered there (Kernel/User/Processes/SignalDelivery.cs).</summary>
+        public static void SetUserReturnHook(delegate*<InterruptFrame*, void> hook) => s_userReturnHook = hook;
+
         public static ulong InterruptCount => s_count;
 
         /// <summary>True while a device interrupt's handler or end-of-interrupt runs on this CPU (not during the
@@ -96,6 +102,8 @@ namespace Kernel.Interrupts
             Interlocked.Decrement(ref s_irqDepth);
             if (s_exitHook != null)
                 s_exitHook();
+            if (s_userReturnHook != null && (frame->Cs & 3) == 3)
+                s_userReturnHook(frame);
         }
     }
 }

@@ -64,6 +64,8 @@ namespace Kernel.Worlds
         public static World Current => s_cpu?.Current;
         public static World IdleWorld => s_cpu?.Idle;
         public static int WorldCount => s_all.Count;
+        /// <summary>Worlds running or ready, idle excluded (LoadAverage samples it from the tick).</summary>
+        public static int RunnableCount => s_cpu == null ? 0 : s_cpu.Ready.Count + (s_cpu.Current != null && !s_cpu.Current.IsIdle && s_cpu.Current.State == WorldState.Running ? 1 : 0);
 
         /// <summary>The live list itself, for the collector's stack scan only (interrupts are off while it reads).</summary>
         internal static List<World> WorldsForCollector => s_all;

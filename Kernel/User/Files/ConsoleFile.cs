@@ -1,6 +1,6 @@
 // ConsoleFile.cs -- the terminal as a file: fd 0, 1 and 2 of a program the shell starts, and /dev/tty and
 // /dev/console. Writes go where the shell's output goes (its terminal, or a `> FILE` redirection); reads take a
-// line from the console (ConsoleInput). It is a terminal to ioctl, so the C library line-buffers stdout.
+// line from the console (ConsoleInput); a background job's read gets SIGTTIN (ControllingTerminal). It is a terminal to ioctl, so the C library line-buffers stdout.
 using System;
 using Kernel.Worlds;
 
@@ -25,14 +25,21 @@ namespace Kernel.User
                 return -LinuxError.EBADF;
             if (into.Length == 0)
                 return 0;
-            int n = ConsoleInput.Read(into, _output);
-            if (n < 0)
+            if (Scheduler.Current.UserState is UserProgram reader && ControllingTerminal.IsBackground(reader))
             {
-                // Ctrl-C: SIGINT for the reader (its default ends it; a shell's handler runs and the read is EINTR).
-                if (Scheduler.Current.UserState is UserProgram program)
-                    SignalActions.Send(Scheduler.Current, program, SignalActions.SigInt);
-                return -LinuxError.EINTR;
+                // A background job reading the terminal: SIGTTIN stops its group (EIO when that cannot work).
+                const int TtinBit = 1 << (SignalActions.SigTtin - 1);
+                bool ignored = reader.Signals.Handler[SignalActions.SigTtin] == SignalState.Ignore || (reader.Signals.Blocked & TtinBit) != 0;
+                if (ignored || ProcessGroups.IsOrphaned(reader.Process.ProcessGroup))
+                    return -LinuxError.EIO;
+                ProcessGroups.Signal(reader.Process.ProcessGroup, SignalActions.SigTtin);
+                return -SignalDelivery.ERestartSys;
             }
+            int n = ConsoleInput.Read(into, _output);
+            // ^C and its kin signal the foreground group (ConsoleInput); a reader with a handler to run ends the read
+            // with -ERESTARTSYS (EINTR, or restarted after an SA_RESTART handler), as n_tty_read.
+            if (n == ConsoleInput.Interrupted)
+                return -SignalDelivery.ERestartSys;
             return n;
         }
 

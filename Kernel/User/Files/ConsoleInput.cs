@@ -3,8 +3,10 @@
 // Bytes from the serial port and the keyboard are pumped without blocking into one buffer: in canonical mode they
 // are echoed and collected into a line (Backspace/DEL erases, Enter -- CR or LF -- ends it with '\n', Ctrl-D on an
 // empty line is end of file, Ctrl-D after text hands the text over); in raw mode every byte is ready at once. A read
-// takes at most one line; poll asks the same pump whether a read would return now. Only the foreground program
-// reads: the kernel shell waits for it meanwhile, so nobody else takes these bytes.
+// takes at most one line; poll asks the same pump whether a read would return now. With ISIG, ^C, ^Z and ^\ drop
+// the line and send SIGINT, SIGTSTP and SIGQUIT to the terminal's foreground group (ControllingTerminal). While a
+// program runs, the kernel shell pumps too (Watch), so a foreground `sleep` nobody reads for still gets its ^C; a
+// mutex keeps the pumps apart.
 using System;
 using Drivers.Input;
 using Drivers.Serial;
@@ -19,19 +21,31 @@ namespace Kernel.User
         private static int s_length;      // bytes collected
         private static int s_start;       // the next unread byte of a ready buffer
         private static bool s_ready;      // reads take from the buffer (a finished line, raw bytes, or end of file)
-        private static bool s_interrupted;
+        private static readonly Kernel.Sync.Mutex s_pumping = new Kernel.Sync.Mutex();
 
-        /// <summary>Blocks until input is ready; returns how many bytes were copied (0: end of file), or -1 for Ctrl-C.</summary>
+        public const int Interrupted = -2;
+
+        /// <summary>Blocks until input is ready; returns how many bytes were copied (0: end of file), or Interrupted
+        /// when the reader has a signal handler to run or was stopped (looked for every 10 ticks).</summary>
         public static int Read(Span<byte> into, IUserOutput echo)
         {
+            s_pumping.Lock();
             while (!Pump(echo))
             {
-                if (TakeInterrupt())
-                    return -1;
-                KernelInput.WaitForInput();
+                if (SignalDelivery.CurrentInterrupted())
+                {
+                    s_pumping.Unlock();
+                    return Interrupted;
+                }
+                s_pumping.Unlock();
+                KernelInput.WaitForInput(10);
+                s_pumping.Lock();
             }
-            if (TakeInterrupt())
-                return -1;
+            if (SignalDelivery.CurrentInterrupted())
+            {
+                s_pumping.Unlock();
+                return Interrupted;
+            }
             int n = s_length - s_start;
             if (n > into.Length)
                 n = into.Length;
@@ -42,17 +56,26 @@ namespace Kernel.User
                 s_start = s_length = 0;
                 s_ready = false;
             }
+            s_pumping.Unlock();
             return n;
         }
 
-        /// <summary>poll: whether a read would return now (input ready, end of file or a Ctrl-C).</summary>
-        public static bool Poll(IUserOutput echo) => Pump(echo) || s_interrupted;
-
-        private static bool TakeInterrupt()
+        /// <summary>poll: whether a read would return now (input ready or end of file).</summary>
+        public static bool Poll(IUserOutput echo)
         {
-            bool was = s_interrupted;
-            s_interrupted = false;
-            return was;
+            s_pumping.Lock();
+            bool ready = Pump(echo);
+            s_pumping.Unlock();
+            return ready;
+        }
+
+        /// <summary>The kernel shell, while its program runs: takes what was typed (echo, the signal characters).</summary>
+        public static void Watch(IUserOutput echo)
+        {
+            if (!s_pumping.TryLock())
+                return;   // a reader is pumping
+            Pump(echo);
+            s_pumping.Unlock();
         }
 
         // Takes what was typed, without waiting; true when a read can return.
@@ -61,19 +84,21 @@ namespace Kernel.User
             bool canonical = TerminalSettings.Canonical;
             if (!canonical && s_length > s_start)
                 s_ready = true;
-            while (!s_ready && !s_interrupted)
+            while (!s_ready)
             {
                 int c = Uart16550.ReadByte();
                 if (c < 0)
                     c = Ps2Keyboard.ReadByte();
                 if (c < 0)
                     break;
-                if (c == 3 && TerminalSettings.Signals)
+                int signal = !TerminalSettings.Signals ? 0 : c == 3 ? SignalActions.SigInt : c == 0x1A ? SignalActions.SigTstp : c == 0x1C ? SignalActions.SigQuit : 0;
+                if (signal != 0)
                 {
-                    Uart16550.ClearInterrupt();
+                    if (c == 3)
+                        Uart16550.ClearInterrupt();
                     s_length = s_start = 0;
-                    echo?.Write("^C\n");
-                    s_interrupted = true;
+                    echo?.Write(c == 3 ? "^C\n" : c == 0x1A ? "^Z\n" : "^\\\n");
+                    ControllingTerminal.SignalForeground(signal);   // may end the caller (its default action)
                     break;
                 }
                 if (!canonical)

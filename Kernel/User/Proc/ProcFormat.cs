@@ -187,6 +187,7 @@ namespace Kernel.User.Proc
         {
             'R' => "running",
             'S' => "sleeping",
+            'T' => "stopped",
             'Z' => "zombie",
             _ => "unknown",
         };

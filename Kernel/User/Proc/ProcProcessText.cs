@@ -48,7 +48,7 @@ namespace Kernel.User.Proc
                 ParentPid = parent != null ? parent.Process.Pid : program.ParentId,
                 ProcessGroup = process.ProcessGroup,
                 Session = process.Session,
-                State = world.State == WorldState.Running || world.State == WorldState.Ready ? 'R' : world.State == WorldState.Dead ? 'Z' : 'S',
+                State = process.Stopped ? 'T' : world.State == WorldState.Running || world.State == WorldState.Ready ? 'R' : world.State == WorldState.Dead ? 'Z' : 'S',
                 Name = path.Substring(path.LastIndexOf('/') + 1),
                 Arguments = program.Arguments,
                 UserTicks = ProcSystemText.CyclesToTicks(world.RunCycles),

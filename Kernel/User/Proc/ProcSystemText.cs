@@ -41,8 +41,8 @@ namespace Kernel.User.Proc
             processes = Scheduler.WorldCount;
         }
 
-        // The scheduler keeps no decaying load average: the three averages are 0.00 (docs/Userworlds.md says so);
-        // the runnable and total counts are the worlds' states now.
+        // The three averages are the scheduler's decayed run-queue lengths (LoadAverage); the runnable and total
+        // counts are the worlds' states now.
         private static string Loadavg()
         {
             World[] worlds = Scheduler.Snapshot();
@@ -57,7 +57,7 @@ namespace Kernel.User.Proc
                 if (worlds[i].CartelId > last)
                     last = worlds[i].CartelId;
             }
-            return ProcFormat.Loadavg(0, 0, 0, runnable, total, last);
+            return ProcFormat.Loadavg(LoadAverage.Hundredths(LoadAverage.Load1), LoadAverage.Hundredths(LoadAverage.Load5), LoadAverage.Hundredths(LoadAverage.Load15), runnable, total, last);
         }
 
         private static string Mounts()

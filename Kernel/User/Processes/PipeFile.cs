@@ -23,7 +23,7 @@ namespace Kernel.User
 
         public static void Create(int flags, out PipeFile reader, out PipeFile writer)
         {
-            var pipe = new Pipe { Readers = 1, Writers = 1 };
+            var pipe = new Pipe(readers: 1, writers: 1);
             ulong inode = (ulong)(++s_next) | 0x10000000UL;
             reader = new PipeFile(pipe, true, ReadOnly | (flags & NonBlock), inode);
             writer = new PipeFile(pipe, false, WriteOnly | (flags & NonBlock), inode);

@@ -21,6 +21,9 @@ namespace Kernel.User
         public int WaitStatus;
         /// <summary>Set by exit/exit_group before the world ends (else the world's status tells how it ended).</summary>
         public bool ExitCalled;
+        /// <summary>Job control (JobControl): stopped by StopSignal; a stop or continue wait4 has not reported yet.</summary>
+        public bool Stopped, StopUnreported, ContinueUnreported;
+        public int StopSignal;
 
         /// <summary>The wait status of a world that ended with <paramref name="worldStatus"/> (Scheduler conventions:
         /// 128 + signal from a fault, -signal from a kill, else the exit code).</summary>

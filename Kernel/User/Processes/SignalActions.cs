@@ -1,7 +1,7 @@
 // SignalActions.cs -- what a signal does to a process: with a handler installed it becomes pending and the handler
-// runs at the end of the process's next system call (SignalDelivery); ignored, nothing; by default SIGCHLD, SIGURG,
-// SIGWINCH and SIGCONT are ignored, SIGSTOP and the other stop signals are ignored too until job control exists,
-// and everything else terminates. SIGKILL always terminates.
+// runs on the process's next return to ring 3 (SignalDelivery); ignored, nothing; by default SIGCHLD, SIGURG and
+// SIGWINCH are ignored, SIGCONT continues a stopped process (whatever its disposition), SIGSTOP, SIGTSTP, SIGTTIN
+// and SIGTTOU stop it (JobControl), and everything else terminates. SIGKILL always terminates, stopped or not.
 using Kernel.Worlds;
 
 namespace Kernel.User
@@ -30,6 +30,8 @@ namespace Kernel.User
         {
             if (signal == 0 || world == null)
                 return;
+            if (signal == SigCont)
+                JobControl.Continue(program);   // whatever SIGCONT's disposition
             ulong handler = program.Signals.Handler[signal];
             if (signal != SigKill && handler != SignalState.Default && handler != SignalState.Ignore)
             {
@@ -38,6 +40,11 @@ namespace Kernel.User
                 program.Signals.Pending |= 1UL << (signal - 1);
                 program.Process.ChildChanged.Set();
                 FutexTable.Interrupt(program);
+                return;
+            }
+            if (handler == SignalState.Default && JobControl.IsStopSignal(signal))
+            {
+                JobControl.Stop(program, signal);
                 return;
             }
             if (!Terminates(program, signal))

@@ -1,6 +1,7 @@
 // Syscalls.Signals.cs -- rt_sigaction and rt_sigprocmask keep what the program sets (the kernel's struct sigaction:
 // handler, flags, restorer, mask; SIGKILL and SIGSTOP cannot be changed), so a C library and a shell that install
-// handlers and block signals run; what a signal then does is SignalActions'. sigaltstack is accepted.
+// handlers and block signals run; what a signal then does is SignalActions'. sigaltstack sets where SA_ONSTACK
+// handlers run; nanosleep is interruptible (SignalDelivery's restart rules).
 namespace Kernel.User
 {
     public static unsafe partial class Syscalls
@@ -90,8 +91,9 @@ namespace Kernel.User
             return 0;
         }
 
-        // nanosleep and clock_nanosleep (relative, or TIMER_ABSTIME on the monotonic clock): the world sleeps.
-        private static long DoNanosleep(ulong request, int flags, int clock)
+        // nanosleep and clock_nanosleep (relative, or TIMER_ABSTIME on the monotonic clock): the world sleeps, 10 ms at
+        // a time so that a signal's handler interrupts it (SleepUntil).
+        private static long DoNanosleep(UserProgram program, ulong request, ulong remaining, int flags, int clock)
         {
             long* ts = stackalloc long[2];
             if (!UserMemory.CopyIn(ts, request, 16))
@@ -99,13 +101,68 @@ namespace Kernel.User
             if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
                 return -EINVAL;
             long nanoseconds = ts[0] * 1000000000L + ts[1];
-            if ((flags & 1) != 0)
+            bool absolute = (flags & 1) != 0;
+            if (absolute)
             {
                 long now = clock == 0 ? Time.Clock.WallMilliseconds * 1000000L : (long)Time.Clock.UptimeMicroseconds * 1000L;
                 nanoseconds -= now;
             }
-            if (nanoseconds > 0)
-                Worlds.Scheduler.Sleep((ulong)((nanoseconds + 999999) / 1000000));
+            ulong deadline = Time.Clock.UptimeMicroseconds + (nanoseconds > 0 ? (ulong)((nanoseconds + 999) / 1000) : 0);
+            return SleepUntil(program, deadline, absolute ? 0 : remaining, absolute);
+        }
+
+        // restart_syscall: the rest of a nanosleep a signal interrupted without running a handler (a stop, an
+        // ignored signal), which Linux restarts with the time that was left.
+        private static long DoRestartSleep(UserProgram program) =>
+            SleepUntil(program, program.Signals.RestartDeadlineUs, program.Signals.RestartRemaining, false);
+
+        // Interrupted by a handler to run: the time left goes to *remaining (relative sleeps; Linux's
+        // -ERESTART_RESTARTBLOCK, so the handler's program sees EINTR) or the sleep restarts whole (absolute ones).
+        private static long SleepUntil(UserProgram program, ulong deadlineUs, ulong remaining, bool absolute)
+        {
+            while (true)
+            {
+                ulong now = Time.Clock.UptimeMicroseconds;
+                if (now >= deadlineUs)
+                    return 0;
+                if (SignalDelivery.MustLeaveWait(program))
+                {
+                    if (absolute)
+                        return -SignalDelivery.ERestartNoHand;
+                    ulong left = deadlineUs - now;
+                    long* ts = stackalloc long[2];
+                    ts[0] = (long)(left / 1000000);
+                    ts[1] = (long)(left % 1000000) * 1000;
+                    if (remaining != 0 && !UserMemory.CopyOut(remaining, ts, 16))
+                        return -EFAULT;
+                    program.Signals.RestartDeadlineUs = deadlineUs;
+                    program.Signals.RestartRemaining = remaining;
+                    return -SignalDelivery.ERestartRestartBlock;
+                }
+                ulong ms = (deadlineUs - now + 999) / 1000;
+                Worlds.Scheduler.Sleep(ms < 10 ? ms : 10);
+            }
+        }
+
+        // sigaltstack: the old stack_t (ss_sp, ss_flags, ss_size) is read before the new one is set, as Linux does.
+        private static long DoSigaltstack(UserProgram program, ulong stack, ulong oldStack, ulong userSp)
+        {
+            SignalState s = program.Signals;
+            ulong* current = stackalloc ulong[3];
+            current[0] = s.AltBase;
+            current[1] = (uint)s.AltFlagsFor(userSp);
+            current[2] = s.AltSize;
+            if (stack != 0)
+            {
+                ulong* next = stackalloc ulong[3];
+                if (!UserMemory.CopyIn(next, stack, 24))
+                    return -EFAULT;
+                long r = s.SetAltStack(next[0], (int)next[1], next[2], userSp);
+                if (r < 0)
+                    return r;
+            }
+            if (oldStack != 0 && !UserMemory.CopyOut(oldStack, current, 24))
+                return -EFAULT;
             return 0;
         }
     }

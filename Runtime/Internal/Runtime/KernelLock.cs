@@ -27,6 +27,7 @@ namespace Internal.Runtime
         Pci = 8,             // legacy PCI configuration ports (0xCF8/0xCFC pair)
         Serial = 9,          // the UART's receive ring
         Keyboard = 10,       // the PS/2 scan code and character rings
+        Pipe = 11,           // a userworld pipe's ring and end counts (a leaf: its wake-ups are set after it is let go)
     }
 
     public struct KernelLock

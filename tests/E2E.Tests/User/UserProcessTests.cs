@@ -33,6 +33,26 @@ public sealed class UserProcessTests
         await guest.PowerOffAsync();
     }
 
+    // Signals that interrupt (UserPrograms/sigint.c, passing on Linux too): EINTR vs SA_RESTART on a blocked pipe read
+    // and wait4, poll and nanosleep (with the time left), a handler for a process spinning in user mode (delivered on
+    // the return from a timer interrupt), SIGTERM/SIGKILL for spinners, the SSE registers and MXCSR across a handler
+    // that overwrites them (fpstate in the ucontext), sigaltstack.
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task SignalsInterruptBlockingCallsAndSpinningCode_FpuStateSurvives()
+    {
+        using var modules = new BootModules();
+        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/sigint", UserPrograms.Read("sigint"), 0x1ED)])));
+        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcessTests));
+        await guest.ExpectPromptAsync();
+        string output = await guest.RunAsync("/bin/sigint", TimeSpan.FromSeconds(120));
+        guest.Check(!output.Contains("FAIL", StringComparison.Ordinal), $"sigint:\n{output}");
+        guest.Check(output.Contains("sigint: all passed", StringComparison.Ordinal) && !output.Contains("/bin/sigint: exit status", StringComparison.Ordinal), $"sigint:\n{output}");
+        string ps = await guest.RunAsync("ps");
+        guest.Check(!ps.Contains("sigint", StringComparison.Ordinal), $"leftover processes:\n{ps}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
+
     // Each is the argument of `busybox sh -c` (inside double quotes in the kernel shell, so no double quotes here).
     private static readonly string[] s_shellLines =
     [
