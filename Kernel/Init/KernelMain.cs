@@ -80,6 +80,7 @@ namespace Kernel.Init
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (", Drivers.Apic.InterruptControllers.TickSource, ")"));
 
             StartScheduler();
+            Drivers.Block.DiskInterrupt.StartAll();   // disks probed above by polling now complete by interrupt
             User.UserCpuSetup.Initialize();
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
             Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
