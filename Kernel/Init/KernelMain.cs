@@ -76,6 +76,8 @@ namespace Kernel.Init
             Power.Initialize();
             Drivers.Pci.PciSystem.Initialize();
             Drivers.Virtio.VirtioBlk.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
+            Drivers.Ahci.AhciController.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
+            Drivers.Nvme.NvmeDisk.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
             Storage.PartitionProbe.ProbeAll();
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (", Drivers.Apic.InterruptControllers.TickSource, ")"));
 
