@@ -96,6 +96,7 @@ namespace Kernel.Init
             }
 
             StartHelperWorlds();
+            Storage.BankUpdate.ConfirmBoot(VisorFsRoot.Instance);   // an update on trial came up: bootstate VALID
             Log.Info("Init", string.Concat("Boot complete in ", Clock.UptimeMilliseconds.ToString(), " ms (TSC ", Cpu.ReadTimestampCounter().ToString(), ")"));
             Scheduler.MoveCurrent(Scheduler.Groups.Find("host/vim/vmvisor/shell"), "shell");
             var shell = new Shell.Shell(Options.Get("hostname"));
