@@ -122,15 +122,15 @@ public static class RunnerCli
         });
         var diskBus = new Option<string>("--disk-bus")
         {
-            Description = "Controller for --disk: virtio (virtio-blk PCI; sata and nvme come with their drivers)",
+            Description = "Controller for --disk and --disk-image: virtio (virtio-blk PCI), sata (an ICH9 AHCI controller, ide-hd disks) or nvme",
             HelpName = "BUS",
             DefaultValueFactory = _ => "virtio",
         };
         diskBus.Validators.Add(r =>
         {
-            if (r.Tokens.Count == 1 && r.Tokens[0].Value != "virtio")
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value is not ("virtio" or "sata" or "nvme"))
             {
-                r.AddError($"--disk-bus {r.Tokens[0].Value}: only virtio is supported so far");
+                r.AddError($"--disk-bus {r.Tokens[0].Value}: one of virtio, sata, nvme");
             }
         });
         var diskImage = new Option<string?>("--disk-image")

@@ -147,10 +147,16 @@ namespace Drivers.Pci
             for (int i = 0; i < count; i++)
             {
                 byte capability = (byte)config.Read32(f.Bus, f.Device, f.Function, offsets[i]);
-                if (capability == CapabilityMsi)
+                if (capability == CapabilityMsi && !f.HasMsi)
+                {
                     f.HasMsi = true;
-                else if (capability == CapabilityMsiX)
+                    f.MsiOffset = offsets[i];
+                }
+                else if (capability == CapabilityMsiX && !f.HasMsiX)
+                {
                     f.HasMsiX = true;
+                    f.MsiXOffset = offsets[i];
+                }
             }
         }
 

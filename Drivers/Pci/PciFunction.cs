@@ -20,6 +20,7 @@ namespace Drivers.Pci
         public int SecondaryBus = -1, SubordinateBus = -1;
         public byte InterruptPin, InterruptLine;
         public bool HasMsi, HasMsiX;
+        public int MsiOffset, MsiXOffset;   // config-space offsets of those capabilities (0: absent)
         public PciBar[] Bars;
         public string Driver;       // the driver that claimed it, or null
 

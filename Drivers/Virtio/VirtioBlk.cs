@@ -3,9 +3,10 @@
 // mpx.vmhbaN:C0:T0:L0, as ESXi names local disks without a unique ID. The block layer (BlockDevice) checks and splits
 // requests; this file turns one piece into a virtqueue request.
 //
-// Completion is polled: a request spins on the used ring until the device returns it or a second passes (then the
-// request fails with Timeout and the block layer marks the device failed, so a dead disk never hangs a world).
-// Interrupts (MSI-X through the local APIC, issue 13) replace the poll later; the polling is the documented fallback.
+// Completion comes by interrupt: queue 0 raises MSI-X entry 0 (no configuration-change vector), DiskInterrupt wakes
+// the requesting world through the disk's driver world; before the scheduler runs, or without MSI-X, the request
+// polls the used ring (DiskInterrupt's documented fallback). Either way a request not returned within a second fails
+// with Timeout and the block layer marks the device failed, so a dead disk never hangs a world.
 // One request is in flight at a time; callers serialize (see BlockDevice).
 //
 // Bring-up (virtio 1.2, 3.1.1): reset, ACKNOWLEDGE | DRIVER, accept VIRTIO_F_VERSION_1 plus VIRTIO_BLK_F_RO (the
@@ -31,6 +32,7 @@ namespace Drivers.Virtio
         private const uint RequestIn = 0, RequestOut = 1, RequestFlush = 4;
 
         // Common configuration offsets (virtio 1.2, 4.1.4.3).
+        private const int MsixConfigVector = 16, NoVector = 0xFFFF;
         private const int DeviceFeatureSelect = 0, DeviceFeature = 4, DriverFeatureSelect = 8, DriverFeature = 12;
         private const int DeviceStatus = 20, QueueSelect = 22, QueueSize = 24, QueueMsixVector = 26, QueueEnable = 28;
         private const int QueueNotifyOff = 30, QueueDesc = 32, QueueDriver = 40, QueueDevice = 48;
@@ -40,6 +42,7 @@ namespace Drivers.Virtio
         private SplitVirtqueue _queue;
         private ulong _requestPage;   // header at 0, status byte at 16
         private ulong _bounce;        // BounceSectors sectors of data
+        private DiskInterrupt _interrupt;
 
         public override int MaxSectorsPerRequest => BounceSectors;
 
@@ -66,12 +69,14 @@ namespace Drivers.Virtio
                     continue;
                 }
                 f.Driver = "virtio_blk";
+                disk._interrupt.Name = disk.Adapter;
                 BlockDevices.Add(disk);
                 Log.Info("virtio-blk", string.Concat(
                     string.Concat(where, " is ", disk.Adapter, ": "),
                     string.Concat(disk.Name, ", ", disk.SectorCount.ToString()),
                     string.Concat(" sectors of 512 bytes (", (disk.SectorCount / 2048).ToString(), " MiB)"),
-                    disk.IsReadOnly ? ", read-only" : disk.CanFlush ? ", write cache" : ""));
+                    disk.IsReadOnly ? ", read-only" : disk.CanFlush ? ", write cache" : "",
+                    string.Concat(", completion by ", disk._interrupt.Describe())));
             }
         }
 
@@ -118,7 +123,12 @@ namespace Drivers.Virtio
             if (_queue == null || _requestPage == 0 || _bounce == 0)
                 return "out of memory for the queue";
             *(ushort*)(_common + QueueSize) = max < SplitVirtqueue.Size ? max : SplitVirtqueue.Size;
-            *(ushort*)(_common + QueueMsixVector) = 0xFFFF;   // no interrupt vector: completion is polled
+            // MSI-X entry 0 for the queue (read back: a device that cannot map it says NO_VECTOR, and we poll).
+            _interrupt = DiskInterrupt.Setup(config, f, 0);
+            *(ushort*)(_common + MsixConfigVector) = NoVector;
+            *(ushort*)(_common + QueueMsixVector) = _interrupt.Kind == "MSI-X" ? (ushort)0 : (ushort)NoVector;
+            if (_interrupt.Kind == "MSI-X" && *(ushort*)(_common + QueueMsixVector) != 0)
+                _interrupt.GiveUp();
             Write64(QueueDesc, _queue.DescriptorTable);
             Write64(QueueDriver, _queue.DriverRing);
             Write64(QueueDevice, _queue.DeviceRing);
@@ -164,12 +174,11 @@ namespace Drivers.Virtio
             ulong deadline = Cpu.ReadTimestampCounter() + Clock.TscHz;
             while (!_queue.TakeUsed())
             {
-                if (Cpu.ReadTimestampCounter() > deadline)
+                if (!_interrupt.Wait(deadline))
                 {
                     Log.Warning("virtio-blk", string.Concat(Name, ": a request did not complete in 1 s; the device is marked failed"));
                     return BlockStatus.Timeout;
                 }
-                Cpu.Pause();
             }
             if (request[16] == 2)
                 return BlockStatus.Unsupported;

@@ -76,10 +76,13 @@ namespace Kernel.Init
             Power.Initialize();
             Drivers.Pci.PciSystem.Initialize();
             Drivers.Virtio.VirtioBlk.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
+            Drivers.Ahci.AhciController.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
+            Drivers.Nvme.NvmeDisk.ProbeAll(Drivers.Pci.PciSystem.Config, Drivers.Pci.PciSystem.Functions);
             Storage.PartitionProbe.ProbeAll();
             Log.Info("Timer", string.Concat("TSC ", (tscHz / 1000000).ToString(), " MHz; tick ", hz.ToString(), " Hz (", Drivers.Apic.InterruptControllers.TickSource, ")"));
 
             StartScheduler();
+            Drivers.Block.DiskInterrupt.StartAll();   // disks probed above by polling now complete by interrupt
             User.UserCpuSetup.Initialize();
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
             Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
@@ -93,6 +96,7 @@ namespace Kernel.Init
             }
 
             StartHelperWorlds();
+            Storage.BankUpdate.ConfirmBoot(VisorFsRoot.Instance);   // an update on trial came up: bootstate VALID
             Log.Info("Init", string.Concat("Boot complete in ", Clock.UptimeMilliseconds.ToString(), " ms (TSC ", Cpu.ReadTimestampCounter().ToString(), ")"));
             Scheduler.MoveCurrent(Scheduler.Groups.Find("host/vim/vmvisor/shell"), "shell");
             var shell = new Shell.Shell(Options.Get("hostname"));

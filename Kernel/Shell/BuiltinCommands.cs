@@ -50,6 +50,7 @@ namespace Kernel.Shell
             commands.Add(new Base64Command());
             commands.Add(new BackupCommand());
             commands.Add(new AutoBackupCommand());
+            commands.Add(new InstallBundleCommand());
             commands.Add(new OpenCommand());
             commands.Add(new CloseCommand());
             commands.Add(new CrashCommand());

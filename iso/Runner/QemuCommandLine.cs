@@ -121,19 +121,34 @@ public sealed class QemuCommandLine
         {
             args.AddRange(["-s", "-S"]);
         }
+        if (c.DiskBus == "sata" && (c.BootDisk is not null || c.Disks.Count > 0))
+        {
+            // Our own ICH9 AHCI controller (the one q35 has built in), on either machine: ports 0-5 for the disks.
+            args.AddRange(["-device", "ahci,id=vmkahci"]);
+        }
+        int port = 0;
         if (c.BootDisk is not null)
         {
             // The firmware boots it whatever else is attached; the guest writes it in place like any --disk.
             args.AddRange(["-drive", $"file={c.BootDisk},if=none,id=bootdisk,format=raw,cache=writethrough"]);
-            args.AddRange(["-device", "virtio-blk-pci,drive=bootdisk,bootindex=0"]);
+            args.AddRange(["-device", DiskDevice(c.DiskBus, "bootdisk", port++) + ",bootindex=0"]);
         }
         for (int i = 0; i < c.Disks.Count; i++)
         {
             // Raw, written through: a power-off leaves on the host file exactly what the guest wrote.
             args.AddRange(["-drive", $"file={c.Disks[i]},if=none,id=disk{i},format=raw,cache=writethrough"]);
-            args.AddRange(["-device", $"virtio-blk-pci,drive=disk{i}"]);
+            args.AddRange(["-device", DiskDevice(c.DiskBus, $"disk{i}", port++)]);
         }
         args.AddRange(c.ExtraArguments);
         return args;
     }
+
+    // One disk's -device: the drive on the bus --disk-bus named. The device id is the drive's, so the QEMU monitor
+    // can device_del it (the boot-device-loss test). NVMe needs a serial number; the drive id serves.
+    private static string DiskDevice(string bus, string drive, int port) => bus switch
+    {
+        "sata" => $"ide-hd,drive={drive},bus=vmkahci.{port},id=dev-{drive}",
+        "nvme" => $"nvme,drive={drive},serial={drive},id=dev-{drive}",
+        _ => $"virtio-blk-pci,drive={drive},id=dev-{drive}",
+    };
 }

@@ -60,7 +60,12 @@ public sealed record QemuConfig
     /// (<see cref="BootMedia.Prepare"/> fills this from the three properties above).</summary>
     public IReadOnlyList<Vmk.ImageBuilder.ModuleFile> InitrdModules { get; init; } = [];
 
-    /// <summary>Raw disk images (<c>--disk</c>), each a virtio-blk PCI device; the guest writes them in place.</summary>
+    /// <summary>The controller the disks and the boot disk hang on (<c>--disk-bus</c>): <c>virtio</c> (a virtio-blk PCI
+    /// device each), <c>sata</c> (one ICH9 AHCI controller, an <c>ide-hd</c> per port) or <c>nvme</c> (an NVMe
+    /// controller each, one namespace).</summary>
+    public string DiskBus { get; init; } = "virtio";
+
+    /// <summary>Raw disk images (<c>--disk</c>), each on <see cref="DiskBus"/>; the guest writes them in place.</summary>
     public IReadOnlyList<string> Disks { get; init; } = [];
 
     /// <summary>A disk image to boot from (<c>--disk-image</c>, artifacts/disk/vmk.img's layout): attached first, as a

@@ -25,7 +25,7 @@ public sealed record RunnerOptions
     /// <summary>--disk FILE...: raw disk images attached on <see cref="DiskBus"/>, written in place.</summary>
     public IReadOnlyList<string> Disks { get; init; } = [];
 
-    /// <summary>--disk-bus: the controller the disks hang on (virtio only so far).</summary>
+    /// <summary>--disk-bus: the controller the disks (and the boot disk) hang on: virtio, sata or nvme.</summary>
     public string DiskBus { get; init; } = "virtio";
 
     /// <summary>--disk-image FILE: boot from this disk (made from artifacts/disk/vmk.img when it does not exist).</summary>

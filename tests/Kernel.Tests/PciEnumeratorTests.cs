@@ -147,6 +147,7 @@ public class PciEnumeratorTests
         Assert.Equal(["00:01.0", "02:00.0", "02:01.0", "02:02.0"], found.Select(Name).Order());
         PciFunction nic = found.Single(f => f.DeviceId == 0x1041);
         Assert.True(nic.HasMsi && nic.HasMsiX);
+        Assert.Equal((0x50, 0x40), (nic.MsiOffset, nic.MsiXOffset));   // where MessageInterrupts programs them
     }
 
     [Fact]

@@ -40,7 +40,20 @@ public sealed class QemuCommandLineTests
         Assert.DoesNotContain("-kernel", args);
         var drives = args.Select((a, i) => (a, i)).Where(p => p.a == "-drive").Select(p => args[p.i + 1]).Where(d => !d.StartsWith("if=pflash", StringComparison.Ordinal)).ToList();
         Assert.Equal(["file=/d/vmk.img,if=none,id=bootdisk,format=raw,cache=writethrough", "file=/d/other.img,if=none,id=disk0,format=raw,cache=writethrough"], drives);
-        Assert.Contains("virtio-blk-pci,drive=bootdisk,bootindex=0", args);
+        Assert.Contains("virtio-blk-pci,drive=bootdisk,id=dev-bootdisk,bootindex=0", args);
+        Assert.Contains("virtio-blk-pci,drive=disk0,id=dev-disk0", args);
+    }
+
+    [Theory]
+    [InlineData("sata", "ide-hd,drive=bootdisk,bus=vmkahci.0,id=dev-bootdisk,bootindex=0", "ide-hd,drive=disk0,bus=vmkahci.1,id=dev-disk0")]
+    [InlineData("nvme", "nvme,drive=bootdisk,serial=bootdisk,id=dev-bootdisk,bootindex=0", "nvme,drive=disk0,serial=disk0,id=dev-disk0")]
+    public void DiskBus_PutsTheBootDiskAndTheDisksOnThatController(string bus, string bootDevice, string diskDevice)
+    {
+        var args = Args(new QemuConfig { Boot = BootKind.Bios, BootDisk = "/d/vmk.img", Disks = ["/d/other.img"], DiskBus = bus });
+        Assert.Contains(bootDevice, args);
+        Assert.Contains(diskDevice, args);
+        Assert.Equal(bus == "sata" ? 1 : 0, args.Count(a => a == "ahci,id=vmkahci"));
+        Assert.DoesNotContain(args, a => a.StartsWith("virtio-blk-pci", StringComparison.Ordinal));
     }
 
     [Fact]
