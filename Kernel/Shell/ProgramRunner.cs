@@ -41,7 +41,7 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
-            var placement = new GroupPlacement { Path = GroupPath };
+            var placement = new GroupPlacement { Path = GroupPath, Affinity = ulong.MaxValue };
             if (words.Length > 1 && words[1].StartsWith(GroupPlacement.Prefix))
             {
                 if (!GroupPlacement.TryParse(words[1], GroupPath, out placement, out string bad))
@@ -66,6 +66,8 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
+            // Takes effect from its next time in the ready queue (it was started already; its children inherit none yet).
+            world.Affinity = placement.Affinity;
             status = Scheduler.Join(world);
             // A fault ends a program with 128 + the signal (UserFaults); a kill (the memory policy, `kill`) with -9.
             int signal = status > 128 && status < 160 ? status - 128 : status < 0 ? -status : 0;

@@ -61,6 +61,34 @@ namespace Kernel.Arch
         }
 
         /// <summary>
+        /// Runs the function posted to this CPU, if any (its idle world's loop, once the CPU schedules worlds): with
+        /// interrupts off, as in the park. True if one ran; interrupts are off on return either way, so the caller's
+        /// `sti; hlt` cannot sleep through a wake-up that came after the check.
+        /// </summary>
+        public static bool RunPostedWork()
+        {
+            int me = Internal.Runtime.ThisCpu.Index;
+            Cpu.DisableInterrupts();
+            long function;
+            ulong argument;
+            fixed (Slots* s = &s_slots)
+            {
+                function = Interlocked.Exchange(ref *(long*)&s->Function[me], 0);
+                argument = s->Argument[me];
+            }
+            if (function == 0)
+                return false;
+            ((delegate*<ulong, void>)function)(argument);
+            fixed (Slots* s = &s_slots)
+            {
+                s->Runs[me]++;
+                Interlocked.Exchange(ref s->Done[me], 1);
+            }
+            Cpu.EnableInterrupts();
+            return true;
+        }
+
+        /// <summary>
         /// An application processor's life after start-up: run posted work, otherwise halt with interrupts on. The
         /// slot is checked with interrupts off and `sti; hlt` follows, so a wake-up IPI arriving in between is taken
         /// by the hlt (sti's one-instruction shadow) instead of being slept through. Never returns.
