@@ -33,6 +33,8 @@ namespace Kernel.Init
             ulong end = Cpu.ReadTimestampCounter() + Clock.TscHz / 2;
             while (Scheduler.OnlineCpus < PerCpu.Count && Cpu.ReadTimestampCounter() < end)
                 Cpu.Pause();
+            // CPU reservations and limits are percent of one CPU: the capacity is every CPU that runs worlds.
+            Resources.ResourceGroupTree.CpuCapacityPercent = Scheduler.OnlineCpus * 100;
             Log.Info("SMP", string.Concat("Worlds run on ", Scheduler.OnlineCpus.ToString(), " of ", PerCpu.Count.ToString(), " CPUs"));
         }
 
