@@ -7,6 +7,7 @@ using Internal.Runtime;
 using Kernel.Arch;
 using Kernel.Interrupts;
 using Kernel.Logging;
+using Kernel.Memory;
 using Kernel.Time;
 using Kernel.Worlds;
 
@@ -27,7 +28,11 @@ namespace Kernel.Init
             }
             InterruptDispatch.SetHandler(Scheduler.RescheduleVector, &OnReschedule, "reschedule IPI");
             InterruptDispatch.SetHandler(WorldStop.StopVector, &OnStop, "stop IPI (collector)");
+            InterruptDispatch.SetHandler(TlbShootdown.ShootdownVector, &OnShootdown, "TLB shootdown IPI");
             WorldStop.Install(&Scheduler.OtherOnlineCpus, &SendStopToOthers, &Scheduler.RecordParkedStack);
+            TlbShootdown.Install(&SendShootdown, &Scheduler.RunsWorlds);
+            // A CPU waiting for a KernelLock with interrupts off still answers shootdowns and the collector's stop.
+            LockSpin.SetPoll(&TlbShootdown.Poll);
             Scheduler.StartOtherCpus(&Join, &SendReschedule);
             // Wait (briefly) for every AP to enter, so the log says what is true.
             ulong end = Cpu.ReadTimestampCounter() + Clock.TscHz / 2;
@@ -53,6 +58,10 @@ namespace Kernel.Init
         }
 
         private static void OnStop(InterruptFrame* frame) => WorldStop.OnStopInterrupt();
+
+        private static void OnShootdown(InterruptFrame* frame) => TlbShootdown.OnInterrupt();
+
+        private static void SendShootdown(int cpu) => LocalApic.SendIpi(PerCpu.ApicIdOf(cpu), FixedAssert | TlbShootdown.ShootdownVector);
 
         private static void SendReschedule(int cpu) => LocalApic.SendIpi(PerCpu.ApicIdOf(cpu), FixedAssert | Scheduler.RescheduleVector);
 

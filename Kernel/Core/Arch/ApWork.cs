@@ -1,7 +1,9 @@
 // ApWork.cs -- the application processors' park, and the call-function IPI that gives one of them work.
 //
-// Worlds still run on cpu0 only (docs/Smp.md); the other CPUs wait here with interrupts on and halted, and nothing
-// but an IPI reaches them (the IOAPIC sends every device interrupt to cpu0, and their local APIC timers are off).
+// Until the scheduler takes them (Kernel/Init/SmpScheduling.cs; or for good with the kernel option smp=park) the other
+// CPUs wait here with interrupts on and halted, and nothing but an IPI reaches them (the IOAPIC sends every device
+// interrupt to cpu0, and their local APIC timers are off). Once a CPU runs worlds, its idle world runs the posted
+// work instead (RunPostedWork).
 // Post puts a function in cpuN's slot and sends it the wake-up vector; the CPU runs the function on its own stack,
 // outside interrupt context, marks the slot done and halts again. The function must not allocate (`new` and the
 // collector belong to cpu0's worlds) and must not block; it may take any kernel spinlock. The SMP stress test
@@ -98,6 +100,7 @@ namespace Kernel.Arch
             int me = Internal.Runtime.ThisCpu.Index;
             while (true)
             {
+                // This CPU's own check-then-halt (see above), not a lock: the slot is this CPU's.
                 Cpu.DisableInterrupts();
                 long function;
                 ulong argument;

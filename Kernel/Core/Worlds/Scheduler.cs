@@ -530,7 +530,8 @@ namespace Kernel.Worlds
             World self = s_initialized ? This.Current : null;
             if (self == null)
             {
-                // Before the scheduler runs there is nobody to switch to: wait for an interrupt instead.
+                // Before the scheduler runs there is nobody to switch to: wait for an interrupt instead (boot, one CPU:
+                // interrupts off again is the caller's bracket, not a lock).
                 Cpu.EnableInterruptsAndHalt();
                 Cpu.DisableInterrupts();
                 return true;

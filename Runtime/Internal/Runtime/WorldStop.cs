@@ -4,7 +4,7 @@
 // How a CPU is reached: the kernel sends the stop IPI (StopVector) to all others; a CPU with interrupts on takes it at
 // once. A CPU with interrupts off is either in a short critical section (it takes the IPI when it leaves it) or
 // spinning for a KernelLock, possibly one the collector itself holds (the heap lock): that wait polls the request
-// (KernelLock.Enter calls PollWhileSpinning through LockSpin), so no CPU can keep the collector waiting forever. Either way the CPU
+// (KernelLock.Enter calls PollWhileSpinning through LockSpin, which the kernel points here), so no CPU can keep the collector waiting forever. Either way the CPU
 // calls Park: k_gc_spill_and_call pushes its callee-saved registers exactly as k_switch_world does for a switched-out
 // world, the kernel records that stack pointer as the running world's saved one (its whole stack is then scanned
 // like a blocked world's), the CPU counts itself stopped and spins until the collector releases it.
@@ -41,7 +41,6 @@ namespace Internal.Runtime
             s_recordStack = recordStack;
             s_sendStop = sendStop;
             s_otherCpus = otherCpus;
-            LockSpin.SetPoll(&PollWhileSpinning);
         }
 
         /// <summary>Stops every other CPU that runs worlds and waits until all have parked. Interrupts are off and
