@@ -81,7 +81,7 @@ namespace Kernel.Init
 
             StartScheduler();
             User.UserCpuSetup.Initialize();
-            SmpScheduling.Start(Options.Get("smp") != "park");
+            SmpScheduling.Start(Options.Get("smp") == "all");
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
             Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
             Storage.BootBankLink.Attach(VisorFsRoot.Instance, Options.Get("bootbank"));
