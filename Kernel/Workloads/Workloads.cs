@@ -60,12 +60,13 @@ namespace Kernel.Workloads
         // `gckeeper`: a list of 2,000 objects that only this world's stack references, checked over and over while
         // it makes garbage (so collections happen, on its CPU or any other). A collector that missed this world's
         // stack (it runs on another CPU) would free the list; with gcverify the freed memory is poisoned and the
-        // check fails. Logs every 250 passes, and `LOST` on the first mismatch (then stops checking).
+        // check fails. Logs its progress at most twice a second, and `LOST` on the first mismatch (then stops checking).
         private static void GcKeeper(object argument)
         {
             KeptNode head = null;
             for (int i = 0; i < 2000; i++)
                 head = new KeptNode { Next = head, Value = i, Payload = new int[] { i, i * 3 } };
+            ulong lastLog = 0;
             for (ulong pass = 1; ; pass++)
             {
                 long sum = 0;
@@ -85,8 +86,12 @@ namespace Kernel.Workloads
                 }
                 for (int g = 0; g < 8; g++)
                     s_garbage = new byte[512];   // a static, so the compiler cannot keep it on the stack
-                if (pass % 250 == 0)
+                // At most twice a second: more would flood the console the shell's transcript shares.
+                if (pass % 250 == 0 && Kernel.Time.Clock.UptimeMilliseconds - lastLog >= 500)
+                {
+                    lastLog = Kernel.Time.Clock.UptimeMilliseconds;
                     Log.Info("gckeeper", string.Concat("list intact after ", pass.ToString(), " passes on cpu", Scheduler.Current.Cpu.ToString()));
+                }
             }
         }
 
