@@ -64,6 +64,8 @@ namespace Drivers.Acpi
             LogSummary();
         }
 
+        // Interrupts off is the point here, not a lock: this CPU's last act is the power-off or reset write, and no
+        // handler may run on it in between. Other CPUs may go on running worlds until the machine goes down.
         public static void PowerOff()
         {
             Cpu.DisableInterrupts();

@@ -94,7 +94,7 @@ namespace Drivers.Apic
                 ApWork.SetWaker(&SendWakeToCpu);
             }
             Log.Info("SMP", string.Concat(PerCpu.Count.ToString(), " CPUs online (", started.ToString(), " application processors started",
-                failed != 0 ? string.Concat(", ", failed.ToString(), " did not answer") : "", "); the application processors are parked: worlds run on cpu0 only"));
+                failed != 0 ? string.Concat(", ", failed.ToString(), " did not answer") : "", ")"));
         }
 
         private static void SendNmiToCpu(int cpu) => LocalApic.SendNmi(PerCpu.ApicIdOf(cpu));
@@ -186,6 +186,7 @@ namespace Drivers.Apic
             PerCpu.InstallOnThisCpu(block + PerCpuAt);
             LocalApic.EnableOnThisCpu(true);
             PerCpu.Register(block + PerCpuAt, LocalApic.CurrentId);
+            PerCpu.SetTss(block + PerCpuAt, (ulong)(block + TssAt));
             Interlocked.Exchange(ref *(int*)(block + OnlineFlag), 1);
             ApWork.ParkLoop();
         }

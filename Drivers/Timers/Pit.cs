@@ -98,6 +98,8 @@ namespace Drivers.Timers
             Cpu.OutByte(COMMAND, 0x34);
             Cpu.OutByte(CHANNEL0, (byte)(divisor & 0xFF));
             Cpu.OutByte(CHANNEL0, (byte)(divisor >> 8));
+            // Interrupts on and off here are this CPU's own business, not a lock: the probe runs once at boot, before
+            // any other CPU is started.
             ulong flags = Cpu.ReadFlags();
             Apic.IsaIrqs.Unmask(PIT_IRQ);
             Cpu.EnableInterrupts();

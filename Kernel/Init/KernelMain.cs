@@ -84,6 +84,7 @@ namespace Kernel.Init
             StartScheduler();
             Drivers.Block.DiskInterrupt.StartAll();   // disks probed above by polling now complete by interrupt
             User.UserCpuSetup.Initialize();
+            SmpScheduling.Start(Options.Get("smp") == "all");
             VisorFsRoot.Instance = ModuleIntake.Run(Scheduler.Groups, (long)PhysicalMemory.ManagedBytes);
             Storage.VolumeProbe.MountAll(VisorFsRoot.Instance);
             Storage.BootBankLink.Attach(VisorFsRoot.Instance, Options.Get("bootbank"));

@@ -34,6 +34,7 @@ namespace Kernel.Init
             new OptionSpec { Name = "gcverify", Default = null, Allowed = "", Description = "collector check mode: poison freed objects, verify every live reference after each collection" },
             new OptionSpec { Name = "gcstress", Default = "0", Allowed = null, Description = "collect every N-th allocation (0: only on the allocation budget)" },
             new OptionSpec { Name = "bootbank", Default = "", Allowed = SerialSyntax, Description = "FAT serial XXXX-XXXX of the bank the loader booted (the disk image's GRUB passes it): /bootbank links to it" },
+            new OptionSpec { Name = "smp", Default = "park", Allowed = "all|park", Description = "worlds run on every CPU (all), or the application processors stay parked and worlds run on cpu0 (park, the default until SMP scheduling is proven under load)" },
             new OptionSpec { Name = "gcscan", Default = "precise", Allowed = "precise|conservative", Description = "stack scanning: managed frames by their GC info, or every stack word conservatively (diagnosis)" },
         };
 

@@ -41,7 +41,7 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
-            var placement = new GroupPlacement { Path = GroupPath };
+            var placement = new GroupPlacement { Path = GroupPath, Affinity = ulong.MaxValue };
             if (words.Length > 1 && words[1].StartsWith(GroupPlacement.Prefix))
             {
                 if (!GroupPlacement.TryParse(words[1], GroupPath, out placement, out string bad))
@@ -67,6 +67,8 @@ namespace Kernel.Shell
                 status = 126;
                 return true;
             }
+            // Takes effect from its next time in the ready queue (it was started already; its children inherit none yet).
+            world.Affinity = placement.Affinity;
             // The program's session gets the terminal (its group in the foreground: ^C, ^Z, job control); while it
             // runs the shell takes typed bytes for it, so the signal characters work when nobody reads.
             int id = world.Id;   // a world object reused for another world has another id

@@ -27,16 +27,33 @@ namespace Kernel.User
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "k_user_copy_recover_address")]
         private static extern ulong UserCopyRecover();
 
+        private static ulong s_cr4Bits;
+
+        // The MSRs are per CPU: every CPU that may run a world needs them (sysret and swapgs assume them).
+        private static void WriteSyscallMsrs()
+        {
+            Cpu.WriteMsr(StarMsr, (0x10UL << 48) | (0x08UL << 32));
+            Cpu.WriteMsr(LstarMsr, SyscallEntryAddress());
+            Cpu.WriteMsr(SfmaskMsr, MaskedFlags);
+            Cpu.WriteMsr(EferMsr, Cpu.ReadMsr(EferMsr) | EferSyscallEnable);
+        }
+
+        /// <summary>An application processor that is about to run worlds: the same syscall MSRs, SMEP/SMAP as the
+        /// bootstrap CPU, and no user GS yet (no logging: called from the CPU's start-up work).</summary>
+        public static void InitializeThisCpu()
+        {
+            WriteSyscallMsrs();
+            Cpu.WriteMsr(0xC0000102, 0);   // KERNEL_GS_BASE: the user's GS until the first swapgs
+            Cpu.WriteCr4(Cpu.ReadCr4() | s_cr4Bits);
+        }
+
         public static bool Smep { get; private set; }
         public static bool Smap { get; private set; }
 
         public static void Initialize()
         {
             PerCpu.InstallBoot();
-            Cpu.WriteMsr(StarMsr, (0x10UL << 48) | (0x08UL << 32));
-            Cpu.WriteMsr(LstarMsr, SyscallEntryAddress());
-            Cpu.WriteMsr(SfmaskMsr, MaskedFlags);
-            Cpu.WriteMsr(EferMsr, Cpu.ReadMsr(EferMsr) | EferSyscallEnable);
+            WriteSyscallMsrs();
             Exceptions.SetUserCopyRecovery(UserCopyFaultIp(), UserCopyRecover());
             InterruptDispatch.SetUserReturnHook(&SignalDelivery.AtInterruptReturn);   // handlers run after a preemption too
 
@@ -55,6 +72,7 @@ namespace Kernel.User
                 cr4 |= Cr4Smap;
             Cpu.WriteCr4(cr4);
             UserMemory.SmapEnabled = Smap;
+            s_cr4Bits = cr4 & (Cr4Smep | Cr4Smap);
             Logging.Log.Info("UserWorld", string.Concat("Ring 3 ready: syscall/sysret, SMEP ", Smep ? "on" : "off (CPU lacks it)", ", SMAP ", Smap ? "on" : "off (CPU lacks it)"));
         }
     }

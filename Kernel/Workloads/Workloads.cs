@@ -37,13 +37,63 @@ namespace Kernel.Workloads
                 case "overflow":
                     entry = &Overflow;
                     return true;
+                case "gckeeper":
+                    entry = &GcKeeper;
+                    return true;
                 default:
                     entry = null;
                     return false;
             }
         }
 
-        public const string Names = "spin, memhog MB, newhog MB, sleeper, throw, overflow";
+        public const string Names = "spin, memhog MB, newhog MB, sleeper, throw, overflow, gckeeper";
+
+        private static byte[] s_garbage;
+
+        private sealed class KeptNode
+        {
+            public KeptNode Next;
+            public int Value;
+            public int[] Payload;
+        }
+
+        // `gckeeper`: a list of 2,000 objects that only this world's stack references, checked over and over while
+        // it makes garbage (so collections happen, on its CPU or any other). A collector that missed this world's
+        // stack (it runs on another CPU) would free the list; with gcverify the freed memory is poisoned and the
+        // check fails. Logs its progress at most twice a second, and `LOST` on the first mismatch (then stops checking).
+        private static void GcKeeper(object argument)
+        {
+            KeptNode head = null;
+            for (int i = 0; i < 2000; i++)
+                head = new KeptNode { Next = head, Value = i, Payload = new int[] { i, i * 3 } };
+            ulong lastLog = 0;
+            for (ulong pass = 1; ; pass++)
+            {
+                long sum = 0;
+                int count = 0;
+                bool intact = true;
+                for (KeptNode n = head; n != null; n = n.Next)
+                {
+                    intact &= n.Payload != null && n.Payload.Length == 2 && n.Payload[0] == n.Value && n.Payload[1] == n.Value * 3;
+                    sum += n.Value;
+                    count++;
+                }
+                if (!intact || count != 2000 || sum != 1999L * 2000 / 2)
+                {
+                    Log.Warning("gckeeper", string.Concat("LOST: objects only this world references changed after ", pass.ToString(), " passes"));
+                    while (true)
+                        Scheduler.Sleep(1000);
+                }
+                for (int g = 0; g < 8; g++)
+                    s_garbage = new byte[512];   // a static, so the compiler cannot keep it on the stack
+                // At most twice a second: more would flood the console the shell's transcript shares.
+                if (pass % 250 == 0 && Kernel.Time.Clock.UptimeMilliseconds - lastLog >= 500)
+                {
+                    lastLog = Kernel.Time.Clock.UptimeMilliseconds;
+                    Log.Info("gckeeper", string.Concat("list intact after ", pass.ToString(), " passes on cpu", Scheduler.Current.Cpu.ToString()));
+                }
+            }
+        }
 
         private static void Spin(object argument)
         {

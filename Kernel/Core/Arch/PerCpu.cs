@@ -15,6 +15,7 @@ namespace Kernel.Arch
         public const int ApicIdOffset = 12;           // u32: the local APIC ID
         public const int SyscallStackTopOffset = 16;  // u64: the syscall entry's kernel stack (userworlds)
         public const int UserRspScratchOffset = 24;   // u64: the user RSP while the syscall entry switches stacks
+        public const int TssOffset = 32;              // u64: this CPU's TSS (0: the image's, cpu0's)
         public const int BlockSize = 64;
 
         private const uint GsBaseMsr = 0xC0000101, KernelGsBaseMsr = 0xC0000102;
@@ -47,6 +48,9 @@ namespace Kernel.Arch
             Interlocked.Increment(ref s_count);
             return index;
         }
+
+        /// <summary>Records the TSS a CPU loaded (an AP's own; cpu0 keeps the image's).</summary>
+        public static void SetTss(byte* block, ulong tss) => *(ulong*)(block + TssOffset) = tss;
 
         /// <summary>Points this CPU's GS base at its block.</summary>
         public static void InstallOnThisCpu(byte* block)

@@ -9,8 +9,19 @@ namespace Kernel.Arch
     {
         private const int Rsp0Offset = 4;
 
-        public static void SetKernelStack(ulong top) => *(ulong*)(ImageLayout.Current.Tss + Rsp0Offset) = top;
+        // Each CPU has its own TSS: cpu0 the image's, an AP the one in its startup block (PerCpu.TssOffset).
+        private static byte* ThisCpusTss
+        {
+            get
+            {
+                byte* block = PerCpu.CurrentBlock;
+                ulong tss = block == null ? 0 : *(ulong*)(block + PerCpu.TssOffset);
+                return tss != 0 ? (byte*)tss : (byte*)ImageLayout.Current.Tss;
+            }
+        }
 
-        public static ulong KernelStack => *(ulong*)(ImageLayout.Current.Tss + Rsp0Offset);
+        public static void SetKernelStack(ulong top) => *(ulong*)(ThisCpusTss + Rsp0Offset) = top;
+
+        public static ulong KernelStack => *(ulong*)(ThisCpusTss + Rsp0Offset);
     }
 }

@@ -20,7 +20,12 @@ namespace Kernel.Interrupts
         private static HandlerTable s_counts;   // interrupts taken per vector
         private static HandlerTable s_cycles;   // TSC cycles spent in each vector's handler and end-of-interrupt
         private static ulong s_count;
-        private static int s_irqDepth;      // per CPU: device handlers running (a fault there is in interrupt context)
+        private struct Depths
+        {
+            public fixed int PerCpu[Kernel.Arch.PerCpu.MaxCpus];
+        }
+
+        private static Depths s_irqDepth;   // per CPU: device handlers running (a fault there is in interrupt context)
         private static delegate*<int, void> s_endOfInterrupt;
         private static delegate*<void> s_exitHook;
 
@@ -37,7 +42,15 @@ namespace Kernel.Interrupts
 
         /// <summary>True while a device interrupt's handler or end-of-interrupt runs on this CPU (not during the
         /// preemption that may follow, which runs as the world it switches to).</summary>
-        public static bool InDeviceHandler => s_irqDepth > 0;
+        /// <summary>This CPU is inside a device interrupt handler (another CPU's handlers do not count).</summary>
+        public static bool InDeviceHandler
+        {
+            get
+            {
+                int cpu = Internal.Runtime.ThisCpu.Index;
+                return (uint)cpu < Kernel.Arch.PerCpu.MaxCpus && s_irqDepth.PerCpu[cpu] > 0;
+            }
+        }
 
         public static ulong CountFor(int vector)
         {
@@ -89,7 +102,8 @@ namespace Kernel.Interrupts
                 return;
             }
             ulong start = Kernel.Arch.Cpu.ReadTimestampCounter();
-            Interlocked.Increment(ref s_irqDepth);   // atomically: the parked CPUs' wake-ups come through here too
+            int cpu = Internal.Runtime.ThisCpu.Index;
+            s_irqDepth.PerCpu[cpu]++;   // only this CPU writes its entry
             ulong handler;
             fixed (ulong* h = s_handlers.Handlers)
                 handler = h[vector];
@@ -99,7 +113,7 @@ namespace Kernel.Interrupts
                 s_endOfInterrupt(vector);
             fixed (ulong* cycles = s_cycles.Handlers)
                 cycles[vector] += Kernel.Arch.Cpu.ReadTimestampCounter() - start;
-            Interlocked.Decrement(ref s_irqDepth);
+            s_irqDepth.PerCpu[cpu]--;
             if (s_exitHook != null)
                 s_exitHook();
             if (s_userReturnHook != null && (frame->Cs & 3) == 3)

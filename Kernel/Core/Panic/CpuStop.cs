@@ -86,7 +86,7 @@ namespace Kernel.Panic
                 if ((uint)me < PerCpu.MaxCpus)
                 {
                     s_records.Rip[me] = frame->Rip;
-                    s_records.WorldId[me] = me == 0 ? CurrentWorld.Id : 0;   // worlds run on cpu0 only (docs/Smp.md)
+                    s_records.WorldId[me] = CurrentWorld.Id;   // 0 on a CPU that runs no worlds (parked)
                     s_records.Stopped[me] = 1;
                 }
                 Interlocked.Increment(ref s_stopped);

@@ -232,7 +232,7 @@ namespace Kernel.Panic
             int me = Internal.Runtime.ThisCpu.Index;
             PanicWriter.Append("*PCPU");
             PanicWriter.AppendDecimal((ulong)me);
-            if (me == 0)
+            if (me == 0 || CurrentWorld.IdOn(me) != 0)
             {
                 PanicWriter.Append(':');
                 PanicWriter.AppendDecimal((ulong)CurrentWorld.Id);
@@ -241,7 +241,7 @@ namespace Kernel.Panic
             }
             else
             {
-                PanicWriter.Append(": application processor, no world (worlds run on cpu0)");
+                PanicWriter.Append(": application processor, no world (parked: worlds run on cpu0)");
             }
             PanicWriter.EndLine();
             OtherCpus(me);
@@ -278,12 +278,12 @@ namespace Kernel.Panic
                 }
                 else
                 {
-                    if (cpu == 0)
+                    if (cpu == 0 || worldId != 0)
                     {
                         PanicWriter.Append(':');
                         PanicWriter.AppendDecimal((ulong)worldId);
                         PanicWriter.Append('/');
-                        PanicWriter.Append(CurrentWorld.Name);
+                        PanicWriter.Append(CurrentWorld.NameOn(cpu) ?? "init");
                     }
                     else
                     {

@@ -31,10 +31,12 @@ namespace Kernel.Time
         /// <summary>The scheduler's per-tick work (waking sleepers, timers, preemption).</summary>
         public static unsafe void SetTickHook(delegate*<ulong, void> hook) => s_tickHook = hook;
 
-        /// <summary>Called by the timer driver on every periodic interrupt (interrupts off).</summary>
+        /// <summary>Called by the timer driver on every periodic interrupt (interrupts off), on every CPU that has a
+        /// tick; the tick count is cpu0's (each CPU's local APIC timer runs at the same rate).</summary>
         public static unsafe void Tick()
         {
-            s_ticks++;
+            if (Internal.Runtime.ThisCpu.Index == 0)
+                s_ticks++;
             if (s_tickHook != null)
                 s_tickHook(s_ticks);
         }

@@ -26,6 +26,9 @@ namespace Kernel.Worlds
     public abstract class CpuClient
     {
         public ResourceGroup Group { get; internal set; }
+
+        /// <summary>The CPUs it may run on now (bit N = cpuN), set by the scheduler as it queues the world.</summary>
+        public ulong CpuMask = ulong.MaxValue;
     }
 
     public sealed class CpuSharePolicy
@@ -131,7 +134,12 @@ namespace Kernel.Worlds
         /// that has waited longer, since the run queue is in arrival order). The running world must be in
         /// <paramref name="ready"/> if it may go on. Advances the floor.
         /// </summary>
-        public int Pick<T>(List<T> ready, ulong now) where T : CpuClient
+        public int Pick<T>(List<T> ready, ulong now) where T : CpuClient => Pick(ready, now, -1);
+
+        /// <summary>The same for CPU <paramref name="cpu"/> of several: only worlds whose CpuMask has that CPU (-1:
+        /// every world). Every CPU picks from the one queue with the same policy, so shares, reservations and limits
+        /// hold over the CPU time of all of them together.</summary>
+        public int Pick<T>(List<T> ready, ulong now, int cpu) where T : CpuClient
         {
             int best = -1;
             ulong bestTime = 0;
@@ -143,7 +151,7 @@ namespace Kernel.Worlds
                 ulong time = group.CpuVirtualTime;
                 if (time < least)
                     least = time;
-                if (group.CpuThrottled)
+                if (group.CpuThrottled || (cpu >= 0 && (ready[i].CpuMask >> cpu & 1) == 0))
                     continue;
                 bool reserved = group.CpuMin > 0 && BelowReservation(group, now);
                 if (best >= 0 && bestReserved && !reserved)

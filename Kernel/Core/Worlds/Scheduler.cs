@@ -1,6 +1,12 @@
-// Scheduler.cs -- preemptive, timer-driven world scheduling with per-CPU run queues (one CPU today; every piece
-// of state hangs off CpuRunQueue, so SMP adds CPUs rather than undoing globals; Kernel.Arch.PerCpu is the
-// per-CPU block the assembly reaches through GS).
+// Scheduler.cs -- preemptive, timer-driven world scheduling on every CPU (docs/Smp.md).
+//
+// SMP, first step: each CPU has its own state (CpuRunQueue: its current and idle world, its slice, its reaping, its
+// counters), and all CPUs pick from one ready queue under the scheduler lock, which balances load by construction
+// (an idle CPU takes whatever is ready) at the cost of one lock for every switch; per-CPU queues with work stealing
+// are the next step. A world may be pinned (World.Affinity, `run ++affinity=0,2`). A wake-up that finds an idle CPU
+// the world may run on sends that CPU the reschedule IPI. Group CPU shares, reservations and limits are counted in
+// CPU time summed over all CPUs, so a limit of 150% is one and a half CPUs, as ESXi counts (capacity: online CPUs x
+// 100%).
 //
 // Policy, in one paragraph (the decisions live in CpuSharePolicy, host-tested): CPU is shared between resource
 // groups in proportion to their CPU shares (stride scheduling: a group's virtual time advances by run time / shares
@@ -34,19 +40,30 @@ namespace Kernel.Worlds
         public const ulong SliceTicksDefault = 10;
         public const ulong PeriodMilliseconds = 100;
 
+        /// <summary>The reschedule IPI: its handler does nothing, the interrupt's exit hook switches worlds.</summary>
+        public const int RescheduleVector = 0xF1;
+
         private sealed class CpuRunQueue
         {
             public int Index;
+            public bool Online;          // runs worlds (cpu0 from Initialize, each AP from EnterOnThisCpu)
             public World Current;
             public World Idle;
-            public readonly List<World> Ready = new List<World>();
             public World PendingReap;
             public bool NeedResched;
             public ulong SliceStartTick;
-            public CpuSharePolicy Policy;
+            // sched-stats: TSC cycles this CPU ran worlds / its idle world; cycles the worlds it picked had waited
+            // ready; switches; reschedule IPIs sent to it.
+            public ulong BusyCycles, IdleCycles, ReadyCycles, Switches, Kicks;
         }
 
-        private static CpuRunQueue s_cpu;
+        // Indexed by CPU (ThisCpu.Index); read with interrupts off, so the reader cannot move to another CPU between
+        // finding its index and reading its entry.
+        private static readonly CpuRunQueue[] s_cpus = new CpuRunQueue[PerCpu.MaxCpus];
+        private static readonly List<World> s_ready = new List<World>();
+        private static CpuSharePolicy s_policy;
+        private static delegate*<int, void> s_sendReschedule;
+        private static int s_onlineCpus = 1;
         private static readonly List<World> s_all = new List<World>();
         private static readonly List<World> s_sleepers = new List<World>();
         // Reaped World objects are kept for reuse rather than freed: without a collector, a world's object may still
@@ -61,11 +78,83 @@ namespace Kernel.Worlds
         public static ulong ContextSwitches { get; private set; }
         public static ulong SliceTicks { get; private set; } = SliceTicksDefault;
         public static bool IsRunning => s_running;
-        public static World Current => s_cpu?.Current;
-        public static World IdleWorld => s_cpu?.Idle;
+        /// <summary>The world running on this CPU (null before the scheduler starts).</summary>
+        public static World Current
+        {
+            get
+            {
+                if (!s_initialized)
+                    return null;
+                ulong flags = Cpu.SaveAndDisableInterrupts();
+                World world = s_cpus[Internal.Runtime.ThisCpu.Index]?.Current;
+                Cpu.RestoreInterrupts(flags);
+                return world;
+            }
+        }
+
+        public static World IdleWorld
+        {
+            get
+            {
+                if (!s_initialized)
+                    return null;
+                ulong flags = Cpu.SaveAndDisableInterrupts();
+                World world = s_cpus[Internal.Runtime.ThisCpu.Index]?.Idle;
+                Cpu.RestoreInterrupts(flags);
+                return world;
+            }
+        }
+
+        /// <summary>CPUs that run worlds.</summary>
+        public static int OnlineCpus => s_onlineCpus;
+
+        /// <summary>User programs (ring 3) run on cpu0 only while Kernel/User still guards its structures by turning
+        /// interrupts off, which is no lock across CPUs (docs/Smp.md); kernel worlds run everywhere.</summary>
+        public static bool UserProgramsOnEveryCpu;
+
+        private static bool s_initialized;
+
+        // The caller has interrupts off (holds the scheduler lock, or is an interrupt handler).
+        private static CpuRunQueue This => s_cpus[Internal.Runtime.ThisCpu.Index];
+
+        /// <summary>Per-CPU figures for sched-stats (false past the online CPUs).</summary>
+        public static bool CpuStatistics(int cpu, out int currentWorld, out ulong busyCycles, out ulong idleCycles, out ulong readyCycles, out ulong switches, out ulong kicks)
+        {
+            CpuRunQueue q = (uint)cpu < PerCpu.MaxCpus ? s_cpus[cpu] : null;
+            currentWorld = 0;
+            busyCycles = idleCycles = readyCycles = switches = kicks = 0;
+            if (q == null || !q.Online)
+                return false;
+            ulong flags = SchedulerLock.Enter();
+            currentWorld = q.Current.Id;
+            busyCycles = q.BusyCycles;
+            idleCycles = q.IdleCycles;
+            readyCycles = q.ReadyCycles;
+            switches = q.Switches;
+            kicks = q.Kicks;
+            SchedulerLock.Exit(flags);
+            return true;
+        }
         public static int WorldCount => s_all.Count;
         /// <summary>Worlds running or ready, idle excluded (LoadAverage samples it from the tick).</summary>
-        public static int RunnableCount => s_cpu == null ? 0 : s_cpu.Ready.Count + (s_cpu.Current != null && !s_cpu.Current.IsIdle && s_cpu.Current.State == WorldState.Running ? 1 : 0);
+        public static int RunnableCount
+        {
+            get
+            {
+                if (!s_initialized)
+                    return 0;
+                ulong flags = SchedulerLock.Enter();
+                int runnable = s_ready.Count;
+                for (int i = 0; i < PerCpu.MaxCpus; i++)
+                {
+                    CpuRunQueue q = s_cpus[i];
+                    if (q != null && q.Online && q.Current != null && !q.Current.IsIdle && q.Current.State == WorldState.Running)
+                        runnable++;
+                }
+                SchedulerLock.Exit(flags);
+                return runnable;
+            }
+        }
 
         /// <summary>The live list itself, for the collector's stack scan only (interrupts are off while it reads).</summary>
         internal static List<World> WorldsForCollector => s_all;
@@ -99,7 +188,10 @@ namespace Kernel.Worlds
         {
             Groups = groups;
             ResourceGroupTree.SetCriticalSection(&GroupsLock.Enter, &GroupsLock.Exit);
-            s_cpu = new CpuRunQueue { Index = 0, Policy = new CpuSharePolicy(PeriodCycles, SliceTicks * Clock.TscPerTick) };
+            s_policy = new CpuSharePolicy(PeriodCycles, SliceTicks * Clock.TscPerTick);
+            CurrentWorld.Initialize();
+            var cpu0 = new CpuRunQueue { Index = 0, Online = true };
+            s_cpus[0] = cpu0;
             var boot = new World
             {
                 Id = s_nextId++,
@@ -114,14 +206,16 @@ namespace Kernel.Worlds
             KernelHeap.InitializeHeap(boot.HeapPointer, (void*)boot.OwnerHandle);
             bootGroup.WorldCount++;
             s_all.Add(boot);
-            s_cpu.Current = boot;
+            cpu0.Current = boot;
+            s_initialized = true;
             SetCurrentIdentity(boot);
             WorldExceptionState.Install();
 
             World idle = Create("idle0", WorldType.System | WorldType.Idle, groups.Root, &IdleLoop, null, out string error);
             if (idle == null)
                 Panic.PanicScreen.Show(string.Concat("cannot create the idle world: ", error));
-            s_cpu.Idle = idle;
+            idle.Affinity = 1;
+            cpu0.Idle = idle;
             s_periodStartTsc = Cpu.ReadTimestampCounter();
             Clock.SetTickHook(&OnTick);
             InterruptDispatch.SetExitHook(&OnInterruptExit);
@@ -187,10 +281,90 @@ namespace Kernel.Worlds
             GroupsLock.Exit(flags);
         }
 
+        // Every CPU's idle world: halt until an interrupt (the tick or a reschedule IPI switches to a ready world on
+        // its way out); on an application processor, run the work ApWork posted to it first (smp-stress).
         private static void IdleLoop(object unused)
         {
             while (true)
+            {
+                if (ApWork.RunPostedWork())
+                    continue;
                 Cpu.EnableInterruptsAndHalt();
+            }
+        }
+
+        /// <summary>
+        /// Creates the idle world of every application processor (on cpu0: creation allocates) and gives each AP
+        /// <paramref name="join"/> to run (ApWork), which sets up that CPU and ends in <see cref="EnterOnThisCpu"/>.
+        /// </summary>
+        public static void StartOtherCpus(delegate*<ulong, void> join, delegate*<int, void> sendReschedule)
+        {
+            s_sendReschedule = sendReschedule;
+            for (int i = 1; i < PerCpu.Count; i++)
+            {
+                World idle = Create(string.Concat("idle", i.ToString()), WorldType.System | WorldType.Idle, Groups.Root, &IdleLoop, null, out string error);
+                if (idle == null)
+                {
+                    Log.Warning("World", string.Concat("cpu", i.ToString(), " runs no worlds: ", error));
+                    continue;
+                }
+                idle.Affinity = 1UL << i;
+                ulong flags = SchedulerLock.Enter();
+                s_cpus[i] = new CpuRunQueue { Index = i, Idle = idle };
+                SchedulerLock.Exit(flags);
+                ApWork.Post(i, join, (ulong)i);
+            }
+        }
+
+        /// <summary>An application processor starts scheduling: it becomes its idle world. Never returns.</summary>
+        public static void EnterOnThisCpu()
+        {
+            SchedulerLock.Enter();   // handed to the idle world, which lets go of it in KWorldStart
+            CpuRunQueue cpu = This;
+            World idle = cpu.Idle;
+            idle.State = WorldState.Running;
+            idle.LastStartTsc = Cpu.ReadTimestampCounter();
+            idle.Cpu = cpu.Index;
+            cpu.Current = idle;
+            cpu.SliceStartTick = Clock.Ticks;
+            cpu.Online = true;
+            System.Threading.Interlocked.Increment(ref s_onlineCpus);
+            SetCurrentIdentity(idle);
+            WorldCpuState.Load(idle);
+            ulong discardedRsp;
+            // The start-up stack is left for good: its registers are saved nowhere that matters, the FPU state into
+            // the idle world's own area, which the same switch then loads back.
+            SwitchWorld(&discardedRsp, idle.Control->SavedRsp, idle.Control->Fpu, idle.Control->Fpu);
+            Panic.PanicScreen.Show("an application processor returned to its start-up stack");
+        }
+
+        /// <summary>CPUs running worlds other than the caller's (the collector's stop-the-world count).</summary>
+        public static int OtherOnlineCpus() => s_onlineCpus - 1;
+
+        /// <summary>Whether cpuN has entered the scheduler.</summary>
+        public static bool RunsWorlds(int cpu) => (uint)cpu < PerCpu.MaxCpus && s_cpus[cpu] != null && s_cpus[cpu].Online;
+
+        /// <summary>The collector parked this CPU at <paramref name="stackPointer"/>: the running world's stack is scanned
+        /// from there, like a switched-out world's (WorldStop).</summary>
+        public static void RecordParkedStack(nuint stackPointer)
+        {
+            CpuRunQueue cpu = s_initialized ? This : null;
+            World world = cpu?.Current;
+            if (world != null && world.Control != null)
+                world.Control->SavedRsp = stackPointer;
+        }
+
+        // The CPUs `world` may run on: its affinity, and cpu0 alone for a user program (see UserProgramsOnEveryCpu).
+        private static ulong CpusFor(World world)
+            => UserProgramsOnEveryCpu || world.AddressSpaceRoot == 0 ? world.Affinity : world.Affinity & 1;
+
+        private static bool AllowedOn(World world, int cpu) => (CpusFor(world) >> cpu & 1) != 0;
+
+        private static void Enqueue(World world, ulong now)
+        {
+            world.ReadySinceTsc = now;
+            world.CpuMask = CpusFor(world);
+            s_ready.Add(world);
         }
 
         /// <summary>Creates a world (not yet runnable: call <see cref="Start"/>). Null with a reason when refused.</summary>
@@ -271,7 +445,7 @@ namespace Kernel.Worlds
         private static void WorldStart()
         {
             ReapPending();
-            World self = s_cpu.Current;
+            World self = This.Current;
             // The world that switched here held the scheduler lock (it is held across every switch): a new world
             // has no caller to give it back, so it lets go of every level here.
             SchedulerLock.ReleaseAll();
@@ -287,11 +461,36 @@ namespace Kernel.Worlds
             s_sleepers.Remove(world);
             world.WaitingOn = null;
             world.State = WorldState.Ready;
-            World running = s_cpu.Current;
-            s_cpu.Policy.OnReady(world.Group, s_cpu.Ready, running == null || running.IsIdle || running.State != WorldState.Running ? null : running.Group);
-            s_cpu.Ready.Add(world);
-            if (s_cpu.Current.IsIdle)
-                s_cpu.NeedResched = true;
+            CpuRunQueue here = This;
+            World running = here.Current;
+            s_policy.OnReady(world.Group, s_ready, running == null || running.IsIdle || running.State != WorldState.Running ? null : running.Group);
+            Enqueue(world, Cpu.ReadTimestampCounter());
+            Kick(world, here);
+        }
+
+        // A world became ready: an idle CPU it may run on should take it now. This CPU if it is idle (the interrupt's
+        // exit hook switches), otherwise the first idle one by the reschedule IPI. With every CPU busy it waits for a
+        // slice to end (a lower-priority CPU is not preempted yet: docs/Smp.md).
+        private static void Kick(World world, CpuRunQueue here)
+        {
+            if (here != null && here.Current != null && here.Current.IsIdle && AllowedOn(world, here.Index))
+            {
+                here.NeedResched = true;
+                return;
+            }
+            for (int i = 0; i < PerCpu.MaxCpus; i++)
+            {
+                CpuRunQueue cpu = s_cpus[i];
+                if (cpu == null)
+                    break;
+                if (cpu == here || !cpu.Online || !cpu.Current.IsIdle || cpu.NeedResched || !AllowedOn(world, i))
+                    continue;
+                cpu.NeedResched = true;
+                cpu.Kicks++;
+                if (s_sendReschedule != null)
+                    s_sendReschedule(i);
+                return;
+            }
         }
 
         /// <summary>Moves the running world to another group (and renames it): used when the boot world becomes the shell.</summary>
@@ -301,7 +500,7 @@ namespace Kernel.Worlds
                 return;
             ulong flags = SchedulerLock.Enter();
             ulong groupFlags = GroupsLock.Enter();
-            World self = s_cpu.Current;
+            World self = This.Current;
             if (self.MemBytes > 0)
             {
                 Groups.Uncharge(self.Group, self.MemBytes);
@@ -337,7 +536,7 @@ namespace Kernel.Worlds
         public static void Sleep(ulong milliseconds)
         {
             ulong flags = SchedulerLock.Enter();
-            World self = s_cpu.Current;
+            World self = This.Current;
             self.WakeTsc = Cpu.ReadTimestampCounter() + milliseconds * Clock.TscHz / 1000;
             self.State = WorldState.Sleeping;
             s_sleepers.Add(self);
@@ -347,10 +546,11 @@ namespace Kernel.Worlds
 
         internal static bool BlockCurrent(WaitQueue queue, ulong timeoutTicks)
         {
-            World self = s_cpu.Current;
+            World self = s_initialized ? This.Current : null;
             if (self == null)
             {
-                // Before the scheduler runs there is nobody to switch to: wait for an interrupt instead.
+                // Before the scheduler runs there is nobody to switch to: wait for an interrupt instead (boot, one CPU:
+                // interrupts off again is the caller's bracket, not a lock).
                 Cpu.EnableInterruptsAndHalt();
                 Cpu.DisableInterrupts();
                 return true;
@@ -380,10 +580,11 @@ namespace Kernel.Worlds
         public static void Exit(int status)
         {
             SchedulerLock.Enter();   // never left: the next world takes the lock over
-            World self = s_cpu.Current;
+            CpuRunQueue cpu = This;
+            World self = cpu.Current;
             self.ExitStatus = status;
             Finish(self);
-            s_cpu.PendingReap = self;
+            cpu.PendingReap = self;
             Schedule();
             Panic.PanicScreen.Show("a dead world was scheduled again");
         }
@@ -442,9 +643,20 @@ namespace Kernel.Worlds
                 SchedulerLock.Exit(flags);
                 return true;
             }
-            if (world == s_cpu.Current)
+            if (world == This.Current)
                 Exit(world.PendingKillStatus);
-            s_cpu.Ready.Remove(world);
+            if (world.State == WorldState.Running)
+            {
+                // Running on another CPU: its stack is in use there. That CPU ends it at its next interrupt exit
+                // (OnInterruptExit), which the reschedule IPI makes immediate.
+                CpuRunQueue cpu = s_cpus[world.Cpu];
+                cpu.NeedResched = true;
+                if (s_sendReschedule != null)
+                    s_sendReschedule(world.Cpu);
+                SchedulerLock.Exit(flags);
+                return true;
+            }
+            s_ready.Remove(world);
             s_sleepers.Remove(world);
             world.WaitingOn?.Remove(world);
             world.WaitingOn = null;
@@ -462,7 +674,7 @@ namespace Kernel.Worlds
         /// </summary>
         internal static void ExitIfKillPending()
         {
-            World self = s_cpu.Current;
+            World self = Current;
             if (self == null || !self.KillRequested || self.HeldMutexes.Count > 0 || self.IsIdle)
                 return;
             if (Internal.Runtime.LockChecks.HeldByThisCpu != 0)
@@ -503,10 +715,11 @@ namespace Kernel.Worlds
 
         private static void ReapPending()
         {
-            World dead = s_cpu.PendingReap;
+            CpuRunQueue cpu = This;
+            World dead = cpu.PendingReap;
             if (dead == null)
                 return;
-            s_cpu.PendingReap = null;
+            cpu.PendingReap = null;
             Reap(dead);
         }
 
@@ -530,49 +743,76 @@ namespace Kernel.Worlds
             s_pool.Add(world);   // keeps Id and ExitStatus readable until reused (Reset bumps Generation)
         }
 
-        private static void Account(World world, ulong now)
+        private static void Account(CpuRunQueue cpu, World world, ulong now)
         {
             ulong delta = now - world.LastStartTsc;
             world.LastStartTsc = now;
             world.RunCycles += delta;
-            if (!world.IsIdle)
-                s_cpu.Policy.Charge(world.Group, delta);
+            if (world.IsIdle)
+            {
+                cpu.IdleCycles += delta;
+                return;
+            }
+            cpu.BusyCycles += delta;
+            s_policy.Charge(world.Group, delta);
         }
 
         private static ulong PeriodCycles => Clock.TscHz * PeriodMilliseconds / 1000;
 
-        private static World PickNext()
+        private static World PickNext(CpuRunQueue cpu, ulong now)
         {
-            List<World> ready = s_cpu.Ready;
-            int best = s_cpu.Policy.Pick(ready, Cpu.ReadTimestampCounter());
+            int best = s_policy.Pick(s_ready, now, cpu.Index);
             if (best < 0)
                 return null;
-            World next = ready[best];
-            ready.RemoveAt(best);
+            World next = s_ready[best];
+            s_ready.RemoveAt(best);
+            cpu.ReadyCycles += now - next.ReadySinceTsc;
             return next;
+        }
+
+        // Whether a world this CPU may run is ready (the tick's preemption test).
+        private static bool AnyReadyFor(int cpu)
+        {
+            for (int i = 0; i < s_ready.Count; i++)
+                if ((s_ready[i].CpuMask >> cpu & 1) != 0)
+                    return true;
+            return false;
         }
 
         // The one place worlds change. The scheduler lock is held (so interrupts are off).
         private static void Schedule()
         {
-            CpuRunQueue cpu = s_cpu;
+            CpuRunQueue cpu = This;
             World previous = cpu.Current;
             ulong now = Cpu.ReadTimestampCounter();
-            Account(previous, now);
+            Account(cpu, previous, now);
+            if (previous.KillRequested && previous.HeldMutexes.Count == 0 && !previous.IsIdle && previous.State != WorldState.Dead)
+            {
+                // Killed from another CPU while it ran here, and switching away before this CPU's interrupt exit
+                // ended it: it ends now, and the next world reaps it (its stack is free once the switch is done).
+                s_sleepers.Remove(previous);
+                previous.WaitingOn?.Remove(previous);
+                previous.WaitingOn = null;
+                previous.ExitStatus = previous.PendingKillStatus;
+                Finish(previous);
+                cpu.PendingReap = previous;
+            }
             if (previous.State == WorldState.Running && !previous.IsIdle)
             {
                 previous.State = WorldState.Ready;
-                cpu.Ready.Add(previous);
+                Enqueue(previous, now);
             }
-            World next = PickNext() ?? cpu.Idle;
+            World next = PickNext(cpu, now) ?? cpu.Idle;
             next.State = WorldState.Running;
             next.LastStartTsc = now;
+            next.Cpu = cpu.Index;
             cpu.Current = next;
             cpu.NeedResched = false;
             cpu.SliceStartTick = Clock.Ticks;
             if (next == previous)
                 return;
             ContextSwitches++;
+            cpu.Switches++;
             next.Switches++;
             SetCurrentIdentity(next);
             WorldCpuState.Load(next);
@@ -592,19 +832,34 @@ namespace Kernel.Worlds
             CurrentWorld.Name = world.Name;
         }
 
-        // Timer interrupt (interrupts off): wake sleepers, fire timers, account, enforce limits and slices.
+        // Timer interrupt (interrupts off), on every CPU with its own local APIC timer: cpu0 also wakes sleepers,
+        // fires timers and starts periods; each CPU accounts its running world and enforces its limit and slice.
         private static void OnTick(ulong ticks)
         {
-            if (!s_running || Internal.Runtime.ThisCpu.Index != 0)
+            if (!s_running)
+                return;
+            CpuRunQueue cpu = This;
+            if (cpu == null || !cpu.Online)
                 return;
             ulong flags = SchedulerLock.Enter();
-            Tick(ticks);
+            if (cpu.Index == 0)
+                Tick(ticks);
+            CheckRunning(cpu, ticks);
             SchedulerLock.Exit(flags);
+        }
+
+        private static void CheckRunning(CpuRunQueue cpu, ulong ticks)
+        {
+            World current = cpu.Current;
+            Account(cpu, current, Cpu.ReadTimestampCounter());
+            if (current.KillRequested && !current.IsIdle)
+                cpu.NeedResched = true;
+            else if (CpuSharePolicy.ShouldPreempt(current.Group, current.IsIdle, ticks - cpu.SliceStartTick, SliceTicks, AnyReadyFor(cpu.Index)))
+                cpu.NeedResched = true;
         }
 
         private static void Tick(ulong ticks)
         {
-            CpuRunQueue cpu = s_cpu;
             // Deadlines are in TSC time: under emulation the timer interrupt can arrive late and then in bursts,
             // so counting ticks could end a sleep early by the clock; the TSC cannot.
             ulong now = Cpu.ReadTimestampCounter();
@@ -627,23 +882,28 @@ namespace Kernel.Worlds
             if (now - s_periodStartTsc >= PeriodCycles)
             {
                 s_periodStartTsc = now;
-                if (cpu.Policy.StartPeriod(Groups, now))
-                    cpu.NeedResched = true;
+                // Throttled groups may run again: every CPU looks at the queue at its next tick; idle ones now.
+                if (s_policy.StartPeriod(Groups, now))
+                    for (int i = 0; i < s_ready.Count; i++)
+                        Kick(s_ready[i], This);
             }
-            World current = cpu.Current;
-            Account(current, Cpu.ReadTimestampCounter());
-            if (CpuSharePolicy.ShouldPreempt(current.Group, current.IsIdle, ticks - cpu.SliceStartTick, SliceTicks, cpu.Ready.Count > 0))
-                cpu.NeedResched = true;
         }
 
-        // On the way out of every device interrupt (after EOI): preempt if the tick asked for it.
+        // On the way out of every device interrupt (after EOI): preempt if the tick or a wake-up asked for it, and end
+        // a world another CPU killed while it ran here.
         private static void OnInterruptExit()
         {
-            // Worlds run on cpu0 only: an interrupt on a parked CPU (its wake-up IPI) never switches worlds.
-            if (!s_running || !s_cpu.NeedResched || Internal.Runtime.ThisCpu.Index != 0)
+            if (!s_running)
+                return;
+            CpuRunQueue cpu = This;
+            // A CPU that runs no worlds (parked, or not yet entered) never switches.
+            if (cpu == null || !cpu.Online || !cpu.NeedResched)
                 return;
             ulong flags = SchedulerLock.Enter();
-            if (s_cpu.NeedResched)
+            World current = cpu.Current;
+            if (current.KillRequested && current.HeldMutexes.Count == 0 && !current.IsIdle && current.State == WorldState.Running)
+                Exit(current.PendingKillStatus);
+            if (cpu.NeedResched)
                 Schedule();
             SchedulerLock.Exit(flags);
         }

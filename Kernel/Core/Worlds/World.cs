@@ -19,7 +19,11 @@ namespace Kernel.Worlds
         /// <summary>The group that refused this world's last heap page charge (null after a success): the OOM policy
         /// settles contention under the group that was full, which need not be the world's own.</summary>
         internal ResourceGroup LastRefusingGroup;
+        /// <summary>The CPU it runs on, or last ran on.</summary>
         public int Cpu { get; internal set; }
+        /// <summary>The CPUs it may run on (bit N = cpuN; `run ++affinity=0,2`); all by default.</summary>
+        public ulong Affinity { get; set; } = ulong.MaxValue;
+        internal ulong ReadySinceTsc;
 
         internal ulong StackBase;                             // guard page address; 0 for the boot world
         internal WorldControl* Control;
@@ -95,6 +99,9 @@ namespace Kernel.Worlds
             State = WorldState.Waiting;
             Group = null;
             Cpu = 0;
+            Affinity = ulong.MaxValue;
+            CpuMask = ulong.MaxValue;
+            ReadySinceTsc = 0;
             StackBase = 0;
             Control = null;
             AddressSpaceRoot = 0;

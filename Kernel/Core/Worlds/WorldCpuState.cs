@@ -21,6 +21,7 @@ namespace Kernel.Worlds
             ulong root = next.AddressSpaceRoot != 0 ? next.AddressSpaceRoot : Paging.Root;
             if (Cpu.ReadCr3() != root)
                 Cpu.WriteCr3(root);
+            TlbShootdown.NoteLoaded(root);
             if (next.IsUser)
                 Cpu.WriteMsr(FsBaseMsr, next.UserFsBase);
         }

@@ -29,7 +29,7 @@ namespace Kernel.Shell.Commands
         private static byte[] s_array;
 
         public override string Name => "bench";
-        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt; `bench gc`: collection pauses; `bench path`: VisorFS lookups";
+        public override string Summary => "micro-benchmarks: heap, pages, world switch, timer interrupt; `bench gc`: collection pauses; `bench path`: VisorFS lookups; `bench smp`: IPI, shootdown, wake-up";
 
         public override int Run(Shell shell, string[] args)
         {
@@ -44,6 +44,8 @@ namespace Kernel.Shell.Commands
                 return GcPauses(shell, hz);
             if (args.Length > 1 && args[1] == "path")
                 return PathBench.Run(shell, hz);
+            if (args.Length > 1 && args[1] == "smp")
+                return SmpBench.Run(shell, hz);
             shell.WriteLine("  operation                          iterations    cycles/op     instr/op");
             Report(shell, "rdtsc (loop and timing overhead)", SmallIterations, TimeEmpty(SmallIterations), hz);
             Report(shell, "heap new+free, 32 B object", SmallIterations, TimeSmallObject(SmallIterations), hz);
@@ -87,7 +89,19 @@ namespace Kernel.Shell.Commands
             var state = new PingPong { Remaining = SwitchRoundTrips };
             Kernel.Resources.ResourceGroupTree groups = Scheduler.Groups;
             groups.AddPath("host/system/bench", out Kernel.Resources.ResourceGroup group);
-            World partner = Scheduler.Spawn("bench-partner", WorldType.System, group, &YieldUntilDone, state);
+            // Both on this CPU: with several CPUs the partner would otherwise run beside us and Yield switch nothing.
+            World self = Scheduler.Current;
+            ulong affinity = self.Affinity;
+            self.Affinity = 1UL << self.Cpu;
+            World partner = Scheduler.Create("bench-partner", WorldType.System, group, &YieldUntilDone, state, out _);
+            if (partner == null)
+            {
+                self.Affinity = affinity;
+                roundTrips = 1;
+                return 0;
+            }
+            partner.Affinity = self.Affinity;
+            Scheduler.Start(partner);
             roundTrips = SwitchRoundTrips;
             Scheduler.Yield();   // let the partner start
             ulong start = Cpu.ReadTimestampCounter();
@@ -98,6 +112,7 @@ namespace Kernel.Shell.Commands
             }
             ulong cycles = Cpu.ReadTimestampCounter() - start;
             Scheduler.Join(partner);
+            self.Affinity = affinity;
             return cycles;
         }
 

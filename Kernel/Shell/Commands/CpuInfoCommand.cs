@@ -20,7 +20,7 @@ namespace Kernel.Shell.Commands
             shell.WriteLine($"tsc      : {Clock.TscHz / 1000000} MHz");
             shell.WriteLine($"cpus     : {PerCpu.Count} online");
             for (int i = 0; i < PerCpu.Count; i++)
-                shell.WriteLine($"cpu{i,-5}: APIC ID {PerCpu.ApicIdOf(i)}{(i == 0 ? ", bootstrap, runs worlds" : ", parked")}");
+                shell.WriteLine($"cpu{i,-5}: APIC ID {PerCpu.ApicIdOf(i)}{(i == 0 ? ", bootstrap" : "")}{(i == 0 || Kernel.Worlds.Scheduler.RunsWorlds(i) ? ", runs worlds" : ", parked")}");
             return 0;
         }
     }

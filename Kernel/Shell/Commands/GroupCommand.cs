@@ -127,12 +127,13 @@ namespace Kernel.Shell.Commands
                 case "cpumin":
                     CpuMin = (int)number;
                     HasCpuMin = true;
-                    return number >= 0 && number <= 100;
+                    return number >= 0 && number <= ResourceGroupTree.CpuCapacityPercent;
                 case "cpu-max":
                 case "cpumax":
                     CpuMax = (int)number;
                     HasCpuMax = true;
-                    return number == -1 || (number >= 1 && number <= 100);
+                    // Percent of one CPU, as ESXi counts: 150 is one and a half CPUs, up to every online CPU.
+                    return number == -1 || (number >= 1 && number <= ResourceGroupTree.CpuCapacityPercent);
                 case "cpu-shares":
                 case "cpushares":
                     CpuShares = (int)number;

@@ -1,4 +1,5 @@
-// PsCommand.cs -- `ps`: every world with its id, cartel, type, state, resource group and name.
+// PsCommand.cs -- `ps`: every world with its id, cartel, type, state, CPU (running on, or last ran on), resource group
+// and name.
 using Kernel.Text;
 using Kernel.Worlds;
 
@@ -7,11 +8,11 @@ namespace Kernel.Shell.Commands
     internal sealed class PsCommand : ShellCommand
     {
         public override string Name => "ps";
-        public override string Summary => "list worlds (WID, CID, type, state, group, name)";
+        public override string Summary => "list worlds (WID, CID, type, state, the CPU it runs or last ran on, group, name)";
 
         public override int Run(Shell shell, string[] args)
         {
-            shell.WriteLine("     WID      CID  TYPE    STATE  GROUP                            NAME");
+            shell.WriteLine("     WID      CID  TYPE    STATE  CPU  GROUP                            NAME");
             World[] worlds = Scheduler.Snapshot();
             for (int i = 0; i < worlds.Length; i++)
             {
@@ -25,6 +26,8 @@ namespace Kernel.Shell.Commands
                 line.Append("  ");
                 Columns.Text(ref line, w.TypeName, 8);
                 Columns.Text(ref line, w.StateName, 7);
+                Columns.Number(ref line, w.Cpu, 3);
+                line.Append("  ");
                 Columns.Text(ref line, w.Group.Path, 33);
                 line.Append(w.Name);
                 Columns.WriteLine(shell, ref line);

@@ -11,12 +11,12 @@ namespace Kernel.Shell.Commands
     internal sealed unsafe class RunCommand : ShellCommand
     {
         public override string Name => "run";
-        public override string Summary => "run [++group=PATH,min=MB,max=MB,shares=N,cpumax=PCT] spin|memhog MB|newhog MB|sleeper";
+        public override string Summary => "run [++group=PATH,min=MB,max=MB,shares=N,cpumax=PCT,affinity=CPUS] spin|memhog MB|newhog MB|sleeper";
 
         public override int Run(Shell shell, string[] args)
         {
             int next = 1;
-            var placement = new GroupPlacement { Path = "host/user/run" };
+            var placement = new GroupPlacement { Path = "host/user/run", Affinity = ulong.MaxValue };
             if (args.Length > 1 && args[1].StartsWith(GroupPlacement.Prefix))
             {
                 if (!GroupPlacement.TryParse(args[1], placement.Path, out placement, out string bad))
@@ -28,7 +28,7 @@ namespace Kernel.Shell.Commands
             }
             if (next >= args.Length || !Workloads.Workloads.TryGet(args[next], out delegate*<object, void> entry))
             {
-                shell.WriteLine(string.Concat("usage: run [++group=PATH,min=MB,max=MB,shares=N,cpumax=PCT] WORKLOAD; workloads: ", Workloads.Workloads.Names));
+                shell.WriteLine(string.Concat("usage: run [++group=PATH,min=MB,max=MB,shares=N,cpumax=PCT,affinity=CPUS] WORKLOAD; workloads: ", Workloads.Workloads.Names));
                 return 1;
             }
             string workload = args[next];
@@ -59,6 +59,7 @@ namespace Kernel.Shell.Commands
             // A workload's whole life is a request that may fail alone: its `new` fails at its group's limit
             // (OutOfMemoryException) rather than spilling into the kernel heap (AllocationFailurePolicy).
             world.BeginFailableRequest();
+            world.Affinity = placement.Affinity;
             Scheduler.Start(world);
             shell.WriteLine(string.Concat("started world ", id.ToString(), " (", workload, string.Concat(") in ", group.Path)));
             return 0;

@@ -1,4 +1,5 @@
-// SchedStatsCommand.cs -- `sched-stats`: CPU time per world and per group since boot, context switches.
+// SchedStatsCommand.cs -- `sched-stats`: CPU time per CPU (run, idle, ready), per world and per group since boot,
+// context switches.
 using Kernel.Resources;
 using Kernel.Text;
 using Kernel.Time;
@@ -21,6 +22,22 @@ namespace Kernel.Shell.Commands
             line.Append("  uptime ms: ");
             line.AppendDecimal((ulong)Clock.UptimeMilliseconds);
             Columns.WriteLine(shell, ref line);
+            // Per CPU: time running worlds, idle, and the time the worlds it picked had waited ready.
+            shell.WriteLine("CPU   WORLD   RUN(ms)  IDLE(ms)  READY(ms)  SWITCHES  KICKS");
+            for (int cpu = 0; cpu < Kernel.Arch.PerCpu.MaxCpus; cpu++)
+            {
+                if (!Scheduler.CpuStatistics(cpu, out int world, out ulong busy, out ulong idle, out ulong ready, out ulong switches, out ulong kicks))
+                    continue;
+                line.Append("cpu");
+                line.AppendDecimal((ulong)cpu);
+                Columns.Number(ref line, world, cpu < 10 ? 6 : 5);
+                Columns.Number(ref line, (long)(busy * 1000 / hz), 10);
+                Columns.Number(ref line, (long)(idle * 1000 / hz), 10);
+                Columns.Number(ref line, (long)(ready * 1000 / hz), 11);
+                Columns.Number(ref line, (long)switches, 10);
+                Columns.Number(ref line, (long)kicks, 7);
+                Columns.WriteLine(shell, ref line);
+            }
             shell.WriteLine("     WID  NAME              GROUP                            RUN(ms)  SWITCHES");
             World[] worlds = Scheduler.Snapshot();
             for (int i = 0; i < worlds.Length; i++)

@@ -285,14 +285,21 @@ namespace Internal.Runtime
             return collected;
         }
 
-        // Stopping the world is taking the heap lock (interrupts off on this CPU, and no other CPU inside a heap
-        // operation: the parked CPUs' posted work uses world heaps and the shared block map under that lock). Worlds
-        // run on one CPU, and every world but the current one is switched out with its registers on its stack. When
-        // worlds run on every CPU this is the one place that must also stop the other CPUs (an IPI that parks each of
-        // them with its registers spilled, and a wait until all have), and ResumeTheWorld releases them.
-        private static ulong StopTheWorld() => Allocator.LockHeaps();
+        // Stopping the world: the heap lock first (interrupts off on this CPU, no other CPU inside a heap operation,
+        // and a second collector waits here), then every other CPU that runs worlds is parked with its registers
+        // spilled where the stack scanner finds them (WorldStop: stop IPI, or the poll in a lock's spin).
+        private static ulong StopTheWorld()
+        {
+            ulong flags = Allocator.LockHeaps();
+            WorldStop.StopOthers();
+            return flags;
+        }
 
-        private static void ResumeTheWorld(ulong flags) => Allocator.UnlockHeaps(flags);
+        private static void ResumeTheWorld(ulong flags)
+        {
+            WorldStop.ResumeOthers();
+            Allocator.UnlockHeaps(flags);
+        }
 
         private static CollectionReason s_reason;
 

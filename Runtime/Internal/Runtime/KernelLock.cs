@@ -58,7 +58,14 @@ namespace Internal.Runtime
             if (!_lock.TryAcquire())
             {
                 _contended++;
-                _lock.Acquire();
+                // Waiting with interrupts off: a collector on another CPU cannot reach this CPU with its stop IPI,
+                // so the wait itself answers the request (WorldStop), with this world's registers spilled.
+                int ticket = _lock.TakeTicket();
+                while (!_lock.Serves(ticket))
+                {
+                    LockSpin.Poll();
+                    System.Threading.Thread.SpinWait(1);
+                }
             }
             _holderPlusOne = cpu + 1;
             _depth = 1;
@@ -97,6 +104,22 @@ namespace Internal.Runtime
         {
             _depth = 0;
             ReleaseHeld();
+        }
+    }
+
+    /// <summary>What a KernelLock waiter does on each turn of its spin besides waiting: answer the collector's
+    /// stop-the-world (WorldStop installs it; nothing until then, and nothing in the host tests).</summary>
+    public static unsafe class LockSpin
+    {
+        private static delegate*<void> s_poll;
+
+        public static void SetPoll(delegate*<void> poll) => s_poll = poll;
+
+        public static void Poll()
+        {
+            delegate*<void> poll = s_poll;
+            if (poll != null)
+                poll();
         }
     }
 

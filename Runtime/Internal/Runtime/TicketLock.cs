@@ -25,6 +25,13 @@ namespace Internal.Runtime
                 Thread.SpinWait(1);
         }
 
+        /// <summary>Takes a place in line without waiting (pair with <see cref="Serves"/>): for a waiter that must do
+        /// something else while it spins (KernelLock answers a stop-the-world request there).</summary>
+        public int TakeTicket() => Interlocked.Add(ref _next, 1) - 1;
+
+        /// <summary>True once <paramref name="ticket"/> holds the lock.</summary>
+        public bool Serves(int ticket) => _serving == ticket;
+
         /// <summary>Takes the lock only if nobody holds or waits for it.</summary>
         public bool TryAcquire()
         {

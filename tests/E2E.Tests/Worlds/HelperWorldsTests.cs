@@ -18,8 +18,8 @@ public sealed class HelperWorldsTests
         await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct, "cronperiod=2"), nameof(HelperWorldsTests));
         await guest.ExpectPromptAsync();
         string ps = await guest.RunAsync("ps");
-        guest.Check(Regex.IsMatch(ps, @"helper\s+\S+\s+host/system/helpers\s+vmklogger"), $"no log writer world:\n{ps}");
-        guest.Check(Regex.IsMatch(ps, @"helper\s+\S+\s+host/system/helpers\s+crond"), $"no cron world:\n{ps}");
+        guest.Check(Regex.IsMatch(ps, @"helper\s+\S+\s+\d+\s+host/system/helpers\s+vmklogger"), $"no log writer world:\n{ps}");
+        guest.Check(Regex.IsMatch(ps, @"helper\s+\S+\s+\d+\s+host/system/helpers\s+crond"), $"no cron world:\n{ps}");
 
         await guest.RunAsync("echo \"* * * * * uname -n\" > /var/spool/cron/crontabs/root");
         int start = guest.Session.Length;

@@ -195,3 +195,33 @@ public class CpuSharePolicyTests
         Assert.Equal(GroupError.None, ResourceGroupTree.SetCpu(shellGroup, 50, -1));
     }
 }
+
+public class CpuSharePolicyAffinityTests
+{
+    // Every CPU picks from one queue (Scheduler): a CPU must skip worlds whose CpuMask lacks it, and the pick among the
+    // rest is still by virtual time.
+    [Fact]
+    public void Pick_ForOneCpu_SkipsWorldsNotAllowedThere_AndKeepsVirtualTimeOrder()
+    {
+        var tree = ResourceGroupTree.CreateStandard(1L << 30);
+        Assert.Equal(GroupError.None, tree.AddPath("host/user/a", out var a));
+        Assert.Equal(GroupError.None, tree.AddPath("host/user/b", out var b));
+        Assert.Equal(GroupError.None, tree.AddPath("host/user/c", out var c));
+        a.CpuVirtualTime = 10;
+        b.CpuVirtualTime = 20;
+        c.CpuVirtualTime = 30;
+        var pinnedTo2 = new SimWorld("a", a) { CpuMask = 1UL << 2 };
+        var anywhere = new SimWorld("b", b);
+        var pinnedTo0 = new SimWorld("c", c) { CpuMask = 1UL };
+        var ready = new List<SimWorld> { pinnedTo2, anywhere, pinnedTo0 };
+        var policy = new CpuSharePolicy(100_000, 10_000);
+
+        Assert.Equal(0, policy.Pick(ready, 0, 2));    // a: least virtual time, allowed on cpu2
+        Assert.Equal(1, policy.Pick(ready, 0, 0));    // b before c; a is not allowed on cpu0
+        Assert.Equal(1, policy.Pick(ready, 0, 1));    // only b may run on cpu1
+        Assert.Equal(0, policy.Pick(ready, 0));       // no CPU given: every world counts
+
+        ready.RemoveAt(1);
+        Assert.Equal(-1, policy.Pick(ready, 0, 1));   // nothing cpu1 may run
+    }
+}
