@@ -15,18 +15,33 @@ namespace Kernel.VisorFs
             PageRun staging = null;
             ulong address;
             long length;
-            if (from.Ram != null)
+            if (from.Ram != null || from.Volume != null)
             {
-                // A ramdisk file is scattered over pages: gather it first (charged to the tardisk pool).
-                staging = PageRun.TryAllocate(Tree, TardiskGroup, from.Ram.Size, out ResourceGroup refused);
+                // A ramdisk file is scattered over pages, a volume's is on the disk: gather it first (charged to the
+                // tardisk pool).
+                length = from.Size;
+                staging = PageRun.TryAllocate(Tree, TardiskGroup, length, out ResourceGroup refused);
                 if (staging == null)
                 {
                     Log.Warning("VisorFs", string.Concat("Cannot mount ", name, string.Concat(": no room in ", refused.Path)));
                     return Errno.ENOSPC;
                 }
-                Ramdisk.Read(from.Ram, 0, new Span<byte>(staging.Pointer, (int)from.Ram.Size));
+                var into = new Span<byte>(staging.Pointer, (int)length);
+                if (from.Ram != null)
+                {
+                    Ramdisk.Read(from.Ram, 0, into);
+                }
+                else
+                {
+                    Errno e = from.Volume.Read(from.VolumePath, 0, into, out int read);
+                    if (e != Errno.Ok || read != length)
+                    {
+                        staging.Free();
+                        Log.Warning("VisorFs", string.Concat("Cannot mount ", name, ": reading it from ", from.Volume.MountPath, " failed"));
+                        return e != Errno.Ok ? e : Errno.EIO;
+                    }
+                }
                 address = staging.Address;
-                length = from.Ram.Size;
             }
             else
             {

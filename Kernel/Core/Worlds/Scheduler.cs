@@ -79,30 +79,21 @@ namespace Kernel.Worlds
         public static ulong SliceTicks { get; private set; } = SliceTicksDefault;
         public static bool IsRunning => s_running;
         /// <summary>The world running on this CPU (null before the scheduler starts).</summary>
-        public static World Current
-        {
-            get
-            {
-                if (!s_initialized)
-                    return null;
-                ulong flags = Cpu.SaveAndDisableInterrupts();
-                World world = s_cpus[Internal.Runtime.ThisCpu.Index]?.Current;
-                Cpu.RestoreInterrupts(flags);
-                return world;
-            }
-        }
+        public static World Current => OnThisCpu(idle: false);
 
-        public static World IdleWorld
+        public static World IdleWorld => OnThisCpu(idle: true);
+
+        // Reads this CPU's queue with interrupts off, so the caller cannot move to another CPU between finding its
+        // CPU and reading that CPU's world.
+        private static World OnThisCpu(bool idle)
         {
-            get
-            {
-                if (!s_initialized)
-                    return null;
-                ulong flags = Cpu.SaveAndDisableInterrupts();
-                World world = s_cpus[Internal.Runtime.ThisCpu.Index]?.Idle;
-                Cpu.RestoreInterrupts(flags);
-                return world;
-            }
+            if (!s_initialized)
+                return null;
+            ulong flags = Cpu.SaveAndDisableInterrupts();
+            CpuRunQueue q = s_cpus[Internal.Runtime.ThisCpu.Index];
+            World world = q == null ? null : idle ? q.Idle : q.Current;
+            Cpu.RestoreInterrupts(flags);
+            return world;
         }
 
         /// <summary>CPUs that run worlds.</summary>

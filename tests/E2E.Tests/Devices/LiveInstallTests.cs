@@ -1,7 +1,8 @@
 // LiveInstallTests.cs -- ESXi's live install on the disk image: `install-bundle` takes a bundle from a volume
 // (/scratch), mounts it at once, and writes it into /altbootbank with updated= raised and bootstate DIRTY. The next
 // boot (no harness help) is GRUB's choice of that bank; the kernel confirms it (bootstate 0) and the bundle is
-// mounted from it. The rollback entry boots the previous bank, without the bundle. The banks stay fsck-clean.
+// mounted from it. The rollback entry boots the previous bank, without the bundle, where a copy of the bundle from
+// /scratch into /tardisks mounts it live. The banks stay fsck-clean.
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.ImageBuilder.Disk;
 using Vmk.Iso.Runner;
@@ -56,6 +57,11 @@ public sealed class LiveInstallTests
             guest.Check(guest.Session.Text.Contains("Storage: booted from BOOTBANK1", StringComparison.Ordinal), "the rollback did not boot bank 1");
             string file = await guest.RunAsync("ls /opt");
             guest.Check(!file.Contains("extra", StringComparison.Ordinal), $"the bundle is there after the rollback:\n{file}");
+            // A live mount straight from a file on a FAT volume (copied into /tardisks): read off the disk first.
+            string copied = await guest.RunAsync("cp /scratch/extra.v00 /tardisks/");
+            guest.Check(!copied.Contains("cp:", StringComparison.Ordinal), $"cp from /scratch into /tardisks: {copied}");
+            string mounted = await guest.RunAsync("cat /" + Payload);
+            guest.Check(mounted.Contains(Text, StringComparison.Ordinal), $"the bundle copied from /scratch is not mounted:\n{mounted}");
             guest.CheckNoPanic();
             await guest.PowerOffAsync();
         }

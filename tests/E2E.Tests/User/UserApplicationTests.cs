@@ -4,7 +4,6 @@
 // busybox prints for the same command lines (differential, not hard-coded); mount and df show VisorFS's mounts with
 // the sizes vdf reports; a fork bomb in a small group is stopped by the group's
 // limit and leaves nothing behind; 200 sequential fork+exec+wait leave free memory where it was.
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.E2E.Tests.VisorFs;
@@ -47,7 +46,7 @@ public sealed class UserApplicationTests
     [Fact(Timeout = TestTimeoutMs)]
     public async Task TextAndArchiveApplets_PrintWhatTheyPrintOnTheHost()
     {
-        List<(string Output, int Status)> expected = RunOnHost(s_lines);
+        List<(string Output, int Status)> expected = HostBusybox.ShLines(s_lines);
         using var modules = new BootModules();
         await using var guest = await Guest.StartAsync(WithBusybox(modules), nameof(UserApplicationTests));
         await guest.ExpectPromptAsync();
@@ -55,7 +54,7 @@ public sealed class UserApplicationTests
         await guest.RunAsync("cd /tmp/apps");
         for (int i = 0; i < s_lines.Length; i++)
         {
-            string got = Normalize(await guest.RunAsync($"/bin/busybox sh -c \"{s_lines[i]}\"", TimeSpan.FromSeconds(120)));
+            string got = HostBusybox.Normalize(await guest.RunAsync($"/bin/busybox sh -c \"{s_lines[i]}\"", TimeSpan.FromSeconds(120)));
             string report = expected[i].Status == 0 ? "" : $"/bin/busybox: exit status {expected[i].Status}";
             string want = string.Join('\n', new[] { expected[i].Output, report }.Where(s => s.Length > 0));
             guest.Check(got == want, $"sh -c {s_lines[i]}:\n--- guest ---\n{got}\n--- host ---\n{want}");
@@ -70,12 +69,12 @@ public sealed class UserApplicationTests
         using var modules = new BootModules();
         await using var guest = await Guest.StartAsync(WithBusybox(modules), nameof(UserApplicationTests));
         await guest.ExpectPromptAsync();
-        string mount = Normalize(await guest.RunAsync("/bin/busybox mount"));
+        string mount = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox mount"));
         foreach (string line in new[] { "root on / type ramdisk (rw)", "tmp on /tmp type ramdisk (rw)", "etc on /etc type ramdisk (rw)", "proc on /proc type proc (ro)" })
             guest.Check(mount.Split('\n').Contains(line), $"mount lacks '{line}':\n{mount}");
         await guest.RunAsync("/bin/busybox dd if=/dev/zero of=/tmp/big bs=1024 count=600");
-        string df = Normalize(await guest.RunAsync("/bin/busybox df /tmp /etc /proc"));
-        string vdf = Normalize(await guest.RunAsync("vdf"));
+        string df = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox df /tmp /etc /proc"));
+        string vdf = HostBusybox.Normalize(await guest.RunAsync("vdf"));
         guest.Check(df.StartsWith("Filesystem           1K-blocks      Used Available Use% Mounted on", StringComparison.Ordinal), $"df's header:\n{df}");
         foreach (string disk in new[] { "tmp", "etc" })
         {
@@ -89,7 +88,7 @@ public sealed class UserApplicationTests
         long tmpUsed = long.Parse(Regex.Match(df, @"^tmp +\d+ +(\d+)", RegexOptions.Multiline).Groups[1].Value);
         guest.Check(tmpUsed >= 600, $"the 600 KB file is not in /tmp's used space ({tmpUsed} KB)");
         guest.Check(Regex.IsMatch(df, @"^proc +0 +0 +0 +0% /proc$", RegexOptions.Multiline), $"/proc's row:\n{df}");
-        string statf = Normalize(await guest.RunAsync("/bin/busybox stat -f /tmp"));
+        string statf = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox stat -f /tmp"));
         guest.Check(statf.Contains("Type: tmpfs", StringComparison.Ordinal), $"stat -f /tmp:\n{statf}");
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
@@ -149,37 +148,5 @@ public sealed class UserApplicationTests
         await guest.RunAsync("gc");
         KernelInfo.Free free = KernelInfo.ParseFree(guest, await guest.RunAsync("free"));
         return free.MemUsedKb;
-    }
-
-    private static List<(string Output, int Status)> RunOnHost(string[] lines)
-    {
-        string dir = Directory.CreateTempSubdirectory("vmk-apps-").FullName;
-        try
-        {
-            var results = new List<(string, int)>();
-            foreach (string line in lines)
-            {
-                var start = new ProcessStartInfo("/bin/busybox") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                start.ArgumentList.Add("sh");
-                start.ArgumentList.Add("-c");
-                start.ArgumentList.Add(line);
-                start.Environment["PATH"] = "/bin:/sbin";
-                using var process = Process.Start(start)!;
-                string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                results.Add((Normalize(output), process.ExitCode));
-            }
-            return results;
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
-    }
-
-    private static string Normalize(string text)
-    {
-        var lines = text.Replace("\r", "").Split('\n').Where(l => !Regex.IsMatch(l, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")).ToList();
-        return string.Join('\n', lines).TrimEnd('\n', ' ');
     }
 }

@@ -78,10 +78,10 @@ public sealed class UserFileTests
         await guest.RunAsync("cd /tmp/bb");
         for (int i = 0; i < s_busyboxSteps.Length; i++)
         {
-            string got = Normalize(await guest.RunAsync("/bin/busybox " + s_busyboxSteps[i], TimeSpan.FromSeconds(60)));
+            string got = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox " + s_busyboxSteps[i], TimeSpan.FromSeconds(60)));
             guest.Check(got == expected[i], $"busybox {s_busyboxSteps[i]}:\n--- guest ---\n{got}\n--- host ---\n{expected[i]}");
         }
-        string pwd = Normalize(await guest.RunAsync("/bin/busybox pwd"));
+        string pwd = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox pwd"));
         guest.Check(pwd == "/tmp/bb", $"busybox pwd: {pwd}");
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
@@ -102,7 +102,7 @@ public sealed class UserFileTests
                 using var process = Process.Start(start)!;
                 string output = process.StandardOutput.ReadToEnd();
                 process.WaitForExit();
-                outputs.Add(Normalize(output));
+                outputs.Add(HostBusybox.Normalize(output));
             }
             return outputs;
         }
@@ -113,9 +113,4 @@ public sealed class UserFileTests
     }
 
     // Line ends as LF, no kernel log lines, no trailing blank lines.
-    private static string Normalize(string text)
-    {
-        var lines = text.Replace("\r", "").Split('\n').Where(l => !Regex.IsMatch(l, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")).ToList();
-        return string.Join('\n', lines).TrimEnd('\n', ' ');
-    }
 }

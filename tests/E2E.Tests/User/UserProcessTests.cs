@@ -2,7 +2,6 @@
 // actions, pipes and execve, from a C program (UserPrograms/procs.c, written against Linux and passing there); then
 // Debian's busybox sh runs command lines with pipes, command substitution and exit statuses, and prints what the
 // host's busybox prints for the same lines (differential, not hard-coded).
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Vmk.E2E.Tests.Infrastructure;
 using Vmk.E2E.Tests.VisorFs;
@@ -77,16 +76,16 @@ public sealed class UserProcessTests
         await guest.ExpectPromptAsync();
         foreach (string line in s_shellLines)
         {
-            (string expected, int expectedStatus) = RunOnHost(line);
+            (string expected, int expectedStatus) = HostBusybox.ShLines([line])[0];
             string got = await guest.RunAsync($"/bin/busybox sh -c \"{line}\"", TimeSpan.FromSeconds(120));
             string report = expectedStatus == 0 ? "" : $"/bin/busybox: exit status {expectedStatus}";
             string want = string.Join('\n', new[] { expected, report }.Where(s => s.Length > 0));
-            guest.Check(Normalize(got) == want, $"sh -c {line}:\n--- guest ---\n{Normalize(got)}\n--- host ---\n{want}");
+            guest.Check(HostBusybox.Normalize(got) == want, $"sh -c {line}:\n--- guest ---\n{HostBusybox.Normalize(got)}\n--- host ---\n{want}");
         }
         // The brief's line: `ls /bin | wc -l` counts what this guest's /bin holds (the host's differs), so it is
         // compared with busybox ls itself; the rest of the line with the host.
-        string count = Normalize(await guest.RunAsync("/bin/busybox sh -c \"echo a | cat; ls /bin | wc -l; x=$(echo hi); echo $x\"", TimeSpan.FromSeconds(120)));
-        string listing = Normalize(await guest.RunAsync("/bin/busybox ls -1 /bin"));
+        string count = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox sh -c \"echo a | cat; ls /bin | wc -l; x=$(echo hi); echo $x\"", TimeSpan.FromSeconds(120)));
+        string listing = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox ls -1 /bin"));
         int entries = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         guest.Check(count == $"a\n{entries}\nhi", $"the brief's line:\n{count}\n(/bin has {entries} entries)");
         guest.CheckNoPanic();
@@ -128,30 +127,5 @@ public sealed class UserProcessTests
         await guest.PowerOffAsync();
     }
 
-    private static (string Output, int Status) RunOnHost(string line)
-    {
-        string dir = Directory.CreateTempSubdirectory("vmk-sh-").FullName;
-        try
-        {
-            var start = new ProcessStartInfo("/bin/busybox") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add("sh");
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(line);
-            start.Environment["PATH"] = "/bin:/sbin";
-            using var process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (Normalize(output), process.ExitCode);
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
-    }
 
-    private static string Normalize(string text)
-    {
-        var lines = text.Replace("\r", "").Split('\n').Where(l => !Regex.IsMatch(l, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")).ToList();
-        return string.Join('\n', lines).TrimEnd('\n', ' ');
-    }
 }
