@@ -2,7 +2,7 @@
 // archive applets (grep, sed, awk, sort, uniq, cut, tr, find, tar, gzip -- which unlinks the file it still has
 // open --, md5sum, xargs) print what the host's
 // busybox prints for the same command lines (differential, not hard-coded); mount and df show VisorFS's mounts with
-// the sizes vdf reports; a fork bomb in a small group is stopped by the group's
+// the sizes vdf reports; vi starts, edits and saves a file; a fork bomb in a small group is stopped by the group's
 // limit and leaves nothing behind; 200 sequential fork+exec+wait leave free memory where it was.
 using System.Text.RegularExpressions;
 using Vmk.E2E.Tests.Infrastructure;
@@ -20,6 +20,9 @@ public sealed class UserApplicationTests
     private static QemuConfig WithBusybox(BootModules modules, params string[] programs)
     {
         var members = new List<global::VisorFs.VisorTarMember> { BootModules.File("bin/busybox", File.ReadAllBytes("/bin/busybox"), 0x1ED) };
+        // Applet links, as an installed busybox has them: `tar z` runs the compressor as a program found by PATH.
+        foreach (string applet in new[] { "gzip", "gunzip" })
+            members.Add(new global::VisorFs.VisorTarMember("bin/" + applet, 0x1FF, global::VisorFs.TarEntryType.Symlink, null) { LinkTarget = "busybox" });
         members.AddRange(programs.Select(n => BootModules.File("bin/" + n, UserPrograms.Read(n), 0x1ED)));
         string module = modules.Add("apps.v00", BootModules.Gzip(BootModules.VisorTar(members)));
         return Guest.Config(BootKind.Direct) with { ExtraModules = [module] };
@@ -40,6 +43,7 @@ public sealed class UserApplicationTests
         "seq 1 5 | xargs echo n; seq 3 | xargs -n1 echo line",
         "head -c 100000 /dev/zero | gzip -9 | gunzip | wc -c",
         "tar cf t2.tar d f; gzip -f t2.tar; ls t2.tar*; gunzip -c t2.tar.gz | tar tf - | sort; zcat t2.tar.gz | tar xf - -O f | md5sum",
+        "tar czf t.tgz d f; tar tzf t.tgz | sort; tar xzf t.tgz -O f | md5sum",
         "printf '%s=%d\\n' x 5 y 6; echo done | tee out; cat out",
     ];
 
@@ -90,6 +94,30 @@ public sealed class UserApplicationTests
         guest.Check(Regex.IsMatch(df, @"^proc +0 +0 +0 +0% /proc$", RegexOptions.Multiline), $"/proc's row:\n{df}");
         string statf = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox stat -f /tmp"));
         guest.Check(statf.Contains("Type: tmpfs", StringComparison.Ordinal), $"stat -f /tmp:\n{statf}");
+        guest.CheckNoPanic();
+        await guest.PowerOffAsync();
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Vi_StartsEditsAndSavesAFile()
+    {
+        using var modules = new BootModules();
+        await using var guest = await Guest.StartAsync(WithBusybox(modules), nameof(UserApplicationTests));
+        await guest.ExpectPromptAsync();
+        int start = guest.Session.Length;
+        await guest.Session.SendLineAsync("/bin/busybox vi /tmp/note.txt");
+        // vi draws its screen (a status line with the file name) in raw mode.
+        await guest.ExpectAsync(new Regex(@"note\.txt"), TimeSpan.FromSeconds(60), start, "vi's status line");
+        // Typed as a person types: an ESC with nothing right behind it is a key, not the start of an escape sequence.
+        await Task.Delay(500);
+        await guest.Session.SendAsync("ihello from vi");
+        await Task.Delay(500);
+        await guest.Session.SendAsync("\u001b");
+        await Task.Delay(500);
+        await guest.Session.SendAsync(":wq\r");
+        await guest.ExpectPromptAsync(TimeSpan.FromSeconds(60), start);
+        string content = HostBusybox.Normalize(await guest.RunAsync("cat /tmp/note.txt"));
+        guest.Check(content == "hello from vi", $"the saved file:\n{content}");
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
