@@ -81,7 +81,7 @@ public sealed partial class SmpSchedulingTests
         return list;
     }
 
-    [Fact(Timeout = TestTimeoutMs)]
+    [SmpAllFact(Timeout = TestTimeoutMs)]
     public async Task FourSpinners_OnFourCpus_EachGetAboutAWholeCpu()
     {
         await using var guest = await Guest.StartAsync(CpuTimeConfig(4), nameof(SmpSchedulingTests));
@@ -114,7 +114,7 @@ public sealed partial class SmpSchedulingTests
         await guest.PowerOffAsync();
     }
 
-    [Fact(Timeout = TestTimeoutMs)]
+    [SmpAllFact(Timeout = TestTimeoutMs)]
     public async Task Shares2To1_WithMoreWorldsThanCpus_Hold()
     {
         await using var guest = await Guest.StartAsync(CpuTimeConfig(2), nameof(SmpSchedulingTests));
@@ -137,7 +137,7 @@ public sealed partial class SmpSchedulingTests
         await guest.PowerOffAsync();
     }
 
-    [Fact(Timeout = TestTimeoutMs)]
+    [SmpAllFact(Timeout = TestTimeoutMs)]
     public async Task LimitOf150Percent_IsOneAndAHalfCpus()
     {
         await using var guest = await Guest.StartAsync(CpuTimeConfig(4), nameof(SmpSchedulingTests));
@@ -154,7 +154,7 @@ public sealed partial class SmpSchedulingTests
         await guest.PowerOffAsync();
     }
 
-    [Fact(Timeout = TestTimeoutMs)]
+    [SmpAllFact(Timeout = TestTimeoutMs)]
     public async Task WorldPinnedToCpu2_OnlyRunsThere()
     {
         var config = Guest.Config(BootKind.Direct, SmpAll) with { Cpus = 4 };
@@ -176,7 +176,7 @@ public sealed partial class SmpSchedulingTests
         await guest.PowerOffAsync();
     }
 
-    [Fact(Timeout = TestTimeoutMs)]
+    [SmpAllFact(Timeout = TestTimeoutMs)]
     public async Task Kill_OfAWorldRunningOnAnotherCpu_EndsIt()
     {
         var config = Guest.Config(BootKind.Direct, SmpAll) with { Cpus = 2 };
@@ -202,7 +202,7 @@ public sealed partial class SmpSchedulingTests
         await guest.PowerOffAsync();
     }
 
-    [Theory(Timeout = TestTimeoutMs)]
+    [SmpAllTheory(Timeout = TestTimeoutMs)]
     [InlineData(2)]
     [InlineData(4)]
     public async Task Collection_WhileWorldsRunOnOtherCpus_KeepsWhatOnlyTheyReference(int cpus)
