@@ -19,13 +19,12 @@ public sealed class UserApplicationTests
 
     private static QemuConfig WithBusybox(BootModules modules, params string[] programs)
     {
-        var members = new List<global::VisorFs.VisorTarMember> { BootModules.File("bin/busybox", File.ReadAllBytes("/bin/busybox"), 0x1ED) };
+        var members = new List<global::VisorFs.VisorTarMember> { UserImage.Busybox() };
         // Applet links, as an installed busybox has them: `tar z` runs the compressor as a program found by PATH.
         foreach (string applet in new[] { "gzip", "gunzip" })
             members.Add(new global::VisorFs.VisorTarMember("bin/" + applet, 0x1FF, global::VisorFs.TarEntryType.Symlink, null) { LinkTarget = "busybox" });
-        members.AddRange(programs.Select(n => BootModules.File("bin/" + n, UserPrograms.Read(n), 0x1ED)));
-        string module = modules.Add("apps.v00", BootModules.Gzip(BootModules.VisorTar(members)));
-        return Guest.Config(BootKind.Direct) with { ExtraModules = [module] };
+        members.AddRange(UserImage.Programs(programs));
+        return UserImage.Config(modules, "apps.v00", members);
     }
 
     // Arguments of `busybox sh -c` (inside double quotes in the kernel shell: no double quotes here), run in order in

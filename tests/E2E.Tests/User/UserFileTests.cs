@@ -20,8 +20,7 @@ public sealed class UserFileTests
     public async Task FileSystemCalls_BehaveAsOnLinux_BadInputIsTheRightErrno()
     {
         using var modules = new BootModules();
-        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/userfiles", UserPrograms.Read("userfiles"), 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserFileTests));
+        await using var guest = await Guest.StartAsync(UserImage.Config(modules, "user.v00", UserImage.Programs("userfiles")), nameof(UserFileTests));
         await guest.ExpectPromptAsync();
         string output = await guest.RunAsync("/bin/userfiles", TimeSpan.FromSeconds(120));
         guest.Check(!output.Contains("FAIL", StringComparison.Ordinal), $"userfiles:\n{output}");
@@ -71,8 +70,7 @@ public sealed class UserFileTests
         byte[] busybox = File.ReadAllBytes("/bin/busybox");
         List<string> expected = RunOnHost(s_busyboxSteps);
         using var modules = new BootModules();
-        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserFileTests));
+        await using var guest = await Guest.StartAsync(UserImage.WithBusybox(modules), nameof(UserFileTests));
         await guest.ExpectPromptAsync();
         await guest.RunAsync("mkdir /tmp/bb");
         await guest.RunAsync("cd /tmp/bb");

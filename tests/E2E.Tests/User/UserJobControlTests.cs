@@ -21,10 +21,8 @@ public sealed class UserJobControlTests
     [Fact(Timeout = TestTimeoutMs)]
     public async Task BusyboxSh_BackgroundJobs_CtrlZ_Bg_Fg_CtrlC()
     {
-        byte[] busybox = File.ReadAllBytes("/bin/busybox");
         using var modules = new BootModules();
-        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserJobControlTests));
+        await using var guest = await Guest.StartAsync(UserImage.WithBusybox(modules), nameof(UserJobControlTests));
         await guest.ExpectPromptAsync();
         int start = guest.Session.Length;
         await guest.Session.SendLineAsync("/bin/busybox sh");

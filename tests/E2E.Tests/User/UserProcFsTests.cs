@@ -18,10 +18,8 @@ public sealed class UserProcFsTests
     [Fact(Timeout = TestTimeoutMs)]
     public async Task Busybox_ReadsProc_InLinuxShapes()
     {
-        byte[] busybox = File.ReadAllBytes("/bin/busybox");
         using var modules = new BootModules();
-        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcFsTests));
+        await using var guest = await Guest.StartAsync(UserImage.WithBusybox(modules), nameof(UserProcFsTests));
         await guest.ExpectPromptAsync();
 
         // meminfo: `Name:` padded to 16 columns, the number right-aligned to column 24, ` kB` -- as on the host.

@@ -19,8 +19,7 @@ public sealed class UserProcessTests
     public async Task ForkWaitPipesExecAndSignals_BehaveAsOnLinux()
     {
         using var modules = new BootModules();
-        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/procs", UserPrograms.Read("procs"), 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcessTests));
+        await using var guest = await Guest.StartAsync(UserImage.Config(modules, "user.v00", UserImage.Programs("procs")), nameof(UserProcessTests));
         await guest.ExpectPromptAsync();
         string output = await guest.RunAsync("/bin/procs", TimeSpan.FromSeconds(180));
         guest.Check(!output.Contains("FAIL", StringComparison.Ordinal), $"procs:\n{output}");
@@ -40,8 +39,7 @@ public sealed class UserProcessTests
     public async Task SignalsInterruptBlockingCallsAndSpinningCode_FpuStateSurvives()
     {
         using var modules = new BootModules();
-        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/sigint", UserPrograms.Read("sigint"), 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcessTests));
+        await using var guest = await Guest.StartAsync(UserImage.Config(modules, "user.v00", UserImage.Programs("sigint")), nameof(UserProcessTests));
         await guest.ExpectPromptAsync();
         string output = await guest.RunAsync("/bin/sigint", TimeSpan.FromSeconds(120));
         guest.Check(!output.Contains("FAIL", StringComparison.Ordinal), $"sigint:\n{output}");
@@ -69,10 +67,8 @@ public sealed class UserProcessTests
     [Fact(Timeout = TestTimeoutMs)]
     public async Task BusyboxSh_PipesSubstitutionAndStatuses_MatchTheHost()
     {
-        byte[] busybox = File.ReadAllBytes("/bin/busybox");
         using var modules = new BootModules();
-        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcessTests));
+        await using var guest = await Guest.StartAsync(UserImage.WithBusybox(modules), nameof(UserProcessTests));
         await guest.ExpectPromptAsync();
         foreach (string line in s_shellLines)
         {
@@ -95,10 +91,8 @@ public sealed class UserProcessTests
     [Fact(Timeout = TestTimeoutMs)]
     public async Task InteractiveBusyboxSh_ReadsTheConsole_CtrlCInterruptsTheLine_ExitStatusReturns()
     {
-        byte[] busybox = File.ReadAllBytes("/bin/busybox");
         using var modules = new BootModules();
-        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserProcessTests));
+        await using var guest = await Guest.StartAsync(UserImage.WithBusybox(modules), nameof(UserProcessTests));
         await guest.ExpectPromptAsync();
         var shPrompt = new Regex(@"[#$] $");
         int start = guest.Session.Length;

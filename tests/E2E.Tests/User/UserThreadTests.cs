@@ -18,10 +18,7 @@ public sealed class UserThreadTests
     public async Task PthreadsAndFutexes_BehaveAsOnLinux()
     {
         using var modules = new BootModules();
-        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar([
-            BootModules.File("bin/threads", UserPrograms.Read("threads"), 0x1ED),
-            BootModules.File("bin/threads-pie", UserPrograms.Read("threads-pie"), 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserThreadTests));
+        await using var guest = await Guest.StartAsync(UserImage.Config(modules, "user.v00", UserImage.Programs("threads", "threads-pie")), nameof(UserThreadTests));
         await guest.ExpectPromptAsync();
         foreach (string program in new[] { "/bin/threads", "/bin/threads-pie" })
         {

@@ -15,12 +15,8 @@ public sealed class UserWorldTests
     private const int TestTimeoutMs = 300_000;
 
     // The test programs as /bin/NAME in one extra tardisk (a gzip'd visor-tar, like a bundle), executable.
-    private static QemuConfig WithPrograms(BootModules modules, params string[] names)
-    {
-        var members = names.Select(n => BootModules.File("bin/" + n, UserPrograms.Read(n), 0x1ED)).ToList();
-        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar(members)));
-        return Guest.Config(BootKind.Direct) with { ExtraModules = [module] };
-    }
+    private static QemuConfig WithPrograms(BootModules modules, params string[] names) =>
+        UserImage.Config(modules, "user.v00", UserImage.Programs(names));
 
     [Fact(Timeout = TestTimeoutMs)]
     public async Task HelloWorld_PrintsAndExitsZero_ArgvAndExitStatusArrive()
@@ -116,11 +112,8 @@ public sealed class UserWorldTests
     public async Task GroupPlacementInArgv_PutsTheProgramInItsGroup_ItsLimitBinds_TheProgramDoesNotSeeIt()
     {
         // ESXi's `++group=PATH,max=MB` as the first argument: the kernel places the process and takes the argument away.
-        byte[] busybox = File.ReadAllBytes("/bin/busybox");
         using var modules = new BootModules();
-        var members = new[] { BootModules.File("bin/busybox", busybox, 0x1ED), BootModules.File("bin/memhog", UserPrograms.Read("memhog"), 0x1ED) };
-        string module = modules.Add("user.v00", BootModules.Gzip(BootModules.VisorTar(members.ToList())));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserWorldTests));
+        await using var guest = await Guest.StartAsync(UserImage.Config(modules, "user.v00", [UserImage.Busybox(), .. UserImage.Programs("memhog")]), nameof(UserWorldTests));
         await guest.ExpectPromptAsync();
         string echo = await guest.RunAsync("/bin/busybox ++group=eg echo a b");
         guest.Check(System.Text.RegularExpressions.Regex.IsMatch(echo, @"^a b\r?$", System.Text.RegularExpressions.RegexOptions.Multiline), $"argv kept the placement:\n{echo}");
@@ -145,8 +138,7 @@ public sealed class UserWorldTests
         byte[] busybox = File.ReadAllBytes("/bin/busybox");
         Assert.True(busybox.Length > 0, "/bin/busybox is empty");
         using var modules = new BootModules();
-        string module = modules.Add("busybox.v00", BootModules.Gzip(BootModules.VisorTar([BootModules.File("bin/busybox", busybox, 0x1ED)])));
-        await using var guest = await Guest.StartAsync(Guest.Config(BootKind.Direct) with { ExtraModules = [module] }, nameof(UserWorldTests));
+        await using var guest = await Guest.StartAsync(UserImage.WithBusybox(modules), nameof(UserWorldTests));
         await guest.ExpectPromptAsync();
         string echo = await guest.RunAsync("/bin/busybox echo hi");
         guest.Check(System.Text.RegularExpressions.Regex.IsMatch(echo, @"^hi\r?$", System.Text.RegularExpressions.RegexOptions.Multiline), $"busybox echo hi:\n{echo}");
