@@ -47,7 +47,7 @@ namespace Kernel.User
             var space = new FsSpace();
             if (Proc.ProcPath.Parts(absolute) != null)
             {
-                if (!Proc.ProcFs.Lookup(absolute, true, out _))
+                if (!Proc.ProcFs.Lookup(absolute, true, out Proc.ProcNode proc) || proc.Kind == Proc.ProcKind.Missing)
                     return -ENOENT;
                 space.Type = ProcMagic;
                 space.Flags = StatfsReadOnly;

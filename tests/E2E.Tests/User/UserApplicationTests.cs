@@ -93,6 +93,8 @@ public sealed class UserApplicationTests
         guest.Check(Regex.IsMatch(df, @"^proc +0 +0 +0 +0% /proc$", RegexOptions.Multiline), $"/proc's row:\n{df}");
         string statf = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox stat -f /tmp"));
         guest.Check(statf.Contains("Type: tmpfs", StringComparison.Ordinal), $"stat -f /tmp:\n{statf}");
+        string missing = HostBusybox.Normalize(await guest.RunAsync("/bin/busybox stat -f /proc/99999"));
+        guest.Check(missing.Contains("No such file or directory", StringComparison.Ordinal), $"stat -f of a pid that does not exist:\n{missing}");
         guest.CheckNoPanic();
         await guest.PowerOffAsync();
     }
